@@ -1,0 +1,60 @@
+/*  shanhai: the command line of the paired-county cooperation system. */
+#include <czmq.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char *s_usage
+    = "usage: shanhai <command> [options]\n"
+      "\n"
+      "  registry load FILE                      replace the registry with a JSON file\n"
+      "  pairs [--program P] [--region R] [--date D] [--json]\n"
+      "                                          list pairings\n"
+      "  people --pair ID [--json]               the people alerted for a pairing\n"
+      "  record aid-funds|leader-visit --pair ID --date YYYY-MM-DD [--amount YUAN]\n"
+      "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]\n"
+      "                                          record an event in the ledger\n"
+      "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
+      "  alerts --person ID [--follow] [--json]  a person's alerts\n"
+      "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
+      "\n"
+      "Endpoints come from SHANHAI_*_RPC and SHANHAI_*_PUB (see README.md).\n";
+
+typedef struct {
+    const char *name;
+    int (*run) (cli_t *cli, int argc, char **argv);
+} s_command_t;
+
+static const s_command_t s_commands[] = {
+    { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
+    { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
+    { "clock", cmd_clock },       { NULL, NULL },
+};
+
+int
+main (int argc, char **argv)
+{
+    if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+        || strcmp (argv[1], "help") == 0) {
+        fputs (s_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    // The command line handles its own signals (alerts --follow stops on Ctrl-C).
+    zsys_handler_set (NULL);
+    cli_t cli;
+    char errstr[256];
+    if (config_load (&cli.config, errstr, sizeof errstr))
+        return cli_error ("%s", errstr);
+    // Library warnings (a down cache, a slow service) would interleave with the output.
+    log_init ("cli", LOG_LEVEL_ERROR);
+    for (const s_command_t *command = s_commands; command->name; command++)
+        if (strcmp (command->name, argv[1]) == 0) {
+            optind = 1;
+            int rc = command->run (&cli, argc - 1, argv + 1);
+            zsys_shutdown ();
+            return rc;
+        }
+    fputs (s_usage, stderr);
+    return cli_error ("unknown command '%s'", argv[1]) + 1;
+}

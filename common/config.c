@@ -1,0 +1,128 @@
+#include "common/config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "common/date.h"
+
+typedef struct {
+    const char *variable;
+    size_t offset;
+    const char *fallback;
+} s_endpoint_setting_t;
+
+static const s_endpoint_setting_t s_endpoints[] = {
+    { "SHANHAI_REGISTRY_RPC", offsetof (config_t, registry_rpc), "tcp://127.0.0.1:7101" },
+    { "SHANHAI_REGISTRY_PUB", offsetof (config_t, registry_pub), "tcp://127.0.0.1:7102" },
+    { "SHANHAI_LEDGER_RPC", offsetof (config_t, ledger_rpc), "tcp://127.0.0.1:7201" },
+    { "SHANHAI_LEDGER_PUB", offsetof (config_t, ledger_pub), "tcp://127.0.0.1:7202" },
+    { "SHANHAI_ASSESSMENT_RPC", offsetof (config_t, assessment_rpc), "tcp://127.0.0.1:7301" },
+    { "SHANHAI_ASSESSMENT_PUB", offsetof (config_t, assessment_pub), "tcp://127.0.0.1:7302" },
+    { "SHANHAI_NOTIFICATION_RPC", offsetof (config_t, notification_rpc), "tcp://127.0.0.1:7401" },
+    { "SHANHAI_NOTIFICATION_PUB", offsetof (config_t, notification_pub), "tcp://127.0.0.1:7402" },
+};
+
+static const char *
+s_getenv (const char *variable, const char *fallback)
+{
+    const char *value = getenv (variable);
+    return value && *value ? value : fallback;
+}
+
+static int
+s_copy (char *out, size_t out_size, const char *variable, const char *value, char *errstr,
+        size_t errstr_size)
+{
+    if (strlen (value) >= out_size) {
+        snprintf (errstr, errstr_size, "%s is longer than %zu bytes", variable, out_size - 1);
+        return -1;
+    }
+    memcpy (out, value, strlen (value) + 1);
+    return 0;
+}
+
+static int
+s_load_redis (config_t *config, char *errstr, size_t errstr_size)
+{
+    const char *value = s_getenv ("SHANHAI_REDIS", "127.0.0.1:6379");
+    if (strcmp (value, "off") == 0) {
+        config->redis_enabled = false;
+        return 0;
+    }
+    const char *colon = strrchr (value, ':');
+    char *end = NULL;
+    long port = colon ? strtol (colon + 1, &end, 10) : 0;
+    size_t host_length = colon ? (size_t) (colon - value) : 0;
+    if (!colon || host_length == 0 || host_length >= sizeof config->redis_host || *end != '\0'
+        || end == colon + 1 || port < 1 || port > 65535) {
+        snprintf (errstr, errstr_size, "SHANHAI_REDIS must be host:port or off, not '%s'", value);
+        return -1;
+    }
+    memcpy (config->redis_host, value, host_length);
+    config->redis_host[host_length] = '\0';
+    config->redis_port = (int) port;
+    config->redis_enabled = true;
+    return 0;
+}
+
+int
+config_load (config_t *config, char *errstr, size_t errstr_size)
+{
+    memset (config, 0, sizeof *config);
+    if (s_copy (config->data_dir, sizeof config->data_dir, "SHANHAI_DATA_DIR",
+                s_getenv ("SHANHAI_DATA_DIR", "./var"), errstr, errstr_size)
+        || s_copy (config->policy_dir, sizeof config->policy_dir, "SHANHAI_POLICY_DIR",
+                   s_getenv ("SHANHAI_POLICY_DIR", "./policies"), errstr, errstr_size))
+        return -1;
+    for (size_t index = 0; index < sizeof s_endpoints / sizeof s_endpoints[0]; index++) {
+        const s_endpoint_setting_t *setting = &s_endpoints[index];
+        const char *value = s_getenv (setting->variable, setting->fallback);
+        if (strncmp (value, "tcp://", 6) != 0 && strncmp (value, "ipc://", 6) != 0
+            && strncmp (value, "inproc://", 9) != 0) {
+            snprintf (errstr, errstr_size, "%s must be a ZeroMQ endpoint like tcp://host:port, "
+                      "not '%s'", setting->variable, value);
+            return -1;
+        }
+        if (s_copy ((char *) config + setting->offset, ENDPOINT_BYTES_MAX, setting->variable,
+                    value, errstr, errstr_size))
+            return -1;
+    }
+    if (s_load_redis (config, errstr, errstr_size))
+        return -1;
+    const char *clock = s_getenv ("SHANHAI_CLOCK", "");
+    int32_t days;
+    if (*clock && date_parse (clock, &days)) {
+        snprintf (errstr, errstr_size, "SHANHAI_CLOCK must be a date YYYY-MM-DD in %d..%d, "
+                  "not '%s'", DATE_YEAR_MIN, DATE_YEAR_MAX, clock);
+        return -1;
+    }
+    snprintf (config->clock, sizeof config->clock, "%s", clock);
+    config->log_level = LOG_LEVEL_INFO;
+    const char *level = s_getenv ("SHANHAI_LOG_LEVEL", "info");
+    if (log_level_parse (level, &config->log_level)) {
+        snprintf (errstr, errstr_size, "SHANHAI_LOG_LEVEL must be debug, info, warn or error, "
+                  "not '%s'", level);
+        return -1;
+    }
+    return 0;
+}
+
+int
+config_data_path (const config_t *config, const char *file, char *out, size_t out_size,
+                  char *errstr, size_t errstr_size)
+{
+    if (mkdir (config->data_dir, 0755) != 0 && errno != EEXIST) {
+        snprintf (errstr, errstr_size, "cannot create the data directory %s: %s",
+                  config->data_dir, strerror (errno));
+        return -1;
+    }
+    int length = snprintf (out, out_size, "%s/%s", config->data_dir, file);
+    if (length < 0 || (size_t) length >= out_size) {
+        snprintf (errstr, errstr_size, "the path %s/%s is too long", config->data_dir, file);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+/*  config.h: what a shanhai process is told by its environment. Every setting is a SHANHAI_*
+    variable with a working default, so that a bare `shanhai-ledger` runs on loopback.
+
+      SHANHAI_DATA_DIR          ./var             where each service keeps its SQLite file
+      SHANHAI_POLICY_DIR        ./policies        the policy packs
+      SHANHAI_REDIS             127.0.0.1:6379    host:port of the cache, or "off"
+      SHANHAI_CLOCK             (real time)       YYYY-MM-DD: the registry starts its clock there
+      SHANHAI_LOG_LEVEL         info              debug, info, warn, error
+      SHANHAI_REGISTRY_RPC      tcp://127.0.0.1:7101   and SHANHAI_REGISTRY_PUB      ...:7102
+      SHANHAI_LEDGER_RPC        tcp://127.0.0.1:7201   and SHANHAI_LEDGER_PUB        ...:7202
+      SHANHAI_ASSESSMENT_RPC    tcp://127.0.0.1:7301   and SHANHAI_ASSESSMENT_PUB    ...:7302
+      SHANHAI_NOTIFICATION_RPC  tcp://127.0.0.1:7401   and SHANHAI_NOTIFICATION_PUB  ...:7402
+    A service binds its own endpoints and connects to the others' with the same strings. */
+#ifndef SHANHAI_CONFIG_H
+#define SHANHAI_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "common/limits.h"
+#include "common/log.h"
+
+typedef struct {
+    char data_dir[PATH_BYTES_MAX];
+    char policy_dir[PATH_BYTES_MAX];
+    bool redis_enabled;
+    char redis_host[NAME_BYTES_MAX];
+    int redis_port;
+    char clock[DATE_TEXT_BYTES];  // empty: real time
+    log_level_t log_level;
+    char registry_rpc[ENDPOINT_BYTES_MAX];
+    char registry_pub[ENDPOINT_BYTES_MAX];
+    char ledger_rpc[ENDPOINT_BYTES_MAX];
+    char ledger_pub[ENDPOINT_BYTES_MAX];
+    char assessment_rpc[ENDPOINT_BYTES_MAX];
+    char assessment_pub[ENDPOINT_BYTES_MAX];
+    char notification_rpc[ENDPOINT_BYTES_MAX];
+    char notification_pub[ENDPOINT_BYTES_MAX];
+} config_t;
+
+// Fills *config from the environment. Returns 0, or -1 with a one-line reason in errstr
+// (which variable, what is wrong with it).
+int config_load (config_t *config, char *errstr, size_t errstr_size);
+// Joins data_dir and a file name into out; creates data_dir if missing. Returns 0 or -1
+// with the reason in errstr.
+int config_data_path (const config_t *config, const char *file, char *out, size_t out_size,
+                      char *errstr, size_t errstr_size);
+
+#endif

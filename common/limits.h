@@ -1,0 +1,95 @@
+/*  limits.h: every limit of shanhai, in one place, unit last, with the reason.
+
+    A limit is a promise: input beyond it is refused with a clear error, and every queue and
+    loop is bounded by one of these. */
+#ifndef SHANHAI_LIMITS_H
+#define SHANHAI_LIMITS_H
+
+#include <stdint.h>
+
+// Identifiers (event ids, pairing ids, person ids, region codes, program ids): short, printable
+// and free of spaces, so they can stand in Redis keys, ZeroMQ topics and log lines as they are.
+#define ID_BYTES_MAX 64
+// Names of regions, people, programs: a Chinese county name with its prefecture fits in 64 bytes;
+// 256 leaves room for long official names.
+#define NAME_BYTES_MAX 256
+// A ledger event's memo: one or two sentences of UTF-8.
+#define EVENT_MEMO_BYTES_MAX 1024
+// A citation or note: a document title with its clause.
+#define SOURCE_BYTES_MAX 512
+// An ISO date "YYYY-MM-DD" and its NUL.
+#define DATE_TEXT_BYTES 11
+// Dates shanhai accepts: the programs start in 2015 and run for decades; anything outside is
+// a typing error.
+#define DATE_YEAR_MIN 2000
+#define DATE_YEAR_MAX 2099
+// Money: 10^13 fen is one hundred billion yuan, far above any single aid transfer (the largest
+// yearly target in the seeds is 4 billion yuan, city-wide), and small enough that a hundred
+// thousand such events in one sum still fit in an int64.
+#define AMOUNT_FEN_MAX 10000000000000LL
+
+// One request or reply frame. A registry document of a whole province (a few thousand people)
+// is well under 4 MiB; anything larger is refused by the socket before it is read.
+#define RPC_MESSAGE_BYTES_MAX (8 * 1024 * 1024)
+// A method name "service.Verb".
+#define RPC_METHOD_BYTES_MAX 64
+// The caller's request id.
+#define RPC_REQUEST_ID_BYTES_MAX 64
+// The one-line error text of a reply.
+#define RPC_ERROR_BYTES_MAX 512
+// How long a caller waits for a reply before it reports UNAVAILABLE. Services answer in
+// milliseconds; a second covers a busy disk's fsync.
+#define RPC_TIMEOUT_MS 3000
+// Messages queued per socket before ZeroMQ blocks a sender or drops for a slow subscriber.
+// A subscriber that falls behind replays from the publisher's store, so drops are safe.
+#define ZMQ_HWM_MESSAGES 10000
+
+// Events per Replay reply: bounds the reply's size (events are small, a few hundred bytes).
+#define REPLAY_EVENTS_MAX 1000
+// How often a publisher announces its newest seq ("_head"), so that a subscriber that missed
+// the last events notices without waiting for the next one.
+#define PUBLISH_HEARTBEAT_MS 1000
+// A topic: "alert." and a person id.
+#define TOPIC_BYTES_MAX 80
+
+// Requests the ledger writes in one transaction (group commit). Bounds the time one commit
+// holds later requests back.
+#define LEDGER_BATCH_EVENTS_MAX 256
+
+// Registry documents: ten times the largest province's counties and officials.
+#define REGISTRY_PROGRAMS_MAX 64
+#define REGISTRY_REGIONS_MAX 4096
+#define REGISTRY_PAIRINGS_MAX 4096
+#define REGISTRY_PEOPLE_MAX 32768
+
+// Policy packs: rules per program, and programs.
+#define POLICY_RULES_MAX 64
+#define POLICY_PACKS_MAX 64
+// A policy pack file.
+#define POLICY_FILE_BYTES_MAX (1024 * 1024)
+
+// Alerts per Alerts reply.
+#define ALERTS_LIST_MAX 1000
+// An alert's text.
+#define ALERT_TEXT_BYTES_MAX 1024
+
+// Redis: a cache, never the truth. A down Redis must not slow a request by more than this.
+#define CACHE_TIMEOUT_MS 200
+// After a failure, how long a service runs uncached before it tries Redis again.
+#define CACHE_RETRY_MS 2000
+// How long a cached registry answer or compliance snapshot lives if no invalidation reaches it.
+#define CACHE_TTL_S 300
+// A cache key.
+#define CACHE_KEY_BYTES_MAX 256
+
+// Paths of data files.
+#define PATH_BYTES_MAX 1024
+// Endpoints "tcp://127.0.0.1:7101".
+#define ENDPOINT_BYTES_MAX 256
+
+_Static_assert (DATE_TEXT_BYTES == sizeof "YYYY-MM-DD", "DATE_TEXT_BYTES fits an ISO date");
+_Static_assert (REPLAY_EVENTS_MAX <= ZMQ_HWM_MESSAGES, "a replay fits in the queues");
+_Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out a request");
+_Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
+
+#endif

@@ -1,0 +1,30 @@
+/*  store.h: a service's SQLite file. Opened in WAL mode with synchronous=FULL (a commit is on
+    disk before it returns), a busy timeout, and a small key/value table `meta` for the
+    bookkeeping every service needs (last applied seq, versions). The caller owns the sqlite3
+    handle that store_open returns and closes it with store_close. */
+#ifndef SHANHAI_STORE_H
+#define SHANHAI_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stddef.h>
+
+// Opens (creating if needed) the database at path and runs schema_sql (CREATE ... IF NOT
+// EXISTS statements). Returns the handle, or NULL with the reason in errstr.
+sqlite3 *store_open (const char *path, const char *schema_sql, char *errstr, size_t errstr_size);
+// Closes *db_p (finalizing nothing: the caller finalizes its statements first); nulls it.
+void store_close (sqlite3 **db_p);
+// Runs sql that returns no rows. Returns 0 or -1 (the reason is logged).
+int store_exec (sqlite3 *db, const char *sql);
+// BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1 (logged).
+int store_begin (sqlite3 *db);
+int store_commit (sqlite3 *db);
+void store_rollback (sqlite3 *db);
+// Prepares a statement for the life of the handle. Returns NULL on failure (logged).
+sqlite3_stmt *store_prepare (sqlite3 *db, const char *sql);
+// meta(key, value INTEGER): returns the value, or fallback when the key is absent.
+int64_t store_meta_get (sqlite3 *db, const char *key, int64_t fallback);
+// Sets meta(key) = value; meant to run inside the caller's transaction. Returns 0 or -1.
+int store_meta_set (sqlite3 *db, const char *key, int64_t value);
+
+#endif

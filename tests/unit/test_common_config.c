@@ -1,0 +1,61 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/config.h"
+
+static void
+s_clear (void)
+{
+    const char *names[] = { "SHANHAI_DATA_DIR", "SHANHAI_POLICY_DIR", "SHANHAI_REDIS",
+                            "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC", NULL };
+    for (int index = 0; names[index]; index++)
+        unsetenv (names[index]);
+}
+
+Test (config, defaults_work, .init = s_clear)
+{
+    config_t config;
+    char errstr[256];
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.data_dir, "./var");
+    cr_assert_str_eq (config.ledger_rpc, "tcp://127.0.0.1:7201");
+    cr_assert (config.redis_enabled);
+    cr_assert_str_eq (config.redis_host, "127.0.0.1");
+    cr_assert_eq (config.redis_port, 6379);
+    cr_assert_str_eq (config.clock, "");
+    cr_assert_eq (config.log_level, LOG_LEVEL_INFO);
+}
+
+Test (config, reads_the_environment, .init = s_clear)
+{
+    setenv ("SHANHAI_REDIS", "off", 1);
+    setenv ("SHANHAI_CLOCK", "2021-03-01", 1);
+    setenv ("SHANHAI_LEDGER_RPC", "tcp://127.0.0.1:9999", 1);
+    setenv ("SHANHAI_LOG_LEVEL", "debug", 1);
+    config_t config;
+    char errstr[256];
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_not (config.redis_enabled);
+    cr_assert_str_eq (config.clock, "2021-03-01");
+    cr_assert_str_eq (config.ledger_rpc, "tcp://127.0.0.1:9999");
+    cr_assert_eq (config.log_level, LOG_LEVEL_DEBUG);
+}
+
+Test (config, names_the_bad_variable, .init = s_clear)
+{
+    struct { const char *name, *value; } cases[] = {
+        { "SHANHAI_REDIS", "localhost" }, { "SHANHAI_REDIS", "host:0" },
+        { "SHANHAI_REDIS", "host:65536" }, { "SHANHAI_REDIS", ":6379" },
+        { "SHANHAI_CLOCK", "2021-02-30" }, { "SHANHAI_LOG_LEVEL", "loud" },
+        { "SHANHAI_LEDGER_RPC", "127.0.0.1:7201" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        s_clear ();
+        setenv (cases[index].name, cases[index].value, 1);
+        config_t config;
+        char errstr[256] = "";
+        cr_assert_eq (config_load (&config, errstr, sizeof errstr), -1, "%s=%s accepted",
+                      cases[index].name, cases[index].value);
+        cr_assert (strstr (errstr, cases[index].name), "error '%s' names no variable", errstr);
+    }
+}
