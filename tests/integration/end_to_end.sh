@@ -1,0 +1,82 @@
+# The whole path for a Hubei pair (hb-shanchuan: aid funds >= 5,000,000 yuan a year, leader
+# visits >= 2 a year, 001 (十三), (十六)): events recorded through the CLI move the pair's status
+# exactly as the pro-rated expectation says, and each transition becomes exactly one alert for
+# each leader and liaison officer of both counties (and the program office on BREACHED).
+# Sourced by test_end_to_end.sh (with redis-server) and test_end_to_end_no_redis.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export SHANHAI_CLOCK=2021-01-01
+stack_up "$1"
+
+check "the sample registry loads" "$cli" registry load "$root/data/registry.json"
+eventually "the assessment knows the clock" 2021-01-01 status_as_of hb-01 2021
+aid=$("$cli" status --pair hb-01 --year 2021 --json | jq -r '.rules[] | select(.unit == "fen") | .rule')
+visits=$("$cli" status --pair hb-01 --year 2021 --json | jq -r '.rules[] | select(.unit == "count") | .rule')
+check "hb-01 has an aid-funds rule and a leader-visit rule" test -n "$aid" -a -n "$visits"
+check_eq "the aid target is 5,000,000 yuan" "$(rule_field hb-01 2021 "$aid" target)" 500000000
+check_eq "the rule cites its clause" "$(rule_field hb-01 2021 "$aid" source | grep -c '十三')" 1
+check_eq "a new year starts ON_TRACK" "$(rule_field hb-01 2021 "$aid" status)" ON_TRACK
+
+people=$(leaders_and_liaisons hb-01)
+check_eq "hb-01 alerts 2 leaders of each county and a liaison officer" "$(echo "$people" | wc -l)" 5
+office=$(office_of hb-01)
+check "the program has an office" test -n "$office"
+
+record() { "$cli" record "$@" >/dev/null; }
+check "an aid payment is recorded" record aid-funds --pair hb-01 --amount 1000000 --date 2021-01-01
+eventually "1,000,000 yuan reaches the assessment" 100000000 rule_field hb-01 2021 "$aid" actual
+check_eq "still ON_TRACK on Jan 1" "$(rule_field hb-01 2021 "$aid" status)" ON_TRACK
+
+check "the clock moves to July 1" "$cli" clock set 2021-07-01
+eventually "the clock reaches the assessment" 2021-07-01 status_as_of hb-01 2021
+# 181 of 364 days: 500,000,000 fen * 181 / 364 = 248,626,373.6, rounded up.
+check_eq "the expectation is pro-rated by day" "$(rule_field hb-01 2021 "$aid" expected)" 248626374
+check_eq "1,000,000 yuan by July 1 is AT_RISK" "$(rule_field hb-01 2021 "$aid" status)" AT_RISK
+check_eq "no visit by July 1 is AT_RISK" "$(rule_field hb-01 2021 "$visits" status)" AT_RISK
+
+check "one fen short of the expectation" record aid-funds --pair hb-01 --amount 1486263.73 --date 2021-07-01
+eventually "the payment is counted" 248626373 rule_field hb-01 2021 "$aid" actual
+check_eq "one fen short is still AT_RISK" "$(rule_field hb-01 2021 "$aid" status)" AT_RISK
+check "the missing fen" record aid-funds --pair hb-01 --amount 0.01 --date 2021-07-01
+eventually "exactly the expectation is ON_TRACK" ON_TRACK rule_field hb-01 2021 "$aid" status
+
+recipient=$("$cli" pairs --json | jq -r '.[] | select(.id == "hb-01") | .recipient.code')
+check "a visit from the recipient" record leader-visit --pair hb-01 --from "$recipient" --date 2021-06-15
+eventually "one visit by July 1 is ON_TRACK" ON_TRACK rule_field hb-01 2021 "$visits" status
+supporter=$("$cli" pairs --json | jq -r '.[] | select(.id == "hb-01") | .supporter.code')
+check "a visit from the supporter" record leader-visit --pair hb-01 --from "$supporter" --date 2021-06-20
+eventually "two visits are MET" MET rule_field hb-01 2021 "$visits" status
+check "the rest of the year's funds" record aid-funds --pair hb-01 --amount 2513736.26 --date 2021-07-01
+eventually "5,000,000 yuan is MET" MET rule_field hb-01 2021 "$aid" status
+check_eq "the total is exactly the target" "$(rule_field hb-01 2021 "$aid" actual)" 500000000
+
+check "the clock crosses the year's deadline" "$cli" clock set 2022-01-01
+eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021 "$aid" status
+check_eq "a pair that met its targets stays MET" "$(rule_field hb-01 2021 "$aid" status)" MET
+
+for person in $people; do
+  eventually "$person: one alert per aid transition" "ON_TRACK>AT_RISK AT_RISK>ON_TRACK ON_TRACK>MET" \
+    alert_trail "$person" hb-01 "$aid" 2021
+  eventually "$person: one alert per visit transition" "ON_TRACK>AT_RISK AT_RISK>ON_TRACK ON_TRACK>MET" \
+    alert_trail "$person" hb-01 "$visits" 2021
+done
+for person in $(leaders_and_liaisons hb-02); do
+  eventually "$person: AT_RISK then BREACHED" "ON_TRACK>AT_RISK AT_RISK>BREACHED" \
+    alert_trail "$person" hb-02 "$aid" 2021
+done
+eventually "the program office hears of the breach once" "AT_RISK>BREACHED" \
+  alert_trail "$office" hb-02 "$aid" 2021
+check_eq "the program office hears nothing of a pair on track" "$(alert_trail "$office" hb-01 "$aid" 2021)" ""
+
+# Nothing more arrives late: the counts are final.
+sleep 2
+first=$(echo "$people" | head -n 1)
+check_eq "no duplicate alerts later" "$(alert_trail "$first" hb-01 "$aid" 2021)" \
+  "ON_TRACK>AT_RISK AT_RISK>ON_TRACK ON_TRACK>MET"
+text=$("$cli" alerts --person "$first" --json | jq -r --arg rule "$aid" \
+  '[.[] | select(.rule == $rule and .status == "AT_RISK")][0].text')
+check "an alert's text names the pair" grep -q "hb-01" <<<"$text"
+check "an alert's text gives actual and target" grep -q "5,000,000" <<<"$text"
+check "an alert's text cites the clause" grep -q "十三" <<<"$text"
+
+finish

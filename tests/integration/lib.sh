@@ -1,0 +1,109 @@
+# What the integration suites share: a stack of real services on free loopback ports, in a
+# fresh data directory, stopped by pid when the suite ends; and small assertions that count.
+# A suite sources this file, calls stack_up, runs checks, and ends with finish.
+set -uo pipefail
+
+root=${SHANHAI_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+bin=${SHANHAI_BINARY_DIR:-$root/build}
+cli="$bin/cli/shanhai"
+probe="$bin/tests/shanhai-probe"
+passed=0
+failed=0
+# How long an asynchronous effect (an event reaching the assessment, an alert) may take.
+wait_s=${SHANHAI_TEST_WAIT_S:-30}
+
+used_ports=" "
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    case "$used_ports" in *" $port "*) continue;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      used_ports+="$port "; echo "$port"; return
+    fi
+  done
+}
+
+# stack_up [redis|no-redis]: starts everything on free ports with the clock at $SHANHAI_CLOCK.
+stack_up() {
+  export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
+  export SHANHAI_BUILD_DIR=$bin
+  export SHANHAI_POLICY_DIR=$root/policies
+  local name
+  for name in REGISTRY LEDGER ASSESSMENT NOTIFICATION; do
+    export "SHANHAI_${name}_RPC=tcp://127.0.0.1:$(free_port)"
+    export "SHANHAI_${name}_PUB=tcp://127.0.0.1:$(free_port)"
+  done
+  # With no-redis the services are pointed at a port where nothing listens: they must work
+  # uncached all the same.
+  export SHANHAI_REDIS="127.0.0.1:$(free_port)"
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+  trap stack_down EXIT
+  if [ "${1:-redis}" = redis ]; then
+    command -v redis-server >/dev/null || { echo "redis-server is not installed (make bootstrap)"; exit 1; }
+    "$root/scripts/stack" start redis || exit 1
+  fi
+  "$root/scripts/stack" start registry ledger assessment notification || exit 1
+}
+
+stack_down() {
+  "$root/scripts/stack" stop registry ledger assessment notification redis >/dev/null 2>&1
+  # A sanitizer report in any service's log fails the suite.
+  if grep -l -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
+       "$SHANHAI_DATA_DIR"/logs/*.log >/dev/null 2>&1; then
+    echo "FAIL: a sanitizer reported in the services' logs:"
+    grep -h -A 12 -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$SHANHAI_DATA_DIR"/logs/*.log | head -60
+    failed=$((failed + 1))
+    echo "$passed passed, $failed failed"
+    exit 1
+  fi
+  rm -rf "$SHANHAI_DATA_DIR"
+}
+
+pass() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
+check() {  # description, then a command that must succeed
+  local what=$1; shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+check_eq() {  # description, actual, expected
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', expected '$3'"; fi
+}
+
+# eventually DESCRIPTION EXPECTED COMMAND...: runs COMMAND until it prints EXPECTED.
+eventually() {
+  local what=$1 expected=$2; shift 2
+  local deadline=$((SECONDS + wait_s)) got
+  while :; do
+    got=$("$@" 2>/dev/null)
+    [ "$got" = "$expected" ] && { pass "$what"; return 0; }
+    [ $SECONDS -ge $deadline ] && { fail "$what: got '$got', expected '$expected'"; return 1; }
+    sleep 0.2
+  done
+}
+
+# A rule's field in `status --json`: rule_field PAIR YEAR RULE FIELD
+rule_field() {
+  "$cli" status --pair "$1" --year "$2" --json | jq -r --arg rule "$3" --arg field "$4" \
+    '.rules[] | select(.rule == $rule) | .[$field]'
+}
+status_as_of() { "$cli" status --pair "$1" --year "$2" --json | jq -r .as_of; }
+
+# The transitions a person was alerted of for one pair, rule and year: "PREVIOUS>STATUS ..."
+alert_trail() {
+  "$cli" alerts --person "$1" --json | jq -r --arg pair "$2" --arg rule "$3" --argjson year "$4" \
+    '[.[] | select(.pair == $pair and .rule == $rule and .year == $year)
+      | "\(.previous)>\(.status)"] | join(" ")'
+}
+
+# The people alerted for a pair, without the program office: one id a line.
+leaders_and_liaisons() {
+  "$cli" people --pair "$1" --json | jq -r '.[] | select(.role != "program_office") | .id'
+}
+office_of() { "$cli" people --pair "$1" --json | jq -r '.[] | select(.role == "program_office") | .id'; }
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
