@@ -1,0 +1,70 @@
+/*  shanhai pairs [--program P] [--region R] [--date D] [--json] */
+#include <getopt.h>
+#include <string.h>
+#include "cli.h"
+
+static const char *s_usage = "shanhai pairs [--program P] [--region R] [--date YYYY-MM-DD] [--json]";
+
+static json_t *
+s_region_json (const char *code, const char *name)
+{
+    return json_pack ("{s:s, s:s}", "code", code, "name", name);
+}
+
+static int
+s_print (const Shanhai__V1__PairingList *list, bool as_json)
+{
+    if (as_json) {
+        json_t *array = json_array ();
+        for (size_t index = 0; index < list->n_pairings; index++) {
+            const Shanhai__V1__Pairing *p = list->pairings[index];
+            json_array_append_new (
+                array, json_pack ("{s:s, s:s, s:o, s:o, s:s, s:s}", "id", p->id, "program",
+                                  p->program, "recipient",
+                                  s_region_json (p->recipient, p->recipient_name), "supporter",
+                                  s_region_json (p->supporter, p->supporter_name), "start",
+                                  p->start, "end", p->end));
+        }
+        return cli_print_json (array);
+    }
+    printf ("%-8s %-14s %-12s %-12s %-24s %s\n", "ID", "PROGRAM", "START", "END", "RECIPIENT",
+            "SUPPORTER");
+    for (size_t index = 0; index < list->n_pairings; index++) {
+        const Shanhai__V1__Pairing *p = list->pairings[index];
+        printf ("%-8s %-14s %-12s %-12s %s (%s) <- %s (%s)\n", p->id, p->program, p->start,
+                p->end, p->recipient_name, p->recipient, p->supporter_name, p->supporter);
+    }
+    return 0;
+}
+
+int
+cmd_pairs (cli_t *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "program", required_argument, NULL, 'p' }, { "region", required_argument, NULL, 'r' },
+        { "date", required_argument, NULL, 'd' },    { "json", no_argument, NULL, 'j' },
+        { NULL, 0, NULL, 0 },
+    };
+    Shanhai__V1__ListPairingsRequest request = SHANHAI__V1__LIST_PAIRINGS_REQUEST__INIT;
+    bool as_json = false;
+    int option;
+    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+        switch (option) {
+        case 'p': request.program = optarg; break;
+        case 'r': request.region = optarg; break;
+        case 'd': request.date = optarg; break;
+        case 'j': as_json = true; break;
+        default: return cli_usage (s_usage, "pairs: unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage (s_usage, "pairs: unexpected argument '%s'", argv[optind]);
+    Shanhai__V1__PairingList *list = NULL;
+    int rc = cli_call (cli->config.registry_rpc, "registry.ListPairings", &request.base,
+                       &shanhai__v1__pairing_list__descriptor, (ProtobufCMessage **) &list);
+    if (rc)
+        return rc;
+    rc = s_print (list, as_json);
+    shanhai__v1__pairing_list__free_unpacked (list, NULL);
+    return rc;
+}

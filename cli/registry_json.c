@@ -1,0 +1,248 @@
+#include "registry_json.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "common/limits.h"
+
+// A string field of an entry: its JSON key, where it goes, whether it must be there.
+typedef struct {
+    const char *key;
+    size_t offset;
+    bool required;
+} s_field_t;
+
+#define S_FIELD(type, name, required) { #name, offsetof (type, name), required }
+
+static const s_field_t s_program_fields[] = {
+    S_FIELD (Shanhai__V1__Program, id, true), S_FIELD (Shanhai__V1__Program, name, true),
+    S_FIELD (Shanhai__V1__Program, source, false), { NULL, 0, false },
+};
+static const s_field_t s_region_fields[] = {
+    S_FIELD (Shanhai__V1__Region, code, true), S_FIELD (Shanhai__V1__Region, name, true),
+    S_FIELD (Shanhai__V1__Region, province, false), { NULL, 0, false },
+};
+static const s_field_t s_pairing_fields[] = {
+    S_FIELD (Shanhai__V1__Pairing, id, true),        S_FIELD (Shanhai__V1__Pairing, program, true),
+    S_FIELD (Shanhai__V1__Pairing, recipient, true), S_FIELD (Shanhai__V1__Pairing, supporter, true),
+    S_FIELD (Shanhai__V1__Pairing, start, true),     S_FIELD (Shanhai__V1__Pairing, end, true),
+    S_FIELD (Shanhai__V1__Pairing, note, false),     { NULL, 0, false },
+};
+// A person's role is converted apart (it is an enum on the wire).
+static const s_field_t s_person_fields[] = {
+    S_FIELD (Shanhai__V1__Person, id, true),        S_FIELD (Shanhai__V1__Person, name, true),
+    S_FIELD (Shanhai__V1__Person, region, false),   S_FIELD (Shanhai__V1__Person, pairing, false),
+    S_FIELD (Shanhai__V1__Person, program, false),  { NULL, 0, false },
+};
+
+static void
+s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static void
+s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+    va_list args;
+    va_start (args, fmt);
+    vsnprintf (errstr, errstr_size, fmt, args);
+    va_end (args);
+}
+
+// Fills the string fields of message from object. Returns 0, or -1 with the reason.
+static int
+s_fill (ProtobufCMessage *message, const s_field_t *fields, const json_t *object,
+        const char *where, char *errstr, size_t errstr_size)
+{
+    if (!json_is_object (object)) {
+        s_fail (errstr, errstr_size, "%s: must be an object", where);
+        return -1;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach ((json_t *) object, key, value) {
+        const s_field_t *field = fields;
+        while (field->key && strcmp (field->key, key) != 0)
+            field++;
+        if (!field->key && strcmp (key, "role") != 0) {
+            s_fail (errstr, errstr_size, "%s: unknown field \"%.40s\"", where, key);
+            return -1;
+        }
+    }
+    for (const s_field_t *field = fields; field->key; field++) {
+        json_t *item = json_object_get (object, field->key);
+        if (!item && field->required) {
+            s_fail (errstr, errstr_size, "%s: \"%s\" is missing", where, field->key);
+            return -1;
+        }
+        if (item && !json_is_string (item)) {
+            s_fail (errstr, errstr_size, "%s: \"%s\" must be a string", where, field->key);
+            return -1;
+        }
+        if (item) {
+            char *copy = strdup (json_string_value (item));
+            if (!copy) {
+                s_fail (errstr, errstr_size, "out of memory");
+                return -1;
+            }
+            *(char **) ((char *) message + field->offset) = copy;
+        }
+    }
+    return 0;
+}
+
+static int
+s_fill_person (Shanhai__V1__Person *person, const json_t *object, const char *where,
+               char *errstr, size_t errstr_size)
+{
+    if (s_fill (&person->base, s_person_fields, object, where, errstr, errstr_size))
+        return -1;
+    json_t *role = json_object_get (object, "role");
+    if (!json_is_string (role)) {
+        s_fail (errstr, errstr_size, "%s: \"role\" must be a string", where);
+        return -1;
+    }
+    person->role = role_parse (json_string_value (role));
+    if (person->role == SHANHAI__V1__ROLE__ROLE_UNSPECIFIED) {
+        s_fail (errstr, errstr_size, "%s: role \"%.40s\" must be party_secretary, county_head, "
+                "liaison_officer or program_office", where, json_string_value (role));
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *key;
+    const ProtobufCMessageDescriptor *descriptor;
+    const s_field_t *fields;
+    size_t count_offset;
+    size_t items_offset;
+    size_t max;
+} s_section_t;
+
+static const s_section_t s_sections[] = {
+    { "programs", &shanhai__v1__program__descriptor, s_program_fields,
+      offsetof (Shanhai__V1__RegistryDoc, n_programs), offsetof (Shanhai__V1__RegistryDoc, programs),
+      REGISTRY_PROGRAMS_MAX },
+    { "regions", &shanhai__v1__region__descriptor, s_region_fields,
+      offsetof (Shanhai__V1__RegistryDoc, n_regions), offsetof (Shanhai__V1__RegistryDoc, regions),
+      REGISTRY_REGIONS_MAX },
+    { "pairings", &shanhai__v1__pairing__descriptor, s_pairing_fields,
+      offsetof (Shanhai__V1__RegistryDoc, n_pairings), offsetof (Shanhai__V1__RegistryDoc, pairings),
+      REGISTRY_PAIRINGS_MAX },
+    { "people", &shanhai__v1__person__descriptor, s_person_fields,
+      offsetof (Shanhai__V1__RegistryDoc, n_people), offsetof (Shanhai__V1__RegistryDoc, people),
+      REGISTRY_PEOPLE_MAX },
+};
+
+static int
+s_convert_section (Shanhai__V1__RegistryDoc *doc, const s_section_t *section,
+                   const json_t *array, char *errstr, size_t errstr_size)
+{
+    if (!json_is_array (array)) {
+        s_fail (errstr, errstr_size, "\"%s\" must be a list", section->key);
+        return -1;
+    }
+    size_t count = json_array_size (array);
+    if (count > section->max) {
+        s_fail (errstr, errstr_size, "\"%s\" has %zu entries: at most %zu", section->key, count,
+                section->max);
+        return -1;
+    }
+    ProtobufCMessage **items = calloc (count ? count : 1, sizeof *items);
+    if (!items) {
+        s_fail (errstr, errstr_size, "out of memory");
+        return -1;
+    }
+    *(ProtobufCMessage ***) ((char *) doc + section->items_offset) = items;
+    size_t *n_items = (size_t *) ((char *) doc + section->count_offset);
+    for (size_t index = 0; index < count; index++) {
+        ProtobufCMessage *item = malloc (section->descriptor->sizeof_message);
+        if (!item) {
+            s_fail (errstr, errstr_size, "out of memory");
+            return -1;
+        }
+        protobuf_c_message_init (section->descriptor, item);
+        items[(*n_items)++] = item;
+        char where[64];
+        snprintf (where, sizeof where, "%s[%zu]", section->key, index);
+        const json_t *object = json_array_get (array, index);
+        int rc = section->fields == s_person_fields
+                     ? s_fill_person ((Shanhai__V1__Person *) item, object, where, errstr,
+                                      errstr_size)
+                     : s_fill (item, section->fields, object, where, errstr, errstr_size);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+Shanhai__V1__RegistryDoc *
+registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
+{
+    if (!json_is_object (root)) {
+        s_fail (errstr, errstr_size, "a registry file is a JSON object");
+        return NULL;
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach ((json_t *) root, key, value) {
+        bool known = strcmp (key, "notes") == 0;
+        for (size_t index = 0; index < 4; index++)
+            known = known || strcmp (key, s_sections[index].key) == 0;
+        if (!known) {
+            s_fail (errstr, errstr_size, "unknown top-level key \"%.40s\" (expected programs, "
+                    "regions, pairings, people, notes)", key);
+            return NULL;
+        }
+    }
+    Shanhai__V1__RegistryDoc *doc = malloc (sizeof *doc);
+    if (!doc) {
+        s_fail (errstr, errstr_size, "out of memory");
+        return NULL;
+    }
+    shanhai__v1__registry_doc__init (doc);
+    for (size_t index = 0; index < 4; index++) {
+        const json_t *array = json_object_get (root, s_sections[index].key);
+        if (!array) {
+            s_fail (errstr, errstr_size, "\"%s\" is missing", s_sections[index].key);
+            shanhai__v1__registry_doc__free_unpacked (doc, NULL);
+            return NULL;
+        }
+        if (s_convert_section (doc, &s_sections[index], array, errstr, errstr_size)) {
+            shanhai__v1__registry_doc__free_unpacked (doc, NULL);
+            return NULL;
+        }
+    }
+    return doc;
+}
+
+Shanhai__V1__RegistryDoc *
+registry_json_read (const char *path, char *errstr, size_t errstr_size)
+{
+    struct stat status;
+    if (stat (path, &status) != 0) {
+        s_fail (errstr, errstr_size, "cannot read the registry file %s", path);
+        return NULL;
+    }
+    if (status.st_size > RPC_MESSAGE_BYTES_MAX / 2) {
+        s_fail (errstr, errstr_size, "the registry file %s is over %d bytes", path,
+                RPC_MESSAGE_BYTES_MAX / 2);
+        return NULL;
+    }
+    json_error_t error;
+    json_t *root = json_load_file (path, JSON_REJECT_DUPLICATES, &error);
+    if (!root) {
+        s_fail (errstr, errstr_size, "the registry file %s is not valid JSON: line %d column "
+                "%d: %s", path, error.line, error.column, error.text);
+        return NULL;
+    }
+    char reason[400];
+    Shanhai__V1__RegistryDoc *doc = registry_json_convert (root, reason, sizeof reason);
+    json_decref (root);
+    if (!doc)
+        s_fail (errstr, errstr_size, "the registry file %s: %s", path, reason);
+    return doc;
+}

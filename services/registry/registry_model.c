@@ -1,0 +1,241 @@
+#include "registry_model.h"
+
+#include <czmq.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/date.h"
+#include "common/limits.h"
+#include "common/validate.h"
+
+// What the checks need to look entries up: ids of each kind, mapped to their entry.
+typedef struct {
+    zhashx_t *programs;
+    zhashx_t *regions;
+    zhashx_t *pairings;
+    zhashx_t *people;
+    char *errstr;
+    size_t errstr_size;
+} s_index_t;
+
+static int
+s_fail (s_index_t *index, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+static int
+s_fail (s_index_t *index, const char *fmt, ...)
+{
+    va_list args;
+    va_start (args, fmt);
+    vsnprintf (index->errstr, index->errstr_size, fmt, args);
+    va_end (args);
+    return -1;
+}
+
+#define S_ID_RULE "1..63 characters of A-Z a-z 0-9 . _ : -"
+
+// Checks an entry's id and that it is the first of its kind with it; adds it to the set.
+static int
+s_check_id (s_index_t *index, zhashx_t *set, const char *kind, size_t position, const char *id,
+            void *entry)
+{
+    if (!validate_id (id))
+        return s_fail (index, "%ss[%zu]: id \"%.80s\" must be " S_ID_RULE, kind, position, id);
+    if (zhashx_lookup (set, id))
+        return s_fail (index, "%s \"%s\": the id is used twice", kind, id);
+    zhashx_insert (set, id, entry);
+    return 0;
+}
+
+static int
+s_check_name (s_index_t *index, const char *kind, const char *id, const char *field,
+              const char *text, size_t max_bytes, bool required)
+{
+    if (required && (!text || !*text))
+        return s_fail (index, "%s \"%s\": %s is missing", kind, id, field);
+    if (!validate_text (text, max_bytes, false))
+        return s_fail (index, "%s \"%s\": %s must be UTF-8 text of at most %zu bytes, "
+                       "without control characters", kind, id, field, max_bytes - 1);
+    return 0;
+}
+
+static int
+s_check_programs (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    for (size_t position = 0; position < doc->n_programs; position++) {
+        Shanhai__V1__Program *program = doc->programs[position];
+        if (s_check_id (index, index->programs, "program", position, program->id, program)
+            || s_check_name (index, "program", program->id, "name", program->name,
+                             NAME_BYTES_MAX, true)
+            || s_check_name (index, "program", program->id, "source", program->source,
+                             SOURCE_BYTES_MAX, false))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_check_regions (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    for (size_t position = 0; position < doc->n_regions; position++) {
+        Shanhai__V1__Region *region = doc->regions[position];
+        if (s_check_id (index, index->regions, "region", position, region->code, region)
+            || s_check_name (index, "region", region->code, "name", region->name,
+                             NAME_BYTES_MAX, true)
+            || s_check_name (index, "region", region->code, "province", region->province,
+                             NAME_BYTES_MAX, false))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_check_dates (s_index_t *index, const Shanhai__V1__Pairing *pairing)
+{
+    int32_t start, end;
+    if (date_parse (pairing->start, &start))
+        return s_fail (index, "pairing \"%s\": start \"%.20s\" is not a date YYYY-MM-DD in "
+                       "%d..%d", pairing->id, pairing->start, DATE_YEAR_MIN, DATE_YEAR_MAX);
+    if (date_parse (pairing->end, &end))
+        return s_fail (index, "pairing \"%s\": end \"%.20s\" is not a date YYYY-MM-DD in "
+                       "%d..%d", pairing->id, pairing->end, DATE_YEAR_MIN, DATE_YEAR_MAX);
+    if (end < start)
+        return s_fail (index, "pairing \"%s\": ends (%s) before it starts (%s)", pairing->id,
+                       pairing->end, pairing->start);
+    return 0;
+}
+
+// Two pairings of one program with the same two counties must not be active on the same day.
+static int
+s_check_overlap (s_index_t *index, const Shanhai__V1__RegistryDoc *doc, size_t position)
+{
+    const Shanhai__V1__Pairing *pairing = doc->pairings[position];
+    for (size_t other_position = 0; other_position < position; other_position++) {
+        const Shanhai__V1__Pairing *other = doc->pairings[other_position];
+        if (strcmp (other->program, pairing->program) == 0
+            && strcmp (other->recipient, pairing->recipient) == 0
+            && strcmp (other->supporter, pairing->supporter) == 0
+            && strcmp (other->start, pairing->end) <= 0 && strcmp (pairing->start, other->end) <= 0)
+            return s_fail (index, "pairing \"%s\": duplicates pairing \"%s\" (same program, "
+                           "same counties, overlapping dates)", pairing->id, other->id);
+    }
+    return 0;
+}
+
+static int
+s_check_pairings (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    for (size_t position = 0; position < doc->n_pairings; position++) {
+        Shanhai__V1__Pairing *pairing = doc->pairings[position];
+        if (s_check_id (index, index->pairings, "pairing", position, pairing->id, pairing))
+            return -1;
+        if (!zhashx_lookup (index->programs, pairing->program))
+            return s_fail (index, "pairing \"%s\": program \"%.80s\" is not a known program",
+                           pairing->id, pairing->program);
+        if (!zhashx_lookup (index->regions, pairing->recipient))
+            return s_fail (index, "pairing \"%s\": recipient \"%.80s\" is not a known region",
+                           pairing->id, pairing->recipient);
+        if (!zhashx_lookup (index->regions, pairing->supporter))
+            return s_fail (index, "pairing \"%s\": supporter \"%.80s\" is not a known region",
+                           pairing->id, pairing->supporter);
+        if (strcmp (pairing->recipient, pairing->supporter) == 0)
+            return s_fail (index, "pairing \"%s\": a county cannot be paired with itself (%s)",
+                           pairing->id, pairing->recipient);
+        if (s_check_dates (index, pairing)
+            || s_check_name (index, "pairing", pairing->id, "note", pairing->note,
+                             SOURCE_BYTES_MAX, false)
+            || s_check_overlap (index, doc, position))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_check_person_links (s_index_t *index, const Shanhai__V1__Person *person)
+{
+    const char *role = role_name (person->role);
+    bool has_region = *person->region != '\0';
+    if (has_region && !zhashx_lookup (index->regions, person->region))
+        return s_fail (index, "person \"%s\": region \"%.80s\" is not a known region",
+                       person->id, person->region);
+    switch (person->role) {
+    case SHANHAI__V1__ROLE__PARTY_SECRETARY:
+    case SHANHAI__V1__ROLE__COUNTY_HEAD:
+        if (!has_region)
+            return s_fail (index, "person \"%s\": a %s needs a region", person->id, role);
+        break;
+    case SHANHAI__V1__ROLE__LIAISON_OFFICER: {
+        const Shanhai__V1__Pairing *pairing = zhashx_lookup (index->pairings, person->pairing);
+        if (!pairing)
+            return s_fail (index, "person \"%s\": liaison officer of pairing \"%.80s\", which "
+                           "is not a known pairing", person->id, person->pairing);
+        if (!has_region || (strcmp (person->region, pairing->recipient) != 0
+                            && strcmp (person->region, pairing->supporter) != 0))
+            return s_fail (index, "person \"%s\": a liaison officer's region must be one of "
+                           "pairing \"%s\"'s counties (%s, %s)", person->id, pairing->id,
+                           pairing->recipient, pairing->supporter);
+        break;
+    }
+    case SHANHAI__V1__ROLE__PROGRAM_OFFICE:
+        if (!zhashx_lookup (index->programs, person->program))
+            return s_fail (index, "person \"%s\": program office of \"%.80s\", which is not a "
+                           "known program", person->id, person->program);
+        break;
+    default:
+        return s_fail (index, "person \"%s\": role must be party_secretary, county_head, "
+                       "liaison_officer or program_office", person->id);
+    }
+    return 0;
+}
+
+static int
+s_check_people (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    for (size_t position = 0; position < doc->n_people; position++) {
+        Shanhai__V1__Person *person = doc->people[position];
+        if (s_check_id (index, index->people, "person", position, person->id, person)
+            || s_check_name (index, "person", person->id, "name", person->name, NAME_BYTES_MAX,
+                             true)
+            || s_check_person_links (index, person))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+s_check_counts (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    if (doc->n_programs > REGISTRY_PROGRAMS_MAX)
+        return s_fail (index, "%zu programs: at most %d", doc->n_programs, REGISTRY_PROGRAMS_MAX);
+    if (doc->n_regions > REGISTRY_REGIONS_MAX)
+        return s_fail (index, "%zu regions: at most %d", doc->n_regions, REGISTRY_REGIONS_MAX);
+    if (doc->n_pairings > REGISTRY_PAIRINGS_MAX)
+        return s_fail (index, "%zu pairings: at most %d", doc->n_pairings,
+                       REGISTRY_PAIRINGS_MAX);
+    if (doc->n_people > REGISTRY_PEOPLE_MAX)
+        return s_fail (index, "%zu people: at most %d", doc->n_people, REGISTRY_PEOPLE_MAX);
+    return 0;
+}
+
+int
+registry_model_validate (const Shanhai__V1__RegistryDoc *doc, char *errstr, size_t errstr_size)
+{
+    s_index_t index = { .errstr = errstr, .errstr_size = errstr_size };
+    index.programs = zhashx_new ();
+    index.regions = zhashx_new ();
+    index.pairings = zhashx_new ();
+    index.people = zhashx_new ();
+    int rc = -1;
+    if (!index.programs || !index.regions || !index.pairings || !index.people)
+        s_fail (&index, "out of memory");
+    else
+        rc = s_check_counts (&index, doc) || s_check_programs (&index, doc)
+                     || s_check_regions (&index, doc) || s_check_pairings (&index, doc)
+                     || s_check_people (&index, doc)
+                 ? -1
+                 : 0;
+    zhashx_destroy (&index.programs);
+    zhashx_destroy (&index.regions);
+    zhashx_destroy (&index.pairings);
+    zhashx_destroy (&index.people);
+    return rc;
+}
