@@ -1,0 +1,41 @@
+#include "amount.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/limits.h"
+
+int
+amount_parse_yuan (const char *text, int64_t *fen)
+{
+    if (!text)
+        return -1;
+    const char *cursor = text;
+    bool negative = *cursor == '-';
+    if (negative)
+        cursor++;
+    int64_t value = 0;
+    int digits = 0, decimals = -1;
+    for (; *cursor; cursor++) {
+        if (*cursor == '.' && decimals < 0 && digits > 0) {
+            decimals = 0;
+            continue;
+        }
+        if (*cursor < '0' || *cursor > '9' || decimals == 2)
+            return -1;
+        value = value * 10 + (*cursor - '0');
+        if (value > AMOUNT_FEN_MAX)  // checked per digit: no overflow is ever reached
+            return -1;
+        digits++;
+        if (decimals >= 0)
+            decimals++;
+    }
+    if (digits == 0 || decimals == 0)  // "", "-", "12."
+        return -1;
+    for (int scale = decimals < 0 ? 0 : decimals; scale < 2; scale++)
+        value *= 10;
+    if (value > AMOUNT_FEN_MAX + 1)
+        return -1;
+    *fen = negative ? -value : value;
+    return 0;
+}
