@@ -1,0 +1,88 @@
+/*  shanhai status --pair ID --year YYYY [--json] */
+#include <getopt.h>
+#include <string.h>
+#include "cli.h"
+#include "common/limits.h"
+#include "common/money.h"
+
+static const char *s_usage = "shanhai status --pair ID --year YYYY [--json]";
+
+static void
+s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_t out_size)
+{
+    if (strcmp (rule->unit, "fen") == 0)
+        money_format_yuan (value, out, out_size);
+    else
+        snprintf (out, out_size, "%lld", (long long) value);
+}
+
+static int
+s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
+{
+    if (as_json) {
+        json_t *rules = json_array ();
+        for (size_t index = 0; index < reply->n_rules; index++) {
+            const Shanhai__V1__RuleStatus *r = reply->rules[index];
+            json_array_append_new (
+                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "rule", r->rule,
+                                  "status", compliance_status_name (r->status), "actual",
+                                  (json_int_t) r->actual, "target", (json_int_t) r->target,
+                                  "expected", (json_int_t) r->expected, "unit", r->unit,
+                                  "source", r->source));
+        }
+        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year",
+                                          reply->year, "as_of", reply->as_of, "rules", rules));
+    }
+    printf ("pair %s (%s), %d, as of %s\n", reply->pairing, reply->program, reply->year,
+            reply->as_of);
+    if (reply->n_rules == 0)
+        printf ("no rule of the program applies to this pair in %d\n", reply->year);
+    for (size_t index = 0; index < reply->n_rules; index++) {
+        const Shanhai__V1__RuleStatus *r = reply->rules[index];
+        char actual[48], target[48], expected[48];
+        s_quantity (r, r->actual, actual, sizeof actual);
+        s_quantity (r, r->target, target, sizeof target);
+        s_quantity (r, r->expected, expected, sizeof expected);
+        const char *unit = strcmp (r->unit, "fen") == 0 ? "yuan" : r->unit;
+        printf ("  %-9s %-18s %s of %s %s (expected %s by now)\n    %s\n    source: %s\n",
+                compliance_status_name (r->status), r->rule, actual, target, unit, expected,
+                r->title, r->source);
+    }
+    return 0;
+}
+
+int
+cmd_status (cli_t *cli, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "pair", required_argument, NULL, 'p' }, { "year", required_argument, NULL, 'y' },
+        { "json", no_argument, NULL, 'j' },       { NULL, 0, NULL, 0 },
+    };
+    Shanhai__V1__StatusRequest request = SHANHAI__V1__STATUS_REQUEST__INIT;
+    const char *year = NULL;
+    bool as_json = false;
+    int option;
+    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+        switch (option) {
+        case 'p': request.pairing = optarg; break;
+        case 'y': year = optarg; break;
+        case 'j': as_json = true; break;
+        default: return cli_usage (s_usage, "status: unknown option");
+        }
+    }
+    if (optind != argc || !*request.pairing || !year)
+        return cli_usage (s_usage, "status: --pair and --year are required");
+    int year_value;
+    if (cli_parse_year (year, &year_value))
+        return cli_usage (s_usage, "status: --year '%s' is not a year in %d..%d", year,
+                          DATE_YEAR_MIN, DATE_YEAR_MAX);
+    request.year = year_value;
+    Shanhai__V1__StatusReply *reply = NULL;
+    int rc = cli_call (cli->config.assessment_rpc, "assessment.Status", &request.base,
+                       &shanhai__v1__status_reply__descriptor, (ProtobufCMessage **) &reply);
+    if (rc)
+        return rc;
+    rc = s_print (reply, as_json);
+    shanhai__v1__status_reply__free_unpacked (reply, NULL);
+    return rc;
+}

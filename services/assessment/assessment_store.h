@@ -1,0 +1,37 @@
+/*  assessment_store.h: the assessment's SQLite file: per (rule, pairing, year) the actual
+    value and the last status, the compliance changes (outbox), and the bookkeeping of what
+    it has applied (the clock, the last registry and ledger seqs). Owns the sqlite3 handle and
+    the outbox. Writes happen between assessment_store_begin and assessment_store_commit,
+    which publishes the changes after the commit. */
+#ifndef SHANHAI_ASSESSMENT_STORE_H
+#define SHANHAI_ASSESSMENT_STORE_H
+
+#include "common/outbox.h"
+#include "common/proto.h"
+
+typedef struct assessment_store_t assessment_store_t;
+
+assessment_store_t *assessment_store_new (const char *path, const char *pub_endpoint,
+                                          char *errstr, size_t errstr_size);
+void assessment_store_destroy (assessment_store_t **self_p);
+outbox_t *assessment_store_outbox (assessment_store_t *self);
+
+int assessment_store_begin (assessment_store_t *self);
+// Commits and publishes; on failure rolls back and returns -1.
+int assessment_store_commit (assessment_store_t *self);
+void assessment_store_rollback (assessment_store_t *self);
+
+// Reads an aggregate: returns 0 with *actual and *status, 1 when there is none (then 0 and
+// COMPLIANCE_NONE), -1 on a read error.
+int assessment_store_get (assessment_store_t *self, const char *rule, const char *pairing,
+                          int year, int64_t *actual, Shanhai__V1__ComplianceStatus *status);
+int assessment_store_put (assessment_store_t *self, const char *rule, const char *pairing,
+                          int year, int64_t actual, Shanhai__V1__ComplianceStatus status);
+// Appends a "compliance.changed". Returns its seq or -1.
+int64_t assessment_store_change (assessment_store_t *self, const Shanhai__V1__ComplianceChange *change);
+
+// Bookkeeping (meta): the clock (-1 before the first), the last applied seqs.
+int64_t assessment_store_meta (assessment_store_t *self, const char *key, int64_t fallback);
+int assessment_store_set_meta (assessment_store_t *self, const char *key, int64_t value);
+
+#endif

@@ -1,0 +1,266 @@
+#include "policy.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "common/validate.h"
+
+struct policy_set_t {
+    size_t pack_count;
+    policy_pack_t packs[POLICY_PACKS_MAX];
+};
+
+static int
+s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static int
+s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
+{
+    va_list args;
+    va_start (args, fmt);
+    vsnprintf (errstr, errstr_size, fmt, args);
+    va_end (args);
+    return -1;
+}
+
+// Copies the string member key of object into out; a missing optional one leaves "".
+static int
+s_string (const json_t *object, const char *key, bool required, char *out, size_t out_size,
+          const char *where, char *errstr, size_t errstr_size)
+{
+    json_t *value = json_object_get (object, key);
+    if (!value && !required) {
+        *out = '\0';
+        return 0;
+    }
+    if (!json_is_string (value))
+        return s_fail (errstr, errstr_size, "%s: \"%s\" must be a string", where, key);
+    if (!validate_text (json_string_value (value), out_size, false))
+        return s_fail (errstr, errstr_size, "%s: \"%s\" must be text of at most %zu bytes",
+                       where, key, out_size - 1);
+    snprintf (out, out_size, "%s", json_string_value (value));
+    return 0;
+}
+
+static int
+s_integer (const json_t *object, const char *key, bool required, int64_t min, int64_t max,
+           int64_t *out, const char *where, char *errstr, size_t errstr_size)
+{
+    json_t *value = json_object_get (object, key);
+    if (!value && !required)
+        return 0;
+    if (!json_is_integer (value) || json_integer_value (value) < min
+        || json_integer_value (value) > max)
+        return s_fail (errstr, errstr_size, "%s: \"%s\" must be a whole number in %lld..%lld",
+                       where, key, (long long) min, (long long) max);
+    *out = json_integer_value (value);
+    return 0;
+}
+
+// Checks that a string member has one of the allowed values.
+static int
+s_choice (const json_t *object, const char *key, const char *allowed, const char *where,
+          char *value, size_t value_size, char *errstr, size_t errstr_size)
+{
+    if (s_string (object, key, true, value, value_size, where, errstr, errstr_size))
+        return -1;
+    char padded[64];
+    snprintf (padded, sizeof padded, " %s ", value);
+    if (!strstr (allowed, padded))
+        return s_fail (errstr, errstr_size, "%s: %s \"%s\" is not one of%s", where, key, value,
+                       allowed);
+    return 0;
+}
+
+static int
+s_parse_deadline (const char *text, policy_rule_t *rule, const char *where, char *errstr,
+                  size_t errstr_size)
+{
+    int month, day;
+    char tail;
+    // February has 28 days here: a deadline must be a day that every year has.
+    if (sscanf (text, "%2d-%2d%c", &month, &day, &tail) != 2 || strlen (text) != 5
+        || month < 1 || month > 12 || day < 1
+        || day > (int[]) { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }[month - 1])
+        return s_fail (errstr, errstr_size, "%s: deadline \"%s\" must be MM-DD, a day every "
+                       "year has", where, text);
+    rule->deadline_month = month;
+    rule->deadline_day = day;
+    return 0;
+}
+
+static int
+s_parse_rule (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+              size_t errstr_size)
+{
+    char text[64];
+    int64_t target = 0, from_year = DATE_YEAR_MIN, to_year = DATE_YEAR_MAX;
+    if (!json_is_object (object))
+        return s_fail (errstr, errstr_size, "%s: must be an object", where);
+    if (s_string (object, "id", true, rule->id, sizeof rule->id, where, errstr, errstr_size)
+        || s_string (object, "title", true, rule->title, sizeof rule->title, where, errstr,
+                     errstr_size)
+        || s_string (object, "source", true, rule->source, sizeof rule->source, where, errstr,
+                     errstr_size)
+        || s_string (object, "event_kind", true, rule->event_kind, sizeof rule->event_kind,
+                     where, errstr, errstr_size)
+        || s_choice (object, "scope", " pair ", where, text, sizeof text, errstr, errstr_size)
+        || s_choice (object, "period", " year ", where, text, sizeof text, errstr, errstr_size)
+        || s_integer (object, "target", true, 1, AMOUNT_FEN_MAX, &target, where, errstr,
+                      errstr_size)
+        || s_integer (object, "from_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &from_year,
+                      where, errstr, errstr_size)
+        || s_integer (object, "to_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &to_year, where,
+                      errstr, errstr_size))
+        return -1;
+    if (!validate_id (rule->id) || !validate_id (rule->event_kind))
+        return s_fail (errstr, errstr_size, "%s: id and event_kind must be ids", where);
+    if (from_year > to_year)
+        return s_fail (errstr, errstr_size, "%s: from_year %lld is after to_year %lld", where,
+                       (long long) from_year, (long long) to_year);
+    rule->target = target;
+    rule->from_year = (int) from_year;
+    rule->to_year = (int) to_year;
+    if (s_choice (object, "metric", " sum count ", where, text, sizeof text, errstr,
+                  errstr_size))
+        return -1;
+    rule->metric = strcmp (text, "sum") == 0 ? POLICY_METRIC_SUM : POLICY_METRIC_COUNT;
+    if (s_choice (object, "unit", rule->metric == POLICY_METRIC_SUM ? " fen " : " count ", where,
+                  text, sizeof text, errstr, errstr_size))
+        return -1;
+    rule->unit = rule->metric == POLICY_METRIC_SUM ? "fen" : "count";
+    if (s_string (object, "deadline", true, text, sizeof text, where, errstr, errstr_size))
+        return -1;
+    return s_parse_deadline (text, rule, where, errstr, errstr_size);
+}
+
+int
+policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, char *errstr,
+                   size_t errstr_size)
+{
+    memset (pack, 0, sizeof *pack);
+    if (!json_is_object (root))
+        return s_fail (errstr, errstr_size, "%s: a policy pack is a JSON object", name);
+    if (s_string (root, "program", true, pack->program, sizeof pack->program, name, errstr,
+                  errstr_size)
+        || s_string (root, "title", false, pack->title, sizeof pack->title, name, errstr,
+                     errstr_size))
+        return -1;
+    if (!validate_id (pack->program))
+        return s_fail (errstr, errstr_size, "%s: program \"%s\" is not an id", name, pack->program);
+    json_t *rules = json_object_get (root, "rules");
+    if (!json_is_array (rules) || json_array_size (rules) == 0)
+        return s_fail (errstr, errstr_size, "%s: \"rules\" must be a non-empty list", name);
+    if (json_array_size (rules) > POLICY_RULES_MAX)
+        return s_fail (errstr, errstr_size, "%s: %zu rules: at most %d", name,
+                       json_array_size (rules), POLICY_RULES_MAX);
+    for (size_t index = 0; index < json_array_size (rules); index++) {
+        char where[128];
+        snprintf (where, sizeof where, "%s: rules[%zu]", name, index);
+        policy_rule_t *rule = &pack->rules[index];
+        if (s_parse_rule (json_array_get (rules, index), rule, where, errstr, errstr_size))
+            return -1;
+        for (size_t other = 0; other < index; other++)
+            if (strcmp (pack->rules[other].id, rule->id) == 0)
+                return s_fail (errstr, errstr_size, "%s: rule id \"%s\" is used twice", where,
+                               rule->id);
+        pack->rule_count++;
+    }
+    return 0;
+}
+
+static int
+s_load_file (policy_set_t *self, const char *dir, const char *file, char *errstr,
+             size_t errstr_size)
+{
+    char path[PATH_BYTES_MAX];
+    snprintf (path, sizeof path, "%s/%s", dir, file);
+    struct stat status;
+    if (stat (path, &status) != 0 || status.st_size > POLICY_FILE_BYTES_MAX)
+        return s_fail (errstr, errstr_size, "%s: unreadable or over %d bytes", path,
+                       POLICY_FILE_BYTES_MAX);
+    if (self->pack_count == POLICY_PACKS_MAX)
+        return s_fail (errstr, errstr_size, "%s: more than %d policy packs", dir,
+                       POLICY_PACKS_MAX);
+    json_error_t error;
+    json_t *root = json_load_file (path, JSON_REJECT_DUPLICATES, &error);
+    if (!root)
+        return s_fail (errstr, errstr_size, "%s: line %d column %d: %s", path, error.line,
+                       error.column, error.text);
+    policy_pack_t *pack = &self->packs[self->pack_count];
+    int rc = policy_pack_parse (root, path, pack, errstr, errstr_size);
+    json_decref (root);
+    if (rc)
+        return -1;
+    for (size_t index = 0; index < self->pack_count; index++) {
+        if (strcmp (self->packs[index].program, pack->program) == 0)
+            return s_fail (errstr, errstr_size, "%s: program %s has another pack", path,
+                           pack->program);
+        for (size_t rule = 0; rule < pack->rule_count; rule++)
+            if (policy_set_rule (self, pack->rules[rule].id))
+                return s_fail (errstr, errstr_size, "%s: rule id %s is used by another pack",
+                               path, pack->rules[rule].id);
+    }
+    self->pack_count++;
+    return 0;
+}
+
+policy_set_t *
+policy_set_load (const char *dir, char *errstr, size_t errstr_size)
+{
+    DIR *folder = opendir (dir);
+    if (!folder) {
+        s_fail (errstr, errstr_size, "cannot read the policy directory %s", dir);
+        return NULL;
+    }
+    policy_set_t *self = calloc (1, sizeof *self);
+    int rc = self ? 0 : s_fail (errstr, errstr_size, "out of memory");
+    struct dirent *entry;
+    while (rc == 0 && (entry = readdir (folder))) {
+        size_t length = strlen (entry->d_name);
+        if (length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0)
+            rc = s_load_file (self, dir, entry->d_name, errstr, errstr_size);
+    }
+    closedir (folder);
+    if (rc)
+        policy_set_destroy (&self);
+    return self;
+}
+
+void
+policy_set_destroy (policy_set_t **self_p)
+{
+    if (self_p && *self_p) {
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+const policy_pack_t *
+policy_set_pack (const policy_set_t *self, const char *program)
+{
+    for (size_t index = 0; index < self->pack_count; index++)
+        if (strcmp (self->packs[index].program, program) == 0)
+            return &self->packs[index];
+    return NULL;
+}
+
+size_t
+policy_set_size (const policy_set_t *self)
+{
+    return self->pack_count;
+}
+
+const policy_rule_t *
+policy_set_rule (const policy_set_t *self, const char *rule_id)
+{
+    for (size_t index = 0; index < self->pack_count; index++)
+        for (size_t rule = 0; rule < self->packs[index].rule_count; rule++)
+            if (strcmp (self->packs[index].rules[rule].id, rule_id) == 0)
+                return &self->packs[index].rules[rule];
+    return NULL;
+}
