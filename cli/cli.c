@@ -25,9 +25,8 @@ cli_usage (const char *usage, const char *fmt, ...)
     va_start (args, fmt);
     fputs ("shanhai: ", stderr);
     vfprintf (stderr, fmt, args);
-    fputc ('\n', stderr);
+    fprintf (stderr, " (usage: %s)\n", usage);
     va_end (args);
-    fprintf (stderr, "usage: %s\n", usage);
     return 2;
 }
 

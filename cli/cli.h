@@ -21,7 +21,7 @@ typedef struct {
 
 // Prints "shanhai: <reason>" on stderr and returns 1.
 int cli_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-// Prints "shanhai: <reason>" and "usage: <usage>" on stderr and returns 2.
+// Prints "shanhai: <reason> (usage: <usage>)", one line, on stderr and returns 2.
 int cli_usage (const char *usage, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 // Calls method at endpoint with request; on OK stores the decoded reply in *reply_out (the
 // caller frees it with protobuf_c_message_free_unpacked) and returns 0. Otherwise prints

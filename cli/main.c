@@ -55,6 +55,5 @@ main (int argc, char **argv)
             zsys_shutdown ();
             return rc;
         }
-    fputs (s_usage, stderr);
-    return cli_error ("unknown command '%s'", argv[1]) + 1;
+    return cli_error ("unknown command '%s' (see shanhai --help)", argv[1]) + 1;
 }

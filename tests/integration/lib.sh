@@ -58,7 +58,7 @@ stack_down() {
     echo "$passed passed, $failed failed"
     exit 1
   fi
-  rm -rf "$SHANHAI_DATA_DIR"
+  [ -n "${SHANHAI_KEEP_DATA:-}" ] && echo "kept $SHANHAI_DATA_DIR" || rm -rf "$SHANHAI_DATA_DIR"
 }
 
 pass() { passed=$((passed + 1)); echo "ok: $1"; }
