@@ -34,12 +34,14 @@ s_fail (s_index_t *index, const char *fmt, ...)
 #define S_ID_RULE "1..63 characters of A-Z a-z 0-9 . _ : -"
 
 // Checks an entry's id and that it is the first of its kind with it; adds it to the set.
+// section is the document's key for the kind ("people" for a person), so that an entry
+// without a usable id is named as the file names it.
 static int
-s_check_id (s_index_t *index, zhashx_t *set, const char *kind, size_t position, const char *id,
-            void *entry)
+s_check_id (s_index_t *index, zhashx_t *set, const char *kind, const char *section,
+            size_t position, const char *id, void *entry)
 {
     if (!validate_id (id))
-        return s_fail (index, "%ss[%zu]: id \"%.80s\" must be " S_ID_RULE, kind, position, id);
+        return s_fail (index, "%s[%zu]: id \"%.80s\" must be " S_ID_RULE, section, position, id);
     if (zhashx_lookup (set, id))
         return s_fail (index, "%s \"%s\": the id is used twice", kind, id);
     zhashx_insert (set, id, entry);
@@ -63,7 +65,7 @@ s_check_programs (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_programs; position++) {
         Shanhai__V1__Program *program = doc->programs[position];
-        if (s_check_id (index, index->programs, "program", position, program->id, program)
+        if (s_check_id (index, index->programs, "program", "programs", position, program->id, program)
             || s_check_name (index, "program", program->id, "name", program->name,
                              NAME_BYTES_MAX, true)
             || s_check_name (index, "program", program->id, "source", program->source,
@@ -78,7 +80,7 @@ s_check_regions (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_regions; position++) {
         Shanhai__V1__Region *region = doc->regions[position];
-        if (s_check_id (index, index->regions, "region", position, region->code, region)
+        if (s_check_id (index, index->regions, "region", "regions", position, region->code, region)
             || s_check_name (index, "region", region->code, "name", region->name,
                              NAME_BYTES_MAX, true)
             || s_check_name (index, "region", region->code, "province", region->province,
@@ -126,7 +128,7 @@ s_check_pairings (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_pairings; position++) {
         Shanhai__V1__Pairing *pairing = doc->pairings[position];
-        if (s_check_id (index, index->pairings, "pairing", position, pairing->id, pairing))
+        if (s_check_id (index, index->pairings, "pairing", "pairings", position, pairing->id, pairing))
             return -1;
         if (!zhashx_lookup (index->programs, pairing->program))
             return s_fail (index, "pairing \"%s\": program \"%.80s\" is not a known program",
@@ -192,7 +194,7 @@ s_check_people (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_people; position++) {
         Shanhai__V1__Person *person = doc->people[position];
-        if (s_check_id (index, index->people, "person", position, person->id, person)
+        if (s_check_id (index, index->people, "person", "people", position, person->id, person)
             || s_check_name (index, "person", person->id, "name", person->name, NAME_BYTES_MAX,
                              true)
             || s_check_person_links (index, person))

@@ -1,0 +1,103 @@
+/*  The compliance semantics at every boundary. */
+#include <criterion/criterion.h>
+#include "common/date.h"
+#include "evaluate.h"
+
+#define MET SHANHAI__V1__COMPLIANCE_STATUS__MET
+#define ON_TRACK SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK
+#define AT_RISK SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK
+#define BREACHED SHANHAI__V1__COMPLIANCE_STATUS__BREACHED
+
+static policy_rule_t s_rule = {
+    .id = "hb-aid-funds", .metric = POLICY_METRIC_SUM, .unit = "fen", .target = 500000000,
+    .deadline_month = 12, .deadline_day = 31, .from_year = 2021, .to_year = 2025,
+};
+
+static int32_t
+s_day (const char *text)
+{
+    int32_t day;
+    cr_assert_eq (date_parse (text, &day), 0, "%s", text);
+    return day;
+}
+
+static evaluate_period_t
+s_year (int year)
+{
+    evaluate_period_t period;
+    cr_assert (evaluate_period (&s_rule, year, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
+    return period;
+}
+
+Test (evaluate, the_expectation_is_pro_rated_by_day_and_rounded_up)
+{
+    evaluate_period_t period = s_year (2021);
+    cr_assert_eq (evaluate_expected (500000000, period, s_day ("2021-01-01")), 0);
+    // 181 of 364 days: 248,626,373.6 fen, rounded up.
+    cr_assert_eq (evaluate_expected (500000000, period, s_day ("2021-07-01")), 248626374);
+    cr_assert_eq (evaluate_expected (500000000, period, s_day ("2021-12-31")), 500000000);
+    cr_assert_eq (evaluate_expected (500000000, period, s_day ("2022-03-01")), 500000000);
+    cr_assert_eq (evaluate_expected (500000000, period, s_day ("2020-12-31")), 0);
+    cr_assert_eq (evaluate_expected (2, period, s_day ("2021-01-02")), 1, "any part of a visit");
+}
+
+Test (evaluate, on_track_is_exactly_actual_at_least_expected)
+{
+    evaluate_period_t period = s_year (2021);
+    int32_t july = s_day ("2021-07-01");
+    cr_assert_eq (evaluate_status (248626374, 500000000, period, july), ON_TRACK);
+    cr_assert_eq (evaluate_status (248626373, 500000000, period, july), AT_RISK);
+    cr_assert_eq (evaluate_status (0, 500000000, period, s_day ("2021-01-01")), ON_TRACK);
+    cr_assert_eq (evaluate_status (0, 500000000, period, s_day ("2021-01-02")), AT_RISK);
+}
+
+Test (evaluate, met_and_breached_at_the_deadline)
+{
+    evaluate_period_t period = s_year (2021);
+    int32_t deadline = s_day ("2021-12-31");
+    cr_assert_eq (evaluate_status (500000000, 500000000, period, s_day ("2021-03-01")), MET);
+    cr_assert_eq (evaluate_status (499999999, 500000000, period, deadline), AT_RISK,
+                  "the deadline day itself is still in time");
+    cr_assert_eq (evaluate_status (499999999, 500000000, period, deadline + 1), BREACHED);
+    cr_assert_eq (evaluate_status (500000000, 500000000, period, deadline + 1), MET);
+    cr_assert_eq (evaluate_status (600000000, 500000000, period, deadline + 400), MET);
+}
+
+Test (evaluate, leap_years_have_one_more_day)
+{
+    evaluate_period_t period = s_year (2024);
+    cr_assert_eq (period.deadline - period.start, 365);
+    // 182 of 365 days on 2024-07-01.
+    cr_assert_eq (evaluate_expected (365, period, s_day ("2024-07-01")), 182);
+}
+
+Test (evaluate, the_period_follows_the_pairing_and_the_rule)
+{
+    evaluate_period_t period;
+    cr_assert_not (evaluate_period (&s_rule, 2020, s_day ("2015-01-01"), s_day ("2030-12-31"),
+                                    &period), "before from_year");
+    cr_assert_not (evaluate_period (&s_rule, 2026, s_day ("2015-01-01"), s_day ("2030-12-31"),
+                                    &period), "after to_year");
+    cr_assert_not (evaluate_period (&s_rule, 2021, s_day ("2022-01-01"), s_day ("2030-12-31"),
+                                    &period), "the pairing starts later");
+    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-07-01"), s_day ("2030-12-31"),
+                                &period));
+    cr_assert_eq (period.start, s_day ("2021-07-01"), "starts with the pairing");
+    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2015-01-01"), s_day ("2021-06-30"),
+                                &period));
+    cr_assert_eq (period.deadline, s_day ("2021-06-30"), "ends with the pairing");
+    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-12-31"), s_day ("2021-12-31"),
+                                &period), "a one-day period");
+    cr_assert_eq (evaluate_expected (10, period, period.start), 10);
+}
+
+Test (evaluate, another_deadline)
+{
+    policy_rule_t rule = s_rule;
+    rule.deadline_month = 5;
+    rule.deadline_day = 31;  // 003 三(四): funds in place by May 31
+    evaluate_period_t period;
+    cr_assert (evaluate_period (&rule, 2021, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
+    cr_assert_eq (period.deadline, s_day ("2021-05-31"));
+    cr_assert_eq (evaluate_status (1, 100, period, s_day ("2021-06-01")), BREACHED);
+}
