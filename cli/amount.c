@@ -24,7 +24,7 @@ amount_parse_yuan (const char *text, int64_t *fen)
         if (*cursor < '0' || *cursor > '9' || decimals == 2)
             return -1;
         value = value * 10 + (*cursor - '0');
-        if (value > AMOUNT_FEN_MAX)  // checked per digit: no overflow is ever reached
+        if (value > AMOUNT_FEN_MAX + 1)  // per digit, so no overflow is ever reached
             return -1;
         digits++;
         if (decimals >= 0)

@@ -3,7 +3,8 @@
 #include <string.h>
 #include "cli.h"
 
-static const char *s_usage = "shanhai pairs [--program P] [--region R] [--date YYYY-MM-DD] [--json]";
+static const char *s_usage
+    = "shanhai pairs [--program P] [--region R] [--date YYYY-MM-DD] [--json]";
 
 static json_t *
 s_region_json (const char *code, const char *name)

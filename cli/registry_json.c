@@ -26,10 +26,14 @@ static const s_field_t s_region_fields[] = {
     S_FIELD (Shanhai__V1__Region, province, false), { NULL, 0, false },
 };
 static const s_field_t s_pairing_fields[] = {
-    S_FIELD (Shanhai__V1__Pairing, id, true),        S_FIELD (Shanhai__V1__Pairing, program, true),
-    S_FIELD (Shanhai__V1__Pairing, recipient, true), S_FIELD (Shanhai__V1__Pairing, supporter, true),
-    S_FIELD (Shanhai__V1__Pairing, start, true),     S_FIELD (Shanhai__V1__Pairing, end, true),
-    S_FIELD (Shanhai__V1__Pairing, note, false),     { NULL, 0, false },
+    S_FIELD (Shanhai__V1__Pairing, id, true),
+    S_FIELD (Shanhai__V1__Pairing, program, true),
+    S_FIELD (Shanhai__V1__Pairing, recipient, true),
+    S_FIELD (Shanhai__V1__Pairing, supporter, true),
+    S_FIELD (Shanhai__V1__Pairing, start, true),
+    S_FIELD (Shanhai__V1__Pairing, end, true),
+    S_FIELD (Shanhai__V1__Pairing, note, false),
+    { NULL, 0, false },
 };
 // A person's role is converted apart (it is an enum on the wire).
 static const s_field_t s_person_fields[] = {
@@ -122,18 +126,20 @@ typedef struct {
     size_t max;
 } s_section_t;
 
+#define S_DOC(member) offsetof (Shanhai__V1__RegistryDoc, member)
+
 static const s_section_t s_sections[] = {
     { "programs", &shanhai__v1__program__descriptor, s_program_fields,
-      offsetof (Shanhai__V1__RegistryDoc, n_programs), offsetof (Shanhai__V1__RegistryDoc, programs),
+      S_DOC (n_programs), S_DOC (programs),
       REGISTRY_PROGRAMS_MAX },
     { "regions", &shanhai__v1__region__descriptor, s_region_fields,
-      offsetof (Shanhai__V1__RegistryDoc, n_regions), offsetof (Shanhai__V1__RegistryDoc, regions),
+      S_DOC (n_regions), S_DOC (regions),
       REGISTRY_REGIONS_MAX },
     { "pairings", &shanhai__v1__pairing__descriptor, s_pairing_fields,
-      offsetof (Shanhai__V1__RegistryDoc, n_pairings), offsetof (Shanhai__V1__RegistryDoc, pairings),
+      S_DOC (n_pairings), S_DOC (pairings),
       REGISTRY_PAIRINGS_MAX },
     { "people", &shanhai__v1__person__descriptor, s_person_fields,
-      offsetof (Shanhai__V1__RegistryDoc, n_people), offsetof (Shanhai__V1__RegistryDoc, people),
+      S_DOC (n_people), S_DOC (people),
       REGISTRY_PEOPLE_MAX },
 };
 

@@ -52,7 +52,8 @@ rpc_server_new (const char *endpoint, const rpc_method_t *methods, void *state)
     zsock_set_sndtimeo (self->router, 0);
     zsock_set_rcvtimeo (self->router, 0);
     if (zsock_bind (self->router, "%s", endpoint) == -1) {
-        log_error ("cannot bind", "endpoint=%s error=\"%s\"", endpoint, zmq_strerror (zmq_errno ()));
+        log_error ("cannot bind", "endpoint=%s error=\"%s\"", endpoint,
+                   zmq_strerror (zmq_errno ()));
         rpc_server_destroy (&self);
         return NULL;
     }

@@ -28,7 +28,8 @@ int assessment_store_get (assessment_store_t *self, const char *rule, const char
 int assessment_store_put (assessment_store_t *self, const char *rule, const char *pairing,
                           int year, int64_t actual, Shanhai__V1__ComplianceStatus status);
 // Appends a "compliance.changed". Returns its seq or -1.
-int64_t assessment_store_change (assessment_store_t *self, const Shanhai__V1__ComplianceChange *change);
+int64_t assessment_store_change (assessment_store_t *self,
+                                 const Shanhai__V1__ComplianceChange *change);
 
 // Bookkeeping (meta): the clock (-1 before the first), the last applied seqs.
 int64_t assessment_store_meta (assessment_store_t *self, const char *key, int64_t fallback);

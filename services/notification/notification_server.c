@@ -74,7 +74,8 @@ s_apply_change (void *state, const Shanhai__V1__Event *event)
         rc = -1;
     }
     if (rc == 0) {
-        rc = notification_store_begin (self->store) || (news && s_write_alerts (self, change, people))
+        rc = notification_store_begin (self->store)
+             || (news && s_write_alerts (self, change, people))
              || notification_store_set_meta (self->store, "assessment_seq", (int64_t) event->seq)
              || notification_store_commit (self->store);
         if (rc)

@@ -65,7 +65,8 @@ s_check_programs (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_programs; position++) {
         Shanhai__V1__Program *program = doc->programs[position];
-        if (s_check_id (index, index->programs, "program", "programs", position, program->id, program)
+        if (s_check_id (index, index->programs, "program", "programs", position, program->id,
+                        program)
             || s_check_name (index, "program", program->id, "name", program->name,
                              NAME_BYTES_MAX, true)
             || s_check_name (index, "program", program->id, "source", program->source,
@@ -128,7 +129,8 @@ s_check_pairings (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
     for (size_t position = 0; position < doc->n_pairings; position++) {
         Shanhai__V1__Pairing *pairing = doc->pairings[position];
-        if (s_check_id (index, index->pairings, "pairing", "pairings", position, pairing->id, pairing))
+        if (s_check_id (index, index->pairings, "pairing", "pairings", position, pairing->id,
+                        pairing))
             return -1;
         if (!zhashx_lookup (index->programs, pairing->program))
             return s_fail (index, "pairing \"%s\": program \"%.80s\" is not a known program",

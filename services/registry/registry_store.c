@@ -107,8 +107,8 @@ s_write_doc (registry_store_t *self, const Shanhai__V1__RegistryDoc *doc)
     sqlite3_stmt *regions = store_prepare (self->db, "INSERT INTO regions VALUES (?, ?, ?)");
     sqlite3_stmt *pairings
         = store_prepare (self->db, "INSERT INTO pairings VALUES (?, ?, ?, ?, ?, ?, ?)");
-    sqlite3_stmt *people
-        = store_prepare (self->db, "INSERT INTO people VALUES (?, ?, ?, CAST(?4 AS INTEGER), ?, ?)");
+    sqlite3_stmt *people = store_prepare (
+        self->db, "INSERT INTO people VALUES (?, ?, ?, CAST(?4 AS INTEGER), ?, ?)");
     int rc = programs && regions && pairings && people ? 0 : -1;
     for (size_t index = 0; rc == 0 && index < doc->n_programs; index++) {
         const Shanhai__V1__Program *p = doc->programs[index];

@@ -25,7 +25,8 @@ static evaluate_period_t
 s_year (int year)
 {
     evaluate_period_t period;
-    cr_assert (evaluate_period (&s_rule, year, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
+    cr_assert (
+        evaluate_period (&s_rule, year, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
     return period;
 }
 

@@ -134,8 +134,8 @@ Test (policy, the_rule_count_limit_is_exact)
 
 Test (policy, duplicate_rule_ids)
 {
-    json_t *root = json_pack ("{s:s, s:[oo]}", "program", "hb", "rules", json_loads (s_rule, 0, NULL),
-                              json_loads (s_rule, 0, NULL));
+    json_t *root = json_pack ("{s:s, s:[oo]}", "program", "hb", "rules",
+                              json_loads (s_rule, 0, NULL), json_loads (s_rule, 0, NULL));
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[256];
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);

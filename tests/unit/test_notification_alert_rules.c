@@ -72,10 +72,17 @@ Test (alert_rules, the_text_says_everything)
     Shanhai__V1__ComplianceChange change = s_change (&rule);
     char text[ALERT_TEXT_BYTES_MAX];
     alert_rules_text (&change, text, sizeof text);
-    const char *parts[] = { "[AT_RISK]", "hb-01", "竹溪县 <- 武汉东湖新技术开发区", "2021",
-                            "hb-aid-funds", "援建资金", "actual 1,000,000.00 yuan of 5,000,000.00 yuan",
-                            "expected 2,486,263.74 yuan by 2021-07-01", "was ON_TRACK",
-                            "Source: 鄂政办函〔2020〕38号 (十三)", NULL };
+    const char *parts[] = { "[AT_RISK]",
+                            "hb-01",
+                            "竹溪县 <- 武汉东湖新技术开发区",
+                            "2021",
+                            "hb-aid-funds",
+                            "援建资金",
+                            "actual 1,000,000.00 yuan of 5,000,000.00 yuan",
+                            "expected 2,486,263.74 yuan by 2021-07-01",
+                            "was ON_TRACK",
+                            "Source: 鄂政办函〔2020〕38号 (十三)",
+                            NULL };
     for (int index = 0; parts[index]; index++)
         cr_assert (strstr (text, parts[index]), "'%s' lacks '%s'", text, parts[index]);
     rule.unit = "count";

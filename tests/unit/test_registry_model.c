@@ -11,7 +11,7 @@ static const char *s_document
       " \"regions\": [{\"code\": \"r1\", \"name\": \"竹溪县\"}, {\"code\": \"s1\", \"name\": \"东湖\"},"
       "               {\"code\": \"r2\", \"name\": \"五峰县\"}],"
       " \"pairings\": [{\"id\": \"p1\", \"program\": \"hb\", \"recipient\": \"r1\","
-      "                 \"supporter\": \"s1\", \"start\": \"2021-01-01\", \"end\": \"2025-12-31\"}],"
+      "               \"supporter\": \"s1\", \"start\": \"2021-01-01\", \"end\": \"2025-12-31\"}],"
       " \"people\": [{\"id\": \"a\", \"name\": \"甲\", \"region\": \"r1\", \"role\": \"party_secretary\"},"
       "             {\"id\": \"b\", \"name\": \"乙\", \"region\": \"s1\", \"pairing\": \"p1\","
       "              \"role\": \"liaison_officer\"},"
