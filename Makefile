@@ -2,6 +2,7 @@
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-test
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: run test build bootstrap bench clean
 
@@ -10,7 +11,9 @@ bootstrap:
 
 build: bootstrap
 	@cmake -S . -B $(BUILD_DIR) -DSHANHAI_WERROR=ON >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@echo "building in $(BUILD_DIR) (log: $(BUILD_DIR)/build.log)"
+	@cmake --build $(BUILD_DIR) -j $(JOBS) >$(BUILD_DIR)/build.log 2>&1 \
+	  || { tail -n 40 $(BUILD_DIR)/build.log; exit 1; }
 
 # Starts redis-server and the four services on loopback, loads the sample registry, and stays
 # until Ctrl-C, which stops all of them.

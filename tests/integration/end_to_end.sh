@@ -27,6 +27,12 @@ check "an aid payment is recorded" record aid-funds --pair hb-01 --amount 100000
 eventually "1,000,000 yuan reaches the assessment" 100000000 rule_field hb-01 2021 "$aid" actual
 check_eq "still ON_TRACK on Jan 1" "$(rule_field hb-01 2021 "$aid" status)" ON_TRACK
 
+# A liaison officer follows their alerts live from here on.
+follower=$(echo "$people" | grep liaison | head -n 1)
+followed=$SHANHAI_DATA_DIR/followed.jsonl
+"$cli" alerts --person "$follower" --follow --json >"$followed" 2>"$followed.err" &
+follow_pid=$!
+sleep 1
 check "the clock moves to July 1" "$cli" clock set 2021-07-01
 eventually "the clock reaches the assessment" 2021-07-01 status_as_of hb-01 2021
 # 181 of 364 days: 500,000,000 fen * 181 / 364 = 248,626,373.6, rounded up.
@@ -73,6 +79,12 @@ sleep 2
 first=$(echo "$people" | head -n 1)
 check_eq "no duplicate alerts later" "$(alert_trail "$first" hb-01 "$aid" 2021)" \
   "ON_TRACK>AT_RISK AT_RISK>ON_TRACK ON_TRACK>MET"
+kill -INT "$follow_pid"
+wait "$follow_pid"
+check_eq "alerts --follow stops cleanly on Ctrl-C" "$?" 0
+check_eq "alerts --follow printed each alert once, in order" \
+  "$(jq -s -c '[.[].id]' "$followed")" "$("$cli" alerts --person "$follower" --json | jq -c '[.[].id]')"
+check "alerts --follow saw every transition" test "$(wc -l <"$followed")" -ge 6
 text=$("$cli" alerts --person "$first" --json | jq -r --arg rule "$aid" \
   '[.[] | select(.rule == $rule and .status == "AT_RISK")][0].text')
 check "an alert's text names the pair" grep -q "hb-01" <<<"$text"
