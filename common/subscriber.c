@@ -91,11 +91,12 @@ static int
 s_apply (subscriber_t *self, const Shanhai__V1__Event *event)
 {
     assert (event->seq == self->last_seq + 1);
-    if (self->apply (self->state, event)) {
+    int rc = self->apply (self->state, event);
+    if (rc < 0)
         log_warn ("apply failed, will retry", "publisher=%s seq=%llu", self->endpoint,
                   (unsigned long long) event->seq);
+    if (rc)
         return -1;
-    }
     self->last_seq = event->seq;
     return 0;
 }

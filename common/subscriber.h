@@ -15,7 +15,9 @@
 #include "common/proto.h"
 
 // Applies one event and durably records event->seq as the last applied, in one transaction.
-// Returns 0, or -1 if it could not (the event will be offered again later).
+// Returns 0; -1 if it could not (logged; the event is offered again later); or 1 for "not
+// yet": the consumer wants other events applied first, and the event is offered again later
+// without a word in the log.
 typedef int (subscriber_apply_fn) (void *state, const Shanhai__V1__Event *event);
 
 typedef struct subscriber_t subscriber_t;

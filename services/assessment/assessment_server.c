@@ -28,6 +28,10 @@ struct assessment_server_t {
     Shanhai__V1__PairingList *pairings;  // the registry's, as last read; NULL before
     zhashx_t *pairing_by_id;             // id -> pairing of the list (borrowed)
     int32_t clock_day;                   // -1 until the registry announced it
+    // Ledger events committed after this are held back: while the assessment catches up with
+    // a clock move, it first applies what the ledger recorded before that move (INT64_MAX:
+    // nothing is held back).
+    int64_t ledger_before_ms;
 };
 
 // Reads every pairing from the registry. Returns 0, or -1 (the old list is kept).
@@ -168,6 +172,19 @@ s_move_clock (assessment_server_t *self, int32_t day, uint64_t seq)
     return 0;
 }
 
+// Applies, before a clock move committed at at_ms, the ledger events committed before it, so
+// that statuses move in the order things happened even when both streams are caught up
+// after a restart: a payment made before a deadline counts before the deadline passes.
+static void
+s_ledger_until (assessment_server_t *self, int64_t at_ms)
+{
+    if (!subscriber_is_behind (self->ledger_events) || !s_ready (self))
+        return;
+    self->ledger_before_ms = at_ms;
+    subscriber_catch_up (self->ledger_events);
+    self->ledger_before_ms = INT64_MAX;
+}
+
 static int
 s_apply_registry (void *state, const Shanhai__V1__Event *event)
 {
@@ -184,6 +201,7 @@ s_apply_registry (void *state, const Shanhai__V1__Event *event)
                       (unsigned long long) event->seq);
         if (clock)
             shanhai__v1__clock_changed__free_unpacked (clock, NULL);
+        s_ledger_until (self, event->at_ms);
     }
     if (changed && self->clock_day >= 0) {
         // New pairings get their first evaluation for the clock's year.
@@ -215,6 +233,8 @@ s_apply_ledger (void *state, const Shanhai__V1__Event *event)
     assessment_server_t *self = state;
     if (!s_ready (self))
         return -1;  // the registry first: the clock and the pairings
+    if (event->at_ms > self->ledger_before_ms)
+        return 1;  // after the clock move being applied: not yet
     Shanhai__V1__LedgerEvent *recorded
         = shanhai__v1__ledger_event__unpack (NULL, event->body.len, event->body.data);
     int32_t day;
@@ -394,6 +414,7 @@ assessment_server_new (const config_t *config, char *errstr, size_t errstr_size)
         self->store = assessment_store_new (path, config->assessment_pub, errstr, errstr_size);
     if (self->store) {
         self->clock_day = (int32_t) assessment_store_meta (self->store, "clock_day", -1);
+        self->ledger_before_ms = INT64_MAX;
         self->pairing_by_id = zhashx_new ();
         self->rpc = rpc_server_new (config->assessment_rpc, s_methods, self);
         self->cache = cache_new (config->redis_enabled ? config->redis_host : NULL,

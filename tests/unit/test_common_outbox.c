@@ -102,6 +102,7 @@ typedef struct {
     uint64_t applied[4096];
     size_t count;
     uint64_t fail_seq;  // apply fails once for this seq
+    int fail_rc;        // with this answer: -1 (failed) or 1 (not yet)
 } s_consumer_t;
 
 static int
@@ -110,7 +111,7 @@ s_apply (void *state, const Shanhai__V1__Event *event)
     s_consumer_t *consumer = state;
     if (event->seq == consumer->fail_seq) {
         consumer->fail_seq = 0;
-        return -1;
+        return consumer->fail_rc ? consumer->fail_rc : -1;
     }
     cr_assert_lt (consumer->count, 4096);
     consumer->applied[consumer->count++] = event->seq;
@@ -198,6 +199,18 @@ Test (outbox, a_failed_apply_is_retried_not_skipped)
     cr_assert_eq (subscriber_catch_up (subscriber), -1);
     cr_assert_eq (subscriber_last_seq (subscriber), 1);
     cr_assert (subscriber_is_behind (subscriber));
+    cr_assert_eq (subscriber_catch_up (subscriber), 0);
+    s_assert_in_order (&consumer, 1, 3);
+    subscriber_destroy (&subscriber);
+}
+
+Test (outbox, not_yet_holds_an_event_back_without_skipping_it)
+{
+    s_command ("append 3");
+    s_consumer_t consumer = { .count = 0, .fail_seq = 2, .fail_rc = 1 };
+    subscriber_t *subscriber = subscriber_new (s_pub, s_rpc, "pub.Replay", 0, s_apply, &consumer);
+    cr_assert_eq (subscriber_catch_up (subscriber), -1);
+    cr_assert_eq (subscriber_last_seq (subscriber), 1, "held at the event that was not due");
     cr_assert_eq (subscriber_catch_up (subscriber), 0);
     s_assert_in_order (&consumer, 1, 3);
     subscriber_destroy (&subscriber);
