@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,12 @@ cli_usage (const char *usage, const char *fmt, ...)
     fprintf (stderr, " (usage: %s)\n", usage);
     va_end (args);
     return 2;
+}
+
+int
+cli_bad_option (const char *usage, const char *command, char **argv)
+{
+    return cli_usage (usage, "%s: unknown or incomplete option '%s'", command, argv[optind - 1]);
 }
 
 int

@@ -23,6 +23,9 @@ typedef struct {
 int cli_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 // Prints "shanhai: <reason> (usage: <usage>)", one line, on stderr and returns 2.
 int cli_usage (const char *usage, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+// For getopt_long's '?': names the option it could not take (unknown, or missing its value)
+// through cli_usage, and returns 2.
+int cli_bad_option (const char *usage, const char *command, char **argv);
 // Calls method at endpoint with request; on OK stores the decoded reply in *reply_out (the
 // caller frees it with protobuf_c_message_free_unpacked) and returns 0. Otherwise prints
 // "shanhai: <method>: <STATUS>: <error>" and returns 1.

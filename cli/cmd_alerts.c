@@ -142,7 +142,7 @@ cmd_alerts (cli_t *cli, int argc, char **argv)
         case 'p': person = optarg; break;
         case 'f': follow = true; break;
         case 'j': as_json = true; break;
-        default: return cli_usage (s_usage, "alerts: unknown option");
+        default: return cli_bad_option (s_usage, "alerts", argv);
         }
     }
     if (optind != argc || !person)

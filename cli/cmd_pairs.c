@@ -55,7 +55,7 @@ cmd_pairs (cli_t *cli, int argc, char **argv)
         case 'r': request.region = optarg; break;
         case 'd': request.date = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_usage (s_usage, "pairs: unknown option");
+        default: return cli_bad_option (s_usage, "pairs", argv);
         }
     }
     if (optind != argc)

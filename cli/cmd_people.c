@@ -18,7 +18,7 @@ cmd_people (cli_t *cli, int argc, char **argv)
         switch (option) {
         case 'p': request.pairing = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_usage (s_usage, "people: unknown option");
+        default: return cli_bad_option (s_usage, "people", argv);
         }
     }
     if (optind != argc || !*request.pairing)

@@ -59,7 +59,7 @@ cmd_record (cli_t *cli, int argc, char **argv)
         case 'i': event.id = optarg; break;
         case 'm': event.memo = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_usage (s_usage, "record: unknown option");
+        default: return cli_bad_option (s_usage, "record", argv);
         }
     }
     if (optind + 1 != argc)

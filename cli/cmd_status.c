@@ -67,7 +67,7 @@ cmd_status (cli_t *cli, int argc, char **argv)
         case 'p': request.pairing = optarg; break;
         case 'y': year = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_usage (s_usage, "status: unknown option");
+        default: return cli_bad_option (s_usage, "status", argv);
         }
     }
     if (optind != argc || !*request.pairing || !year)

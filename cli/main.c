@@ -40,8 +40,10 @@ main (int argc, char **argv)
         fputs (s_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    // The command line handles its own signals (alerts --follow stops on Ctrl-C).
+    // The command line handles its own signals (alerts --follow stops on Ctrl-C), and says
+    // what is wrong with an option in its own single line.
     zsys_handler_set (NULL);
+    opterr = 0;
     cli_t cli;
     char errstr[256];
     if (config_load (&cli.config, errstr, sizeof errstr))
