@@ -208,6 +208,11 @@ s_check_people (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 static int
 s_check_counts (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
+    // A load replaces everything: a document with no program would empty the registry, which
+    // is a mistake (a wrong file, a garbled message) far more often than a wish.
+    if (doc->n_programs == 0)
+        return s_fail (index, "the document has no program: a registry is not replaced with "
+                       "an empty one");
     if (doc->n_programs > REGISTRY_PROGRAMS_MAX)
         return s_fail (index, "%zu programs: at most %d", doc->n_programs, REGISTRY_PROGRAMS_MAX);
     if (doc->n_regions > REGISTRY_REGIONS_MAX)

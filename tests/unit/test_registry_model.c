@@ -165,6 +165,14 @@ Test (registry_model, id_and_name_limits)
     s_expect ("name is missing");
 }
 
+Test (registry_model, an_empty_document_replaces_nothing, .init = NULL, .fini = NULL)
+{
+    Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
+    char errstr[256];
+    cr_assert_eq (registry_model_validate (&doc, errstr, sizeof errstr), -1);
+    cr_assert (strstr (errstr, "has no program"), "%s", errstr);
+}
+
 Test (registry_model, count_limit, .init = NULL, .fini = NULL)
 {
     Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
