@@ -17,6 +17,13 @@ check_eq "the aid target is 5,000,000 yuan" "$(rule_field hb-01 2021 "$aid" targ
 check_eq "the rule cites its clause" "$(rule_field hb-01 2021 "$aid" source | grep -c '十三')" 1
 check_eq "a new year starts ON_TRACK" "$(rule_field hb-01 2021 "$aid" status)" ON_TRACK
 
+# The pairings of a region on a date: clause 24 ended 海宁-云和 (zj-00) at the end of 2017.
+pairs_of() { "$cli" pairs --region "$1" --date "$2" --json | jq -r '[.[].id] | join(" ")'; }
+check_eq "云和县's pairings in 2017" "$(pairs_of zj-yunhe 2017-06-01)" "zj-00"
+check_eq "云和县's pairings in 2018" "$(pairs_of zj-yunhe 2018-06-01)" "zj-08"
+check_eq "a Hubei county after its program" "$(pairs_of hb-zhuxi 2026-01-01)" ""
+check_eq "the program filter" "$("$cli" pairs --program wz-shanhai --json | jq length)" 5
+
 people=$(leaders_and_liaisons hb-01)
 check_eq "hb-01 alerts 2 leaders of each county and a liaison officer" "$(echo "$people" | wc -l)" 5
 office=$(office_of hb-01)
