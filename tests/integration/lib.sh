@@ -16,7 +16,8 @@ used_ports=" "
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    # Below the kernel's ephemeral range (32768 and up), where outgoing connections take ports.
+    port=$((20000 + RANDOM % 12000))
     case "$used_ports" in *" $port "*) continue;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       used_ports+="$port "; echo "$port"; return

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <stdbool.h>
+#include <time.h>
 #include <unistd.h>
 
 char *
@@ -43,20 +45,32 @@ test_path (const char *dir, const char *name)
     return path;
 }
 
+// Ports are drawn below Linux's ephemeral range (32768 and up), where the outgoing connections
+// of tests running alongside would otherwise take a port between its choice and its use.
+#define TEST_PORT_FIRST 20000
+#define TEST_PORT_COUNT 12000
+
 int
 test_free_port (void)
 {
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    assert (fd >= 0);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = 0 };
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    int rc = bind (fd, (struct sockaddr *) &address, sizeof address);
-    assert (rc == 0);
-    socklen_t length = sizeof address;
-    rc = getsockname (fd, (struct sockaddr *) &address, &length);
-    assert (rc == 0);
-    close (fd);
-    return ntohs (address.sin_port);
+    static bool seeded;
+    if (!seeded) {
+        srandom ((unsigned) getpid () ^ (unsigned) time (NULL));
+        seeded = true;
+    }
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        int port = TEST_PORT_FIRST + (int) (random () % TEST_PORT_COUNT);
+        int fd = socket (AF_INET, SOCK_STREAM, 0);
+        assert (fd >= 0);
+        struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port) };
+        address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+        int rc = bind (fd, (struct sockaddr *) &address, sizeof address);
+        close (fd);
+        if (rc == 0)
+            return port;
+    }
+    assert (!"no free port");
+    return -1;
 }
 
 void

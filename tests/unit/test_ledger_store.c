@@ -26,9 +26,11 @@ s_teardown (void)
 
 TestSuite (ledger_store, .init = s_setup, .fini = s_teardown);
 
+// ZeroMQ releases a port after close in its own time: every open takes a fresh one.
 static ledger_store_t *
 s_open (void)
 {
+    test_free_endpoint (s_pub, sizeof s_pub);
     char errstr[256] = "";
     ledger_store_t *store = ledger_store_new (s_path, s_pub, errstr, sizeof errstr);
     cr_assert (store, "%s", errstr);
