@@ -28,11 +28,13 @@ s_print (const Shanhai__V1__PairingList *list, bool as_json)
         }
         return cli_print_json (array);
     }
-    printf ("%-8s %-14s %-12s %-12s %-24s %s\n", "ID", "PROGRAM", "START", "END", "RECIPIENT",
-            "SUPPORTER");
+    // Names are Chinese (three bytes a character, two columns wide): they go last, where
+    // their width cannot shift the other columns, with the codes that identify them.
+    printf ("%-8s %-14s %-11s %-11s %s\n", "ID", "PROGRAM", "START", "END",
+            "RECIPIENT <- SUPPORTER");
     for (size_t index = 0; index < list->n_pairings; index++) {
         const Shanhai__V1__Pairing *p = list->pairings[index];
-        printf ("%-8s %-14s %-12s %-12s %s (%s) <- %s (%s)\n", p->id, p->program, p->start,
+        printf ("%-8s %-14s %-11s %-11s %s (%s) <- %s (%s)\n", p->id, p->program, p->start,
                 p->end, p->recipient_name, p->recipient, p->supporter_name, p->supporter);
     }
     return 0;

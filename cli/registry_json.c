@@ -1,12 +1,12 @@
 #include "registry_json.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "common/limits.h"
 
 // A string field of an entry: its JSON key, where it goes, whether it must be there.
 typedef struct {
@@ -143,6 +143,20 @@ static const s_section_t s_sections[] = {
       REGISTRY_PEOPLE_MAX },
 };
 
+// Names an entry for an error: its position, and its id when it has a usable one, so that
+// the entry is found either by counting or by searching the file.
+static void
+s_where (char *where, size_t where_size, const s_section_t *section, size_t index,
+         const json_t *object)
+{
+    const char *id_key = section->fields == s_region_fields ? "code" : "id";
+    const char *id = json_string_value (json_object_get (object, id_key));
+    if (id && *id && strlen (id) < ID_BYTES_MAX)
+        snprintf (where, where_size, "%s[%zu] \"%s\"", section->key, index, id);
+    else
+        snprintf (where, where_size, "%s[%zu]", section->key, index);
+}
+
 static int
 s_convert_section (Shanhai__V1__RegistryDoc *doc, const s_section_t *section,
                    const json_t *array, char *errstr, size_t errstr_size)
@@ -172,15 +186,36 @@ s_convert_section (Shanhai__V1__RegistryDoc *doc, const s_section_t *section,
         }
         protobuf_c_message_init (section->descriptor, item);
         items[(*n_items)++] = item;
-        char where[64];
-        snprintf (where, sizeof where, "%s[%zu]", section->key, index);
         const json_t *object = json_array_get (array, index);
+        char where[128];
+        s_where (where, sizeof where, section, index, object);
         int rc = section->fields == s_person_fields
                      ? s_fill_person ((Shanhai__V1__Person *) item, object, where, errstr,
                                       errstr_size)
                      : s_fill (item, section->fields, object, where, errstr, errstr_size);
         if (rc)
             return -1;
+    }
+    return 0;
+}
+
+// "notes" are provenance for people reading the file: a list of strings, nothing more.
+static int
+s_check_notes (const json_t *notes, char *errstr, size_t errstr_size)
+{
+    if (!notes)
+        return 0;
+    if (!json_is_array (notes)) {
+        s_fail (errstr, errstr_size, "\"notes\" must be a list of strings");
+        return -1;
+    }
+    size_t index;
+    json_t *note;
+    json_array_foreach (notes, index, note) {
+        if (!json_is_string (note)) {
+            s_fail (errstr, errstr_size, "notes[%zu]: must be a string", index);
+            return -1;
+        }
     }
     return 0;
 }
@@ -204,6 +239,8 @@ registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
             return NULL;
         }
     }
+    if (s_check_notes (json_object_get (root, "notes"), errstr, errstr_size))
+        return NULL;
     Shanhai__V1__RegistryDoc *doc = malloc (sizeof *doc);
     if (!doc) {
         s_fail (errstr, errstr_size, "out of memory");
@@ -230,12 +267,17 @@ registry_json_read (const char *path, char *errstr, size_t errstr_size)
 {
     struct stat status;
     if (stat (path, &status) != 0) {
-        s_fail (errstr, errstr_size, "cannot read the registry file %s", path);
+        s_fail (errstr, errstr_size, "cannot read the registry file %s: %s", path,
+                strerror (errno));
         return NULL;
     }
-    if (status.st_size > RPC_MESSAGE_BYTES_MAX / 2) {
+    if (!S_ISREG (status.st_mode)) {
+        s_fail (errstr, errstr_size, "the registry file %s is not a regular file", path);
+        return NULL;
+    }
+    if (status.st_size > REGISTRY_FILE_BYTES_MAX) {
         s_fail (errstr, errstr_size, "the registry file %s is over %d bytes", path,
-                RPC_MESSAGE_BYTES_MAX / 2);
+                REGISTRY_FILE_BYTES_MAX);
         return NULL;
     }
     json_error_t error;

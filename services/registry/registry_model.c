@@ -40,8 +40,11 @@ static int
 s_check_id (s_index_t *index, zhashx_t *set, const char *kind, const char *section,
             size_t position, const char *id, void *entry)
 {
+    // A region's id is its code, and the file calls it so.
+    const char *field = set == index->regions ? "code" : "id";
     if (!validate_id (id))
-        return s_fail (index, "%s[%zu]: id \"%.80s\" must be " S_ID_RULE, section, position, id);
+        return s_fail (index, "%s[%zu]: %s \"%.80s\" must be " S_ID_RULE, section, position,
+                       field, id);
     if (zhashx_lookup (set, id))
         return s_fail (index, "%s \"%s\": the id is used twice", kind, id);
     zhashx_insert (set, id, entry);

@@ -194,13 +194,15 @@ static const rpc_method_t s_methods[] = {
 };
 
 // The clock for this start: SHANHAI_CLOCK unless the stored clock is already later; else a
-// fixed stored clock; else today. Moves (and announces) the clock when that differs.
+// fixed stored clock; else today. Moves (and announces) the clock when the day differs from
+// the stored one, which is the last one announced (both are written in one transaction).
 static int
 s_start_clock (registry_server_t *self, const config_t *config)
 {
     bool fixed;
     int32_t stored = registry_store_clock (self->store, &fixed);
     int32_t target = fixed ? stored : date_today ();
+    bool fix = fixed;
     if (*config->clock) {
         int32_t wanted;
         int rc = date_parse (config->clock, &wanted);
@@ -210,12 +212,16 @@ s_start_clock (registry_server_t *self, const config_t *config)
                       "keeping it", "SHANHAI_CLOCK=%s", config->clock);
         else {
             target = wanted;
-            fixed = true;
+            fix = true;
         }
     }
-    if (target <= stored)
-        return 0;
-    return registry_store_set_clock (self->store, target, fixed);
+    if (target > stored)
+        return registry_store_set_clock (self->store, target, fix);
+    // The same day, now fixed by SHANHAI_CLOCK: no move to announce, but the clock stops
+    // following real time.
+    if (fix != fixed)
+        return registry_store_set_clock_mode (self->store, fix);
+    return 0;
 }
 
 static int
@@ -285,4 +291,31 @@ registry_server_run (registry_server_t *self)
     zloop_start (self->loop);
     log_info ("registry stopping", "%s", "");
     return 0;
+}
+
+// The actor's pipe: "$TERM" (or a broken pipe) ends the loop.
+static int
+s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
+{
+    char *command = zstr_recv (pipe);
+    bool stop = !command || streq (command, "$TERM");
+    zstr_free (&command);
+    return stop ? -1 : 0;
+}
+
+void
+registry_server_actor (zsock_t *pipe, void *args)
+{
+    const config_t *config = args;
+    char errstr[RPC_ERROR_BYTES_MAX] = "";
+    registry_server_t *self = registry_server_new (config, errstr, sizeof errstr);
+    if (!self) {
+        log_error ("registry cannot start", "error=\"%s\"", errstr);
+        zsock_signal (pipe, 1);
+        return;
+    }
+    zloop_reader (self->loop, pipe, s_on_pipe, NULL);
+    zsock_signal (pipe, 0);
+    registry_server_run (self);
+    registry_server_destroy (&self);
 }

@@ -349,3 +349,15 @@ registry_store_set_clock (registry_store_t *self, int32_t day, bool fixed)
               today_text, fixed);
     return 0;
 }
+
+int
+registry_store_set_clock_mode (registry_store_t *self, bool fixed)
+{
+    if (store_begin (self->db) || store_meta_set (self->db, "clock_fixed", fixed)
+        || store_commit (self->db)) {
+        store_rollback (self->db);
+        return -1;
+    }
+    log_info ("clock mode set", "fixed=%d", fixed);
+    return 0;
+}

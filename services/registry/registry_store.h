@@ -37,7 +37,11 @@ Shanhai__V1__PersonList *registry_store_people (registry_store_t *self,
 
 // The clock: -1 before it was first set.
 int32_t registry_store_clock (registry_store_t *self, bool *fixed);
-// Moves the clock to day and appends clock.changed. Returns 0 or -1.
+// Moves the clock to day (which must be later than the stored one), sets whether it is fixed
+// and appends clock.changed, in one transaction. Returns 0 or -1 (nothing changed).
 int registry_store_set_clock (registry_store_t *self, int32_t day, bool fixed);
+// Sets only whether the clock is fixed (the day does not move, so nothing is announced).
+// Returns 0 or -1.
+int registry_store_set_clock_mode (registry_store_t *self, bool fixed);
 
 #endif
