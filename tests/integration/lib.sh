@@ -25,11 +25,8 @@ free_port() {
   done
 }
 
-# stack_up [redis|no-redis]: starts everything on free ports with the clock at $SHANHAI_CLOCK.
-stack_up() {
-  export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
-  export SHANHAI_BUILD_DIR=$bin
-  export SHANHAI_POLICY_DIR=$root/policies
+# Chooses free loopback ports for every endpoint (and redis).
+choose_ports() {
   local name
   for name in REGISTRY LEDGER ASSESSMENT NOTIFICATION; do
     export "SHANHAI_${name}_RPC=tcp://127.0.0.1:$(free_port)"
@@ -38,14 +35,33 @@ stack_up() {
   # With no-redis the services are pointed at a port where nothing listens: they must work
   # uncached all the same.
   export SHANHAI_REDIS="127.0.0.1:$(free_port)"
+}
+
+# stack_up [redis|no-redis]: starts everything on free ports with the clock at $SHANHAI_CLOCK.
+# A port found free can be taken by another program before a service binds it: then the
+# whole stack is stopped and started again on other ports, a few times at most.
+stack_up() {
+  export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
+  export SHANHAI_BUILD_DIR=$bin
+  export SHANHAI_POLICY_DIR=$root/policies
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
   trap stack_down EXIT
-  if [ "${1:-redis}" = redis ]; then
-    command -v redis-server >/dev/null || { echo "redis-server is not installed (make bootstrap)"; exit 1; }
-    "$root/scripts/stack" start redis || exit 1
+  if [ "${1:-redis}" = redis ] && ! command -v redis-server >/dev/null; then
+    echo "redis-server is not installed (make bootstrap)"; exit 1
   fi
-  "$root/scripts/stack" start registry ledger assessment notification || exit 1
+  local attempt
+  for attempt in 1 2 3; do
+    choose_ports
+    if { [ "${1:-redis}" != redis ] || "$root/scripts/stack" start redis; } \
+       && "$root/scripts/stack" start registry ledger assessment notification; then
+      return 0
+    fi
+    echo "stack: could not start (attempt $attempt); trying other ports"
+    "$root/scripts/stack" stop registry ledger assessment notification redis >/dev/null 2>&1
+    rm -rf "$SHANHAI_DATA_DIR"/*.db* "$SHANHAI_DATA_DIR"/run/*
+  done
+  exit 1
 }
 
 stack_down() {
