@@ -1,9 +1,10 @@
 #include "amount.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include "common/limits.h"
+
+_Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 10, "one more digit never overflows");
 
 int
 amount_parse_yuan (const char *text, int64_t *fen)
@@ -24,7 +25,7 @@ amount_parse_yuan (const char *text, int64_t *fen)
         if (*cursor < '0' || *cursor > '9' || decimals == 2)
             return -1;
         value = value * 10 + (*cursor - '0');
-        if (value > AMOUNT_FEN_MAX + 1)  // per digit, so no overflow is ever reached
+        if (value > AMOUNT_FEN_MAX)  // checked per digit, so value never nears INT64_MAX
             return -1;
         digits++;
         if (decimals >= 0)
@@ -34,7 +35,7 @@ amount_parse_yuan (const char *text, int64_t *fen)
         return -1;
     for (int scale = decimals < 0 ? 0 : decimals; scale < 2; scale++)
         value *= 10;
-    if (value > AMOUNT_FEN_MAX + 1)
+    if (value > AMOUNT_FEN_MAX)
         return -1;
     *fen = negative ? -value : value;
     return 0;

@@ -4,9 +4,11 @@
     The command parses what people type and sends it; the ledger alone decides whether the
     event is valid, so that every client gets the same answers. */
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
+#include "common/limits.h"
 #include "common/money.h"
 #include "event_id.h"
 
@@ -14,26 +16,69 @@ static const char *s_usage
     = "shanhai record aid-funds|leader-visit --pair ID --date YYYY-MM-DD [--amount YUAN] "
       "[--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]";
 
+// How long the command waits for the registry's names of the two counties, after the event
+// is recorded: the names only dress the line, so a slow registry costs a second at most and
+// the codes are printed instead.
+#define RECORD_NAMES_TIMEOUT_MS 1000
+
+// The pairing's county names from the registry (the caller frees it), or NULL.
+static Shanhai__V1__Pairing *
+s_pairing_names (const cli_t *cli, const char *pairing_id)
+{
+    rpc_client_t *client = rpc_client_new (cli->config.registry_rpc, RECORD_NAMES_TIMEOUT_MS);
+    if (!client)
+        return NULL;
+    Shanhai__V1__GetPairingRequest request = SHANHAI__V1__GET_PAIRING_REQUEST__INIT;
+    request.id = (char *) pairing_id;
+    Shanhai__V1__Pairing *pairing = NULL;
+    if (rpc_client_call (client, "registry.GetPairing", &request.base,
+                         &shanhai__v1__pairing__descriptor, (ProtobufCMessage **) &pairing)
+        != RPC_OK)
+        pairing = NULL;
+    rpc_client_destroy (&client);
+    return pairing;
+}
+
+// The name of the county with code, if the pairing knows it, else the code.
+static const char *
+s_region_name (const Shanhai__V1__Pairing *pairing, const char *code)
+{
+    if (pairing && strcmp (code, pairing->supporter) == 0 && *pairing->supporter_name)
+        return pairing->supporter_name;
+    if (pairing && strcmp (code, pairing->recipient) == 0 && *pairing->recipient_name)
+        return pairing->recipient_name;
+    return code;
+}
+
 static int
-s_print (const Shanhai__V1__RecordReply *reply, bool as_json)
+s_print_json (const Shanhai__V1__RecordReply *reply)
 {
     const Shanhai__V1__LedgerEvent *e = reply->event;
-    if (as_json)
-        return cli_print_json (json_pack (
-            "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", e->id, "seq",
-            (json_int_t) e->seq, "kind", e->kind, "pair", e->pairing, "program", e->program,
-            "from", e->from_region, "to", e->to_region, "amount_fen", (json_int_t) e->amount_fen,
-            "date", e->date, "memo", e->memo, "duplicate", reply->duplicate));
+    return cli_print_json (json_pack (
+        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", e->id, "seq",
+        (json_int_t) e->seq, "kind", e->kind, "pair", e->pairing, "program", e->program,
+        "from", e->from_region, "to", e->to_region, "amount_fen", (json_int_t) e->amount_fen,
+        "date", e->date, "memo", e->memo, "duplicate", reply->duplicate));
+}
+
+// "recorded <id> seq <seq>: aid-funds 5,000,000.00 yuan <from> -> <to> on <date>".
+static int
+s_print (const cli_t *cli, const Shanhai__V1__RecordReply *reply)
+{
+    const Shanhai__V1__LedgerEvent *e = reply->event;
     char what[64] = "";
     if (e->amount_fen) {
         char yuan[40];
         money_format_yuan (e->amount_fen, yuan, sizeof yuan);
         snprintf (what, sizeof what, " %s yuan", yuan);
     }
-    printf ("%s %s seq %llu: %s%s %s -> %s on %s (pair %s)\n",
+    Shanhai__V1__Pairing *pairing = s_pairing_names (cli, e->pairing);
+    printf ("%s %s seq %llu: %s%s %s -> %s on %s\n",
             reply->duplicate ? "already recorded" : "recorded", e->id,
-            (unsigned long long) e->seq, e->kind, what, e->from_region, e->to_region, e->date,
-            e->pairing);
+            (unsigned long long) e->seq, e->kind, what, s_region_name (pairing, e->from_region),
+            s_region_name (pairing, e->to_region), e->date);
+    if (pairing)
+        shanhai__v1__pairing__free_unpacked (pairing, NULL);
     return 0;
 }
 
@@ -48,7 +93,7 @@ cmd_record (cli_t *cli, int argc, char **argv)
     };
     Shanhai__V1__LedgerEvent event = SHANHAI__V1__LEDGER_EVENT__INIT;
     const char *amount = NULL;
-    bool as_json = false;
+    bool as_json = false, id_given = false;
     int option;
     while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
         switch (option) {
@@ -56,7 +101,7 @@ cmd_record (cli_t *cli, int argc, char **argv)
         case 'a': amount = optarg; break;
         case 'd': event.date = optarg; break;
         case 'f': event.from_region = optarg; break;
-        case 'i': event.id = optarg; break;
+        case 'i': event.id = optarg; id_given = true; break;
         case 'm': event.memo = optarg; break;
         case 'j': as_json = true; break;
         default: return cli_bad_option (s_usage, "record", argv);
@@ -77,10 +122,11 @@ cmd_record (cli_t *cli, int argc, char **argv)
     if (!funds && !*event.from_region)
         return cli_usage (s_usage, "record: a leader-visit needs --from REGION");
     if (amount && amount_parse_yuan (amount, &event.amount_fen))
-        return cli_usage (s_usage, "record: --amount '%s' is not an amount of yuan like "
-                          "5000000 or 1234.56", amount);
+        return cli_usage (s_usage, "record: --amount '%s' is not an amount of yuan: digits "
+                          "with at most two decimals, like 5000000 or 1234.56, at most "
+                          "%lld", amount, AMOUNT_FEN_MAX / 100);
     char id[EVENT_ID_TEXT_BYTES];
-    if (!*event.id) {
+    if (!id_given) {  // an empty --id goes to the ledger, which says what is wrong with it
         if (event_id_new (id))
             return cli_error ("record: cannot make an event id (no random bytes)");
         event.id = id;
@@ -90,7 +136,7 @@ cmd_record (cli_t *cli, int argc, char **argv)
                        &shanhai__v1__record_reply__descriptor, (ProtobufCMessage **) &reply);
     if (rc)
         return rc;
-    rc = s_print (reply, as_json);
+    rc = as_json ? s_print_json (reply) : s_print (cli, reply);
     shanhai__v1__record_reply__free_unpacked (reply, NULL);
     return rc;
 }

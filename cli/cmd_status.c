@@ -1,4 +1,10 @@
-/*  shanhai status --pair ID --year YYYY [--json] */
+/*  shanhai status --pair ID --year YYYY [--json]
+
+    The compliance of one pair in one year, as of the registry's clock: a table for people
+    (money in yuan with two decimals), or with --json the document of the CLI contract,
+      {"pair","year","as_of","rules":[{"rule","status","actual","target","expected","unit",
+       "source"}]}
+    with every number a JSON integer (fen for money). */
 #include <getopt.h>
 #include <string.h>
 #include "cli.h"
@@ -33,10 +39,15 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
         return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year",
                                           reply->year, "as_of", reply->as_of, "rules", rules));
     }
-    printf ("pair %s (%s), %d, as of %s\n", reply->pairing, reply->program, reply->year,
+    printf ("pair %s (%s), year %d, as of %s\n", reply->pairing, reply->program, reply->year,
             reply->as_of);
-    if (reply->n_rules == 0)
+    if (reply->n_rules == 0) {
         printf ("no rule of the program applies to this pair in %d\n", reply->year);
+        return 0;
+    }
+    // The source comes last: it is Chinese text of any width, and ends the line.
+    printf ("%-20s %-9s %20s %20s %20s %-5s %s\n", "RULE", "STATUS", "ACTUAL", "TARGET",
+            "EXPECTED", "UNIT", "SOURCE");
     for (size_t index = 0; index < reply->n_rules; index++) {
         const Shanhai__V1__RuleStatus *r = reply->rules[index];
         char actual[48], target[48], expected[48];
@@ -44,9 +55,8 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
         s_quantity (r, r->target, target, sizeof target);
         s_quantity (r, r->expected, expected, sizeof expected);
         const char *unit = strcmp (r->unit, "fen") == 0 ? "yuan" : r->unit;
-        printf ("  %-9s %-18s %s of %s %s (expected %s by now)\n    %s\n    source: %s\n",
-                compliance_status_name (r->status), r->rule, actual, target, unit, expected,
-                r->title, r->source);
+        printf ("%-20s %-9s %20s %20s %20s %-5s %s\n", r->rule,
+                compliance_status_name (r->status), actual, target, expected, unit, r->source);
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "common/proto.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *
@@ -52,4 +53,11 @@ role_parse (const char *text)
         if (s_role_names[role] && strcmp (s_role_names[role], text) == 0)
             return (Shanhai__V1__Role) role;
     return SHANHAI__V1__ROLE__ROLE_UNSPECIFIED;
+}
+
+int
+proto_topic_for (const char *prefix, const char *id, char *out, size_t out_size)
+{
+    int length = snprintf (out, out_size, "%s%s" PROTO_TOPIC_TERMINATOR, prefix, id);
+    return length < 0 || (size_t) length >= out_size ? -1 : 0;
 }

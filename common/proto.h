@@ -26,4 +26,12 @@ const char *role_name (Shanhai__V1__Role role);
 // The inverse of role_name; returns SHANHAI__V1__ROLE__ROLE_UNSPECIFIED for anything else.
 Shanhai__V1__Role role_parse (const char *text);
 
+// A topic that names a person ends with PROTO_TOPIC_TERMINATOR, a byte no id may hold
+// (validate_id), so that a subscription to one person's topic, which ZeroMQ matches as a
+// prefix, never matches another person's: "alert.p1/" is not a prefix of "alert.p12/".
+#define PROTO_TOPIC_TERMINATOR "/"
+// Writes "<prefix><id>/" into out (out_size at least TOPIC_BYTES_MAX). id must be a valid id.
+// Returns 0, or -1 when it does not fit.
+int proto_topic_for (const char *prefix, const char *id, char *out, size_t out_size);
+
 #endif

@@ -4,16 +4,29 @@
 #ifndef SHANHAI_ASSESSMENT_SERVER_H
 #define SHANHAI_ASSESSMENT_SERVER_H
 
+#include <czmq.h>
 #include "common/config.h"
+
+// The loop's timer: heartbeats and catch-ups once a second.
+#define ASSESSMENT_TICK_MS 1000
+// A Status for a pairing the assessment does not know reads the pairings again at most this
+// often, so that a stream of bad ids cannot turn into a stream of registry calls.
+#define ASSESSMENT_PAIRINGS_REFRESH_MS 1000
 
 typedef struct assessment_server_t assessment_server_t;
 
-// Loads the policy packs, opens the store, binds the endpoints, connects to the registry and
-// the ledger. NULL with the reason (a bad policy pack among them).
+// Loads the policy packs from config->policy_dir, opens config_data_path's assessment.db,
+// binds assessment_rpc and assessment_pub, connects to the registry and the ledger. Returns
+// NULL with a one-line reason in errstr (a bad policy pack names its file and rule). config
+// is copied from; it need not outlive the server.
 assessment_server_t *assessment_server_new (const config_t *config, char *errstr,
                                             size_t errstr_size);
 void assessment_server_destroy (assessment_server_t **self_p);
-// Serves until SIGINT or SIGTERM. Returns 0.
+// Catches up, then serves until SIGINT or SIGTERM (or "$TERM" on an actor's pipe). Returns 0.
 int assessment_server_run (assessment_server_t *self);
+// The server as a CZMQ actor (tests, tools that embed it): args is a const config_t *, read
+// before the actor signals. Signals 0 once it serves, or 1 if it could not start (logged);
+// stops on "$TERM" from the pipe (zactor_destroy).
+void assessment_server_actor (zsock_t *pipe, void *args);
 
 #endif

@@ -7,7 +7,8 @@ bool
 evaluate_period (const policy_rule_t *rule, int year, int32_t pair_start, int32_t pair_end,
                  evaluate_period_t *period)
 {
-    if (year < rule->from_year || year > rule->to_year)
+    assert (rule && period);
+    if (year < rule->from_year || year > rule->to_year || !date_year_is_valid (year))
         return false;
     int32_t start = date_from_ymd (year, 1, 1);
     int32_t deadline = date_from_ymd (year, rule->deadline_month, rule->deadline_day);
@@ -15,6 +16,7 @@ evaluate_period (const policy_rule_t *rule, int year, int32_t pair_start, int32_
         start = pair_start;
     if (pair_end < deadline)
         deadline = pair_end;
+    // Empty: the pairing is not active between Jan 1 and the deadline of that year.
     if (start > deadline)
         return false;
     period->start = start;
@@ -26,24 +28,45 @@ int64_t
 evaluate_expected (int64_t target, evaluate_period_t period, int32_t today)
 {
     assert (target > 0 && period.start <= period.deadline);
-    if (today < period.start)
+    // Nothing is asked for on the first day (this also covers a one-day period, D == S,
+    // where the fraction would be 0/0).
+    if (today <= period.start)
         return 0;
     if (today >= period.deadline)
         return target;
-    int64_t elapsed = today - period.start;
-    int64_t length = period.deadline - period.start;
-    // target <= AMOUNT_FEN_MAX and elapsed < 366: the product fits an int64.
-    return (target * elapsed + length - 1) / length;
+    __int128 elapsed = today - period.start;
+    __int128 length = period.deadline - period.start;
+    int64_t expected = (int64_t) ((target * elapsed + length - 1) / length);
+    assert (expected >= 0 && expected <= target);
+    return expected;
 }
 
 Shanhai__V1__ComplianceStatus
 evaluate_status (int64_t actual, int64_t target, evaluate_period_t period, int32_t today)
 {
+    assert (target > 0 && period.start <= period.deadline);
     if (actual >= target)
         return SHANHAI__V1__COMPLIANCE_STATUS__MET;
     if (today > period.deadline)
         return SHANHAI__V1__COMPLIANCE_STATUS__BREACHED;
-    if (actual >= evaluate_expected (target, period, today))
-        return SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK;
-    return SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK;
+    // 128 bits: actual and target are int64 and the days at most a year apart.
+    __int128 have = (__int128) actual * (period.deadline - period.start);
+    __int128 want = (__int128) target * (today - period.start);
+    return have >= want ? SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK
+                        : SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK;
+}
+
+bool
+evaluate_deadline_crossed (evaluate_period_t period, int32_t old_day, int32_t new_day)
+{
+    return old_day <= period.deadline && period.deadline < new_day;
+}
+
+int64_t
+evaluate_accumulate (int64_t actual, int64_t delta)
+{
+    int64_t sum;
+    if (__builtin_add_overflow (actual, delta, &sum))
+        return delta > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
 }

@@ -5,8 +5,8 @@
       d > D and actual < T                     BREACHED
       actual * (D - S) >= T * (d - S)          ON_TRACK (linear pro-rating by day)
       otherwise                                AT_RISK
-    All in integers: expected = ceil (T * (d - S) / (D - S)), so that ON_TRACK is exactly
-    actual >= expected. */
+    All in integers, no floating point: expected = ceil (T * (d - S) / (D - S)), 0 until d
+    passes S and T from D on, so that ON_TRACK is exactly actual >= expected. */
 #ifndef SHANHAI_EVALUATE_H
 #define SHANHAI_EVALUATE_H
 
@@ -17,20 +17,28 @@
 
 typedef struct {
     int32_t start;     // S, first day counted
-    int32_t deadline;  // D, last day to meet the target
+    int32_t deadline;  // D, last day to meet the target (S <= D)
 } evaluate_period_t;
 
-// The period of rule in year for a pairing active from pair_start to pair_end (days): the
-// year from Jan 1 (or the pairing's start, if later) to the rule's deadline (or the pairing's
-// end, if earlier). Returns false when the rule does not apply to that year (outside its
-// from_year..to_year, or the pairing not active in the period).
+// The period of rule in year for a pairing active from pair_start to pair_end (days,
+// inclusive): from Jan 1 (or the pairing's start, if later in that year) to the rule's
+// deadline (or the pairing's end, if earlier). Returns true and fills *period when the rule
+// applies to that year: the year is within from_year..to_year and the pairing is active on at
+// least one day of the period. Returns false otherwise (*period untouched).
 bool evaluate_period (const policy_rule_t *rule, int year, int32_t pair_start, int32_t pair_end,
                       evaluate_period_t *period);
-// What the pro-rated target asks for by today: 0 before the start, the target from the
-// deadline on.
+// What the pro-rated target asks for by today: 0 up to the start, T from the deadline on,
+// rounded up in between; always within 0..target. target must be positive.
 int64_t evaluate_expected (int64_t target, evaluate_period_t period, int32_t today);
-// The status of actual against target as of today.
+// The status of actual against target (positive) as of today: MET, BREACHED, ON_TRACK or
+// AT_RISK; never COMPLIANCE_NONE.
 Shanhai__V1__ComplianceStatus evaluate_status (int64_t actual, int64_t target,
                                                evaluate_period_t period, int32_t today);
+// True when a clock move from old_day to new_day crosses the period's deadline
+// (old_day <= D < new_day): the move can turn the period BREACHED.
+bool evaluate_deadline_crossed (evaluate_period_t period, int32_t old_day, int32_t new_day);
+// actual + delta, saturated at the bounds of int64 rather than overflowing: a sum that large
+// is far past any target (AMOUNT_FEN_MAX), so its status is the same.
+int64_t evaluate_accumulate (int64_t actual, int64_t delta);
 
 #endif

@@ -93,15 +93,60 @@ s_parse_deadline (const char *text, policy_rule_t *rule, const char *where, char
     return 0;
 }
 
+// Refuses members other than those allowed (a space-separated list with spaces around): a
+// misspelt member would otherwise be ignored, and the pack would mean something else.
 static int
-s_parse_rule (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+s_known_members (const json_t *object, const char *allowed, const char *where, char *errstr,
+                 size_t errstr_size)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach ((json_t *) object, key, value) {
+        char padded[ID_BYTES_MAX + 2];
+        snprintf (padded, sizeof padded, " %s ", key);
+        if (strlen (key) >= ID_BYTES_MAX || !strstr (allowed, padded))
+            return s_fail (errstr, errstr_size, "%s: unknown member \"%.40s\"", where, key);
+    }
+    return 0;
+}
+
+static int
+s_parse_limits (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                size_t errstr_size)
+{
+    int64_t target = 0, from_year = DATE_YEAR_MIN, to_year = DATE_YEAR_MAX;
+    if (s_integer (object, "target", true, 1, AMOUNT_FEN_MAX, &target, where, errstr,
+                   errstr_size)
+        || s_integer (object, "from_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &from_year,
+                      where, errstr, errstr_size)
+        || s_integer (object, "to_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &to_year, where,
+                      errstr, errstr_size))
+        return -1;
+    if (from_year > to_year)
+        return s_fail (errstr, errstr_size, "%s: from_year %lld is after to_year %lld", where,
+                       (long long) from_year, (long long) to_year);
+    rule->target = target;
+    rule->from_year = (int) from_year;
+    rule->to_year = (int) to_year;
+    return 0;
+}
+
+static int
+s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *errstr,
               size_t errstr_size)
 {
-    char text[64];
-    int64_t target = 0, from_year = DATE_YEAR_MIN, to_year = DATE_YEAR_MAX;
+    char text[64], where[192];
     if (!json_is_object (object))
-        return s_fail (errstr, errstr_size, "%s: must be an object", where);
-    if (s_string (object, "id", true, rule->id, sizeof rule->id, where, errstr, errstr_size)
+        return s_fail (errstr, errstr_size, "%s: must be an object", at);
+    if (s_string (object, "id", true, rule->id, sizeof rule->id, at, errstr, errstr_size))
+        return -1;
+    if (!validate_id (rule->id))
+        return s_fail (errstr, errstr_size, "%s: id \"%s\" is not an id ([A-Za-z0-9._:-], "
+                       "1..%d bytes)", at, rule->id, ID_BYTES_MAX - 1);
+    // From here on every error names the rule as well as its place.
+    snprintf (where, sizeof where, "%s (%s)", at, rule->id);
+    if (s_known_members (object, " id title source scope metric event_kind unit target period "
+                         "deadline from_year to_year ", where, errstr, errstr_size)
         || s_string (object, "title", true, rule->title, sizeof rule->title, where, errstr,
                      errstr_size)
         || s_string (object, "source", true, rule->source, sizeof rule->source, where, errstr,
@@ -110,21 +155,14 @@ s_parse_rule (const json_t *object, policy_rule_t *rule, const char *where, char
                      where, errstr, errstr_size)
         || s_choice (object, "scope", " pair ", where, text, sizeof text, errstr, errstr_size)
         || s_choice (object, "period", " year ", where, text, sizeof text, errstr, errstr_size)
-        || s_integer (object, "target", true, 1, AMOUNT_FEN_MAX, &target, where, errstr,
-                      errstr_size)
-        || s_integer (object, "from_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &from_year,
-                      where, errstr, errstr_size)
-        || s_integer (object, "to_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &to_year, where,
-                      errstr, errstr_size))
+        || s_parse_limits (object, rule, where, errstr, errstr_size))
         return -1;
-    if (!validate_id (rule->id) || !validate_id (rule->event_kind))
-        return s_fail (errstr, errstr_size, "%s: id and event_kind must be ids", where);
-    if (from_year > to_year)
-        return s_fail (errstr, errstr_size, "%s: from_year %lld is after to_year %lld", where,
-                       (long long) from_year, (long long) to_year);
-    rule->target = target;
-    rule->from_year = (int) from_year;
-    rule->to_year = (int) to_year;
+    if (!*rule->title || !*rule->source)
+        return s_fail (errstr, errstr_size, "%s: title and source must not be empty: every "
+                       "verdict cites its clause", where);
+    if (!validate_id (rule->event_kind))
+        return s_fail (errstr, errstr_size, "%s: event_kind \"%s\" is not an id", where,
+                       rule->event_kind);
     if (s_choice (object, "metric", " sum count ", where, text, sizeof text, errstr,
                   errstr_size))
         return -1;
@@ -148,7 +186,10 @@ policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, ch
     if (s_string (root, "program", true, pack->program, sizeof pack->program, name, errstr,
                   errstr_size)
         || s_string (root, "title", false, pack->title, sizeof pack->title, name, errstr,
-                     errstr_size))
+                     errstr_size)
+        || s_string (root, "source", false, pack->source, sizeof pack->source, name, errstr,
+                     errstr_size)
+        || s_known_members (root, " program title source rules ", name, errstr, errstr_size))
         return -1;
     if (!validate_id (pack->program))
         return s_fail (errstr, errstr_size, "%s: program \"%s\" is not an id", name, pack->program);
@@ -180,9 +221,11 @@ s_load_file (policy_set_t *self, const char *dir, const char *file, char *errstr
     char path[PATH_BYTES_MAX];
     snprintf (path, sizeof path, "%s/%s", dir, file);
     struct stat status;
-    if (stat (path, &status) != 0 || status.st_size > POLICY_FILE_BYTES_MAX)
-        return s_fail (errstr, errstr_size, "%s: unreadable or over %d bytes", path,
-                       POLICY_FILE_BYTES_MAX);
+    if (stat (path, &status) != 0 || !S_ISREG (status.st_mode))
+        return s_fail (errstr, errstr_size, "%s: not a readable file", path);
+    if (status.st_size > POLICY_FILE_BYTES_MAX)
+        return s_fail (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
+                       (long long) status.st_size, POLICY_FILE_BYTES_MAX);
     if (self->pack_count == POLICY_PACKS_MAX)
         return s_fail (errstr, errstr_size, "%s: more than %d policy packs", dir,
                        POLICY_PACKS_MAX);

@@ -8,7 +8,10 @@
 
     metric "sum" adds the events' amount_fen (unit "fen"); "count" counts events (unit
     "count"). Scope "pair" and period "year" are what the programs ask for so far; anything
-    else is refused at load, so that a pack never means something the code does not do. */
+    else is refused at load, so that a pack never means something the code does not do; so is
+    a member the format does not have (a misspelt "to_yaer" would silently mean "no end").
+    from_year and to_year are optional (no bound). A pack may also carry "title" and "source"
+    (the program's document). */
 #ifndef SHANHAI_POLICY_H
 #define SHANHAI_POLICY_H
 
@@ -39,13 +42,15 @@ typedef struct {
 typedef struct {
     char program[ID_BYTES_MAX];
     char title[NAME_BYTES_MAX];
+    char source[SOURCE_BYTES_MAX];  // the document that sets the program up (optional)
     size_t rule_count;
     policy_rule_t rules[POLICY_RULES_MAX];
 } policy_pack_t;
 
 typedef struct policy_set_t policy_set_t;
 
-// Parses one pack; name (the file) goes into errors. Returns 0, or -1 with one line.
+// Parses one pack into *pack (the caller's; no allocation); name (the file) goes into errors,
+// with the rule's place and id. Returns 0, or -1 with one line in errstr.
 int policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, char *errstr,
                        size_t errstr_size);
 // Loads every *.json in dir. Returns the set, or NULL with one line (a bad pack, a program

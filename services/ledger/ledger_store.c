@@ -159,6 +159,24 @@ ledger_store_append (ledger_store_t *self, Shanhai__V1__LedgerEvent *event)
     return 0;
 }
 
+ledger_store_result_t
+ledger_store_record (ledger_store_t *self, Shanhai__V1__LedgerEvent *event,
+                     Shanhai__V1__LedgerEvent **first, const char **field)
+{
+    assert (event && first && field);
+    *first = NULL;
+    *field = NULL;
+    bool failed;
+    Shanhai__V1__LedgerEvent *stored = ledger_store_find (self, event->id, &failed);
+    if (failed)
+        return LEDGER_STORE_FAILED;
+    if (!stored)
+        return ledger_store_append (self, event) ? LEDGER_STORE_FAILED : LEDGER_STORE_APPENDED;
+    *first = stored;
+    *field = ledger_validate_difference (stored, event);
+    return *field ? LEDGER_STORE_CONFLICT : LEDGER_STORE_DUPLICATE;
+}
+
 int
 ledger_store_commit (ledger_store_t *self)
 {
@@ -166,7 +184,6 @@ ledger_store_commit (ledger_store_t *self)
         ledger_store_rollback (self);
         return -1;
     }
-    outbox_publish (self->outbox);
     return 0;
 }
 
@@ -177,10 +194,16 @@ ledger_store_rollback (ledger_store_t *self)
     outbox_rollback (self->outbox);
 }
 
+int
+ledger_store_publish (ledger_store_t *self)
+{
+    return outbox_publish (self->outbox);
+}
+
 int32_t
 ledger_store_clock (ledger_store_t *self)
 {
-    return (int32_t) store_meta_get (self->db, "clock_day", -1);
+    return (int32_t) store_meta_get (self->db, "clock_day", LEDGER_CLOCK_UNKNOWN);
 }
 
 uint64_t
@@ -195,7 +218,7 @@ ledger_store_registry_applied (ledger_store_t *self, uint64_t seq, int32_t clock
     if (store_begin (self->db))
         return -1;
     if (store_meta_set (self->db, "registry_seq", (int64_t) seq)
-        || (clock_day >= 0 && store_meta_set (self->db, "clock_day", clock_day))
+        || (clock_day != LEDGER_CLOCK_UNKNOWN && store_meta_set (self->db, "clock_day", clock_day))
         || store_commit (self->db)) {
         store_rollback (self->db);
         return -1;

@@ -1,37 +1,63 @@
 /*  ledger_store.h: the ledger's SQLite file: the append-only events, their outbox, and the
     ledger's view of the clock. Owns the sqlite3 handle and the outbox.
 
-    Appends happen inside ledger_store_begin / ledger_store_commit, many to a transaction
-    (group commit); the events are published by ledger_store_commit after the commit. */
+    Appends happen between ledger_store_begin and ledger_store_commit, many to a transaction
+    (group commit); ledger_store_publish sends them once the commit has returned. */
 #ifndef SHANHAI_LEDGER_STORE_H
 #define SHANHAI_LEDGER_STORE_H
 
 #include <stdbool.h>
 #include "common/outbox.h"
 #include "common/proto.h"
+#include "ledger_validate.h"
 
 typedef struct ledger_store_t ledger_store_t;
 
-// Opens (creating) the file at path and binds the event endpoint. NULL with the reason.
+// Opens (creating) the file at path (WAL, synchronous=FULL) and binds the event endpoint
+// pub_endpoint. Returns NULL with a one-line reason in errstr.
 ledger_store_t *ledger_store_new (const char *path, const char *pub_endpoint, char *errstr,
                                   size_t errstr_size);
 void ledger_store_destroy (ledger_store_t **self_p);
+// The outbox (for Replay and the heartbeat). Borrowed.
 outbox_t *ledger_store_outbox (ledger_store_t *self);
 
-// The event recorded under id (the caller frees it), or NULL if none; *failed on a read error.
-Shanhai__V1__LedgerEvent *ledger_store_find (ledger_store_t *self, const char *id, bool *failed);
-int ledger_store_begin (ledger_store_t *self);
-// Appends a validated event: sets its seq and recorded_at_ms, writes it and its
-// "ledger.recorded" event. Returns 0, or -1 and the caller rolls the batch back.
-int ledger_store_append (ledger_store_t *self, Shanhai__V1__LedgerEvent *event);
-// Commits and publishes. Returns 0, or -1 after rolling back (nothing was recorded).
-int ledger_store_commit (ledger_store_t *self);
-void ledger_store_rollback (ledger_store_t *self);
+// What ledger_store_record did with an event.
+typedef enum {
+    LEDGER_STORE_APPENDED,   // a new id: written with its "ledger.recorded" outbox row
+    LEDGER_STORE_DUPLICATE,  // the id was recorded before with the same content
+    LEDGER_STORE_CONFLICT,   // the id was recorded before with other content
+    LEDGER_STORE_FAILED,     // a database error (logged): the caller rolls the batch back
+} ledger_store_result_t;
 
-// The clock as the registry last announced it (-1: not yet), and the registry event seq.
+// The event recorded under id (the caller frees it with
+// shanhai__v1__ledger_event__free_unpacked), or NULL if none; *failed is set on a read error.
+// Inside a transaction it sees the transaction's own appends.
+Shanhai__V1__LedgerEvent *ledger_store_find (ledger_store_t *self, const char *id, bool *failed);
+// BEGIN IMMEDIATE for a batch. Returns 0 or -1 (logged).
+int ledger_store_begin (ledger_store_t *self);
+// Inside the batch's transaction: appends a validated event (sets its seq, equal to its outbox
+// seq, and its recorded_at_ms, then writes the row and its "ledger.recorded" outbox row whose
+// body is the event as stored). Returns 0, or -1 (logged; an id recorded before fails here).
+int ledger_store_append (ledger_store_t *self, Shanhai__V1__LedgerEvent *event);
+// Inside the batch's transaction, the idempotent append: appends event when its id is new;
+// otherwise compares it with the event first recorded under that id. On DUPLICATE and
+// CONFLICT, *first is that stored event (the caller's to free) and on CONFLICT *field names
+// the first field that differs (a constant); both are left NULL otherwise.
+ledger_store_result_t ledger_store_record (ledger_store_t *self, Shanhai__V1__LedgerEvent *event,
+                                           Shanhai__V1__LedgerEvent **first, const char **field);
+// Commits the batch: 0 when it is on disk; -1 after rolling it back (nothing was recorded).
+int ledger_store_commit (ledger_store_t *self);
+// Rolls the open batch back (and the outbox's head with it).
+void ledger_store_rollback (ledger_store_t *self);
+// After a commit: publishes the events not yet published. Returns how many, or -1.
+int ledger_store_publish (ledger_store_t *self);
+
+// The clock as the registry last announced it (days; LEDGER_CLOCK_UNKNOWN before the first
+// clock.changed), and the seq of the last registry event applied (0: none).
 int32_t ledger_store_clock (ledger_store_t *self);
 uint64_t ledger_store_registry_seq (ledger_store_t *self);
-// Records a registry event as applied, with the clock it brings (or -1 to keep the clock).
+// Records, in one transaction of its own, a registry event as applied, with the clock it
+// brings (LEDGER_CLOCK_UNKNOWN keeps the stored clock). Returns 0 or -1 (logged).
 int ledger_store_registry_applied (ledger_store_t *self, uint64_t seq, int32_t clock_day);
 
 #endif

@@ -1,8 +1,14 @@
 #include "alert_rules.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include "common/limits.h"
 #include "common/money.h"
+#include "common/validate.h"
+
+// Room for one quantity: "-92,233,720,368,547,758.08" and a unit fit well within it.
+#define ALERT_QUANTITY_BYTES 48
 
 bool
 alert_rules_is_news (Shanhai__V1__ComplianceStatus previous, Shanhai__V1__ComplianceStatus status)
@@ -35,23 +41,47 @@ alert_rules_tells (Shanhai__V1__Role role, Shanhai__V1__ComplianceStatus status)
     }
 }
 
+size_t
+alert_rules_recipients (const Shanhai__V1__PersonList *people,
+                        Shanhai__V1__ComplianceStatus status, const Shanhai__V1__Person **out)
+{
+    assert (people && out);
+    size_t count = 0;
+    for (size_t index = 0; index < people->n_people; index++) {
+        const Shanhai__V1__Person *person = people->people[index];
+        if (!alert_rules_tells (person->role, status) || !validate_id (person->id))
+            continue;
+        // Checked against those already told, not those listed: a person listed first in a
+        // role that is not told (the program office) and then in one that is still hears it.
+        bool told = false;
+        for (size_t before = 0; before < count && !told; before++)
+            told = strcmp (out[before]->id, person->id) == 0;
+        if (!told)
+            out[count++] = person;
+    }
+    assert (count <= people->n_people);
+    return count;
+}
+
 static void
-s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_t out_size)
+s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, bool with_unit, char *out,
+            size_t out_size)
 {
     if (strcmp (rule->unit, "fen") == 0) {
-        char yuan[48];
-        money_format_yuan (value, yuan, sizeof yuan);
-        snprintf (out, out_size, "%s yuan", yuan);
+        money_format_yuan (value, out, out_size);
+        if (with_unit)
+            snprintf (out + strlen (out), out_size - strlen (out), " yuan");
     } else
         snprintf (out, out_size, "%lld", (long long) value);
 }
 
-// Cuts text at size - 1 bytes or less, never inside a UTF-8 sequence.
+// Cuts text, which holds at least size - 1 bytes when it is too long, to at most size - 1
+// bytes, never inside a UTF-8 sequence: a continuation byte (10xxxxxx) at the cut means the
+// character it belongs to would be split, so the cut moves back to that character's start.
 static void
 s_cut_utf8 (char *text, size_t size)
 {
-    size_t length = strlen (text);
-    if (length < size)
+    if (strlen (text) < size)
         return;
     size_t cut = size - 1;
     while (cut > 0 && ((unsigned char) text[cut] & 0xC0) == 0x80)
@@ -62,20 +92,25 @@ s_cut_utf8 (char *text, size_t size)
 void
 alert_rules_text (const Shanhai__V1__ComplianceChange *change, char *out, size_t out_size)
 {
+    assert (change && change->rule && out);
+    assert (out_size > 0 && out_size <= ALERT_TEXT_BYTES_MAX);
     const Shanhai__V1__RuleStatus *rule = change->rule;
-    char actual[64], target[64], expected[64];
-    s_quantity (rule, rule->actual, actual, sizeof actual);
-    s_quantity (rule, rule->target, target, sizeof target);
-    s_quantity (rule, rule->expected, expected, sizeof expected);
+    char actual[ALERT_QUANTITY_BYTES], target[ALERT_QUANTITY_BYTES];
+    char expected[ALERT_QUANTITY_BYTES];
+    s_quantity (rule, rule->actual, true, actual, sizeof actual);
+    s_quantity (rule, rule->target, false, target, sizeof target);
+    s_quantity (rule, rule->expected, false, expected, sizeof expected);
     const char *previous = compliance_status_name (change->previous);
-    // Formatted into a larger buffer first, so that the cut below sees whole characters.
-    char line[4096];
-    snprintf (line, sizeof line,
+    // One byte more than the output may hold: the byte after the cut tells s_cut_utf8 whether
+    // a character straddles it.
+    char line[ALERT_TEXT_BYTES_MAX + 1];
+    snprintf (line, out_size + 1,
               "[%s] %s %s <- %s, %d %s %s: actual %s of %s (expected %s by %s; was %s). "
               "Source: %s",
               compliance_status_name (rule->status), change->pairing, change->recipient_name,
               change->supporter_name, change->year, rule->rule, rule->title, actual, target,
               expected, change->as_of, *previous ? previous : "new", rule->source);
     s_cut_utf8 (line, out_size);
-    snprintf (out, out_size, "%s", line);
+    memcpy (out, line, strlen (line) + 1);
+    assert (strlen (out) < out_size);
 }

@@ -1,9 +1,16 @@
 #include "notification_store.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/store.h"
+#include "common/validate.h"
+
+_Static_assert (sizeof "alert." - 1 + ID_BYTES_MAX <= TOPIC_BYTES_MAX,
+                "an alert's topic fits any person id");
 
 struct notification_store_t {
     sqlite3 *db;
@@ -22,7 +29,8 @@ notification_store_new (const char *path, const char *pub_endpoint, char *errstr
         self->outbox = outbox_new (self->db, pub_endpoint);
     if (!self->db || !self->outbox) {
         if (self->db && !*errstr)
-            snprintf (errstr, errstr_size, "cannot set up %s (see the log)", path);
+            snprintf (errstr, errstr_size, "cannot set up %s publishing on %s (see the log)",
+                      path, pub_endpoint);
         notification_store_destroy (&self);
         return NULL;
     }
@@ -55,6 +63,7 @@ notification_store_begin (notification_store_t *self)
 int
 notification_store_alert (notification_store_t *self, Shanhai__V1__Alert *alert)
 {
+    assert (alert && validate_id (alert->person));
     char topic[TOPIC_BYTES_MAX];
     snprintf (topic, sizeof topic, "alert.%s", alert->person);
     // The alert's id is its seq: the next one, as the transaction is the only writer.
@@ -91,6 +100,7 @@ s_collect (void *arg, uint64_t seq, int64_t at_ms, const uint8_t *body, size_t s
     Shanhai__V1__Alert *alert = shanhai__v1__alert__unpack (NULL, size, body);
     if (!alert)
         return -1;
+    assert (alert->id == seq);  // written so by notification_store_alert
     Shanhai__V1__Alert **grown = realloc (list->alerts, (list->n_alerts + 1) * sizeof *grown);
     if (!grown) {
         shanhai__v1__alert__free_unpacked (alert, NULL);
@@ -105,12 +115,19 @@ Shanhai__V1__AlertList *
 notification_store_alerts (notification_store_t *self, const char *person, uint64_t after_id,
                            size_t limit)
 {
+    assert (validate_id (person));
+    if (limit == 0 || limit > ALERTS_LIST_MAX)
+        limit = ALERTS_LIST_MAX;
     Shanhai__V1__AlertList *list = malloc (sizeof *list);
     if (!list)
         return NULL;
     shanhai__v1__alert_list__init (list);
     char topic[TOPIC_BYTES_MAX];
     snprintf (topic, sizeof topic, "alert.%s", person);
+    // Seqs are SQLite integers (int64): an after_id beyond them has nothing after it, and must
+    // not reach the query, where it would wrap to a negative seq and match every alert.
+    if (after_id > (uint64_t) INT64_MAX)
+        return list;
     int visited = outbox_scan_topic (self->outbox, topic, after_id, limit, s_collect, list);
     if (visited < 0 || (size_t) visited != list->n_alerts) {
         log_error ("alerts read failed", "person=%s", person);

@@ -89,7 +89,11 @@ Test (evaluate, the_period_follows_the_pairing_and_the_rule)
     cr_assert_eq (period.deadline, s_day ("2021-06-30"), "ends with the pairing");
     cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-12-31"), s_day ("2021-12-31"),
                                 &period), "a one-day period");
-    cr_assert_eq (evaluate_expected (10, period, period.start), 10);
+    cr_assert_eq (period.start, period.deadline);
+    cr_assert_eq (evaluate_expected (10, period, period.start), 0, "nothing asked on day one");
+    cr_assert_eq (evaluate_status (0, 10, period, period.start), ON_TRACK, "0 * 0 >= 10 * 0");
+    cr_assert_eq (evaluate_status (9, 10, period, period.start + 1), BREACHED);
+    cr_assert_eq (evaluate_expected (10, period, period.start + 1), 10);
 }
 
 Test (evaluate, another_deadline)
@@ -101,4 +105,123 @@ Test (evaluate, another_deadline)
     cr_assert (evaluate_period (&rule, 2021, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
     cr_assert_eq (period.deadline, s_day ("2021-05-31"));
     cr_assert_eq (evaluate_status (1, 100, period, s_day ("2021-06-01")), BREACHED);
+}
+
+Test (evaluate, every_boundary_day)
+{
+    evaluate_period_t period = s_year (2021);
+    int32_t start = period.start, deadline = period.deadline;
+    // d < S and d == S: nothing is expected yet.
+    cr_assert_eq (evaluate_expected (500000000, period, start - 1), 0);
+    cr_assert_eq (evaluate_status (0, 500000000, period, start - 1), ON_TRACK);
+    cr_assert_eq (evaluate_expected (500000000, period, start), 0);
+    cr_assert_eq (evaluate_status (0, 500000000, period, start), ON_TRACK);
+    // d == S + 1: 1/364 of the target, rounded up; exactly that is ON_TRACK, one less is not.
+    int64_t first = evaluate_expected (500000000, period, start + 1);
+    cr_assert_eq (first, (500000000 + 363) / 364);
+    cr_assert_eq (evaluate_status (first, 500000000, period, start + 1), ON_TRACK);
+    cr_assert_eq (evaluate_status (first - 1, 500000000, period, start + 1), AT_RISK);
+    // d == D: the whole target is expected; d == D + 1: the same, and short is BREACHED.
+    cr_assert_eq (evaluate_expected (500000000, period, deadline), 500000000);
+    cr_assert_eq (evaluate_expected (500000000, period, deadline - 1), 498626374);
+    cr_assert_eq (evaluate_status (498626374, 500000000, period, deadline - 1), ON_TRACK);
+    cr_assert_eq (evaluate_status (498626373, 500000000, period, deadline - 1), AT_RISK);
+    cr_assert_eq (evaluate_expected (500000000, period, deadline + 1), 500000000);
+    cr_assert_eq (evaluate_status (0, 500000000, period, deadline + 1), BREACHED);
+    // actual == T is MET on every day, before, at and after the deadline.
+    cr_assert_eq (evaluate_status (500000000, 500000000, period, start - 1), MET);
+    cr_assert_eq (evaluate_status (500000000, 500000000, period, start), MET);
+    cr_assert_eq (evaluate_status (500000000, 500000000, period, deadline), MET);
+    cr_assert_eq (evaluate_status (499999999, 500000000, period, start), ON_TRACK);
+}
+
+Test (evaluate, counts_pro_rate_too)
+{
+    evaluate_period_t period = s_year (2021);
+    // Two visits a year: the first is due by mid-year (182 of 364 days is exactly one).
+    cr_assert_eq (evaluate_expected (2, period, s_day ("2021-07-02")), 1);
+    cr_assert_eq (evaluate_expected (2, period, s_day ("2021-07-03")), 2);
+    cr_assert_eq (evaluate_status (1, 2, period, s_day ("2021-07-02")), ON_TRACK);
+    cr_assert_eq (evaluate_status (1, 2, period, s_day ("2021-07-03")), AT_RISK);
+    cr_assert_eq (evaluate_status (2, 2, period, s_day ("2021-07-03")), MET);
+}
+
+Test (evaluate, a_pairing_inside_the_year)
+{
+    evaluate_period_t period;
+    // Active 2021-04-01..2021-09-30: 182 days from S to D.
+    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-04-01"), s_day ("2021-09-30"),
+                                &period));
+    cr_assert_eq (period.start, s_day ("2021-04-01"));
+    cr_assert_eq (period.deadline, s_day ("2021-09-30"));
+    cr_assert_eq (evaluate_expected (182, period, s_day ("2021-03-01")), 0, "before it starts");
+    cr_assert_eq (evaluate_expected (182, period, s_day ("2021-04-02")), 1);
+    cr_assert_eq (evaluate_status (0, 182, period, s_day ("2021-09-30")), AT_RISK);
+    cr_assert_eq (evaluate_status (181, 182, period, s_day ("2021-10-01")), BREACHED,
+                  "its end is its deadline");
+    // A pairing that ended the year before, and one whose last day is Jan 1.
+    cr_assert_not (evaluate_period (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2021-12-31"),
+                                    &period));
+    cr_assert (evaluate_period (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2022-01-01"),
+                                &period));
+    cr_assert_eq (period.start, period.deadline);
+}
+
+Test (evaluate, a_deadline_before_the_pairing_starts)
+{
+    policy_rule_t rule = s_rule;
+    rule.deadline_month = 5;
+    rule.deadline_day = 31;
+    evaluate_period_t period;
+    cr_assert_not (evaluate_period (&rule, 2021, s_day ("2021-06-01"), s_day ("2025-12-31"),
+                                    &period), "nothing of the pairing falls before May 31");
+    cr_assert (evaluate_period (&rule, 2021, s_day ("2021-05-31"), s_day ("2025-12-31"),
+                                &period));
+}
+
+Test (evaluate, from_and_to_year_are_inclusive)
+{
+    evaluate_period_t period;
+    int32_t start = s_day ("2015-01-01"), end = s_day ("2030-12-31");
+    cr_assert (evaluate_period (&s_rule, 2021, start, end, &period));
+    cr_assert (evaluate_period (&s_rule, 2025, start, end, &period));
+    cr_assert_not (evaluate_period (&s_rule, 2020, start, end, &period));
+    cr_assert_not (evaluate_period (&s_rule, 2026, start, end, &period));
+}
+
+Test (evaluate, leap_day_counts)
+{
+    evaluate_period_t period = s_year (2024);
+    // 2024-03-01 is day 60 of a 365-day span (2023 would make it day 59 of 364).
+    cr_assert_eq (evaluate_expected (365, period, s_day ("2024-03-01")), 60);
+    cr_assert_eq (evaluate_expected (365, period, s_day ("2024-02-29")), 59);
+    evaluate_period_t common = s_year (2023);
+    cr_assert_eq (evaluate_expected (364, common, s_day ("2023-03-01")), 59);
+}
+
+Test (evaluate, crossing_a_deadline)
+{
+    evaluate_period_t period = s_year (2021);
+    int32_t deadline = period.deadline;
+    cr_assert (evaluate_deadline_crossed (period, deadline, deadline + 1));
+    cr_assert (evaluate_deadline_crossed (period, deadline - 30, deadline + 400));
+    cr_assert_not (evaluate_deadline_crossed (period, deadline - 30, deadline),
+                   "reaching the deadline day is not passing it");
+    cr_assert_not (evaluate_deadline_crossed (period, deadline + 1, deadline + 9),
+                   "passed before");
+}
+
+Test (evaluate, sums_saturate_and_stay_exact)
+{
+    cr_assert_eq (evaluate_accumulate (5, 7), 12);
+    cr_assert_eq (evaluate_accumulate (INT64_MAX - 1, 1), INT64_MAX);
+    cr_assert_eq (evaluate_accumulate (INT64_MAX, 1), INT64_MAX);
+    cr_assert_eq (evaluate_accumulate (INT64_MIN, -1), INT64_MIN);
+    evaluate_period_t period = s_year (2021);
+    // The largest target and an actual just under it: no overflow in the comparison.
+    cr_assert_eq (evaluate_status (AMOUNT_FEN_MAX - 1, AMOUNT_FEN_MAX, period,
+                                   period.deadline - 1), ON_TRACK);
+    cr_assert_eq (evaluate_expected (AMOUNT_FEN_MAX, period, period.deadline - 1),
+                  (AMOUNT_FEN_MAX * 363 + 363) / 364);
+    cr_assert_eq (evaluate_status (INT64_MAX, AMOUNT_FEN_MAX, period, period.start), MET);
 }

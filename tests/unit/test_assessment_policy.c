@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "policy.h"
 #include "support.h"
 
@@ -33,6 +34,8 @@ s_expect_rule (const char *key, const char *value, const char *what)
         cr_assert_eq (rc, -1, "accepted %s=%s", key, value);
         cr_assert (strstr (errstr, what), "error '%s' lacks '%s'", errstr, what);
         cr_assert (strstr (errstr, "hb.json: rules[0]"), "error '%s' names no place", errstr);
+        if (!key || strcmp (key, "id") != 0)
+            cr_assert (strstr (errstr, "rules[0] (r1)"), "error '%s' names no rule", errstr);
     }
 }
 
@@ -54,7 +57,54 @@ Test (policy, every_field_is_checked)
     s_expect_rule ("from_year", "2030", NULL);
     s_expect_rule ("to_year", "2020", "from_year 2021 is after to_year 2020");
     s_expect_rule ("source", NULL, "\"source\" must be a string");
-    s_expect_rule ("id", "\"a b\"", "must be ids");
+    s_expect_rule ("id", "\"a b\"", "id \"a b\" is not an id");
+    s_expect_rule ("target", "-5", "\"target\" must be a whole number");
+    s_expect_rule ("target", "10000000000000", NULL);
+    s_expect_rule ("target", "10000000000001", "\"target\" must be a whole number");
+    s_expect_rule ("target", "1.5", "\"target\" must be a whole number");
+    s_expect_rule ("deadline", "\"2-28\"", "deadline \"2-28\"");
+    s_expect_rule ("deadline", "\"00-10\"", "deadline");
+    s_expect_rule ("deadline", "\"04-31\"", "deadline");
+    s_expect_rule ("deadline", "1231", "\"deadline\" must be a string");
+    s_expect_rule ("from_year", "1999", "\"from_year\" must be a whole number in 2000..2099");
+    s_expect_rule ("to_year", "2021", NULL);
+    s_expect_rule ("source", "\"\"", "title and source must not be empty");
+    s_expect_rule ("event_kind", "\"aid funds\"", "event_kind \"aid funds\" is not an id");
+    s_expect_rule ("targt", "100", "unknown member \"targt\"");
+    s_expect_rule ("metric", "\"count\"", "unit \"fen\" is not one of");
+}
+
+Test (policy, every_field_is_required_but_the_years)
+{
+    static const char *required[] = { "title", "source", "scope", "metric", "event_kind",
+                                      "unit", "target", "period", "deadline" };
+    for (size_t index = 0; index < sizeof required / sizeof required[0]; index++) {
+        char what[64];
+        snprintf (what, sizeof what, "\"%s\" must be", required[index]);
+        s_expect_rule (required[index], NULL, what);
+    }
+    s_expect_rule ("from_year", NULL, NULL);
+    s_expect_rule ("to_year", NULL, NULL);
+}
+
+Test (policy, a_rule_without_an_id_is_named_by_its_place)
+{
+    json_t *rule = json_loads (s_rule, 0, NULL);
+    json_object_del (rule, "id");
+    json_t *root = json_pack ("{s:s, s:[o]}", "program", "hb", "rules", rule);
+    policy_pack_t *pack = malloc (sizeof *pack);
+    char errstr[512] = "";
+    cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
+    cr_assert (strstr (errstr, "hb.json: rules[0]: \"id\" must be a string"), "%s", errstr);
+    json_decref (root);
+    root = json_pack ("{s:s, s:[], s:s}", "program", "hb", "rules", "extra", "x");
+    cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
+    json_decref (root);
+    root = json_pack ("{s:s, s:[s]}", "program", "hb", "rules", "not an object");
+    cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
+    cr_assert (strstr (errstr, "hb.json: rules[0]: must be an object"), "%s", errstr);
+    json_decref (root);
+    free (pack);
 }
 
 static void
@@ -107,6 +157,9 @@ Test (policy, a_bad_pack_stops_the_load)
     cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
     cr_assert (strstr (errstr, "hb2.json: line 1"), "%s", errstr);
     cr_assert_null (policy_set_load ("/nonexistent", errstr, sizeof errstr));
+    s_write (dir, "hb2.json", "{\"program\": \"x\", \"rules\": [], \"extra\": 1}");
+    cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
+    cr_assert (strstr (errstr, "hb2.json"), "%s", errstr);
     test_rmdir (dir);
     free (dir);
 }
@@ -142,4 +195,90 @@ Test (policy, duplicate_rule_ids)
     cr_assert (strstr (errstr, "rule id \"r1\" is used twice"), "%s", errstr);
     free (pack);
     json_decref (root);
+}
+
+// Writes a valid pack padded with spaces to exactly size bytes.
+static void
+s_write_padded (const char *dir, const char *name, size_t size)
+{
+    char pack[1024];
+    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"rules\": [%s]}", s_rule);
+    cr_assert ((size_t) length <= size);
+    char *path = test_path (dir, name);
+    FILE *file = fopen (path, "w");
+    cr_assert (file);
+    fputs (pack, file);
+    for (size_t index = (size_t) length; index < size; index++)
+        fputc (' ', file);
+    fclose (file);
+    free (path);
+}
+
+Test (policy, the_file_size_limit_is_exact)
+{
+    char *dir = test_tmpdir ();
+    char errstr[512] = "";
+    s_write_padded (dir, "hb.json", POLICY_FILE_BYTES_MAX);
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    policy_set_destroy (&set);
+    s_write_padded (dir, "hb.json", POLICY_FILE_BYTES_MAX + 1);
+    cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
+    cr_assert (strstr (errstr, "hb.json: 1048577 bytes, over the limit"), "%s", errstr);
+    test_rmdir (dir);
+    free (dir);
+}
+
+Test (policy, the_pack_count_limit_is_exact)
+{
+    char *dir = test_tmpdir ();
+    char errstr[512] = "";
+    for (int count = 1; count <= POLICY_PACKS_MAX + 1; count++) {
+        char id[16], name[32];
+        json_t *rule = json_loads (s_rule, 0, NULL);
+        snprintf (id, sizeof id, "r%d", count);
+        json_object_set_new (rule, "id", json_string (id));
+        snprintf (id, sizeof id, "p%d", count);
+        json_t *root = json_pack ("{s:s, s:[o]}", "program", id, "rules", rule);
+        snprintf (name, sizeof name, "p%d.json", count);
+        char *path = test_path (dir, name);
+        cr_assert_eq (json_dump_file (root, path, 0), 0);
+        free (path);
+        json_decref (root);
+    }
+    cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
+    cr_assert (strstr (errstr, "more than 64 policy packs"), "%s", errstr);
+    char *last = test_path (dir, "p65.json");
+    cr_assert_eq (unlink (last), 0);
+    free (last);
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    cr_assert_eq (policy_set_size (set), POLICY_PACKS_MAX);
+    policy_set_destroy (&set);
+    test_rmdir (dir);
+    free (dir);
+}
+
+Test (policy, the_shipped_rules_say_what_the_documents_say)
+{
+    char *dir = test_path (test_source_dir (), "policies");
+    char errstr[512] = "";
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    const policy_rule_t *visits = policy_set_rule (set, "hb-leader-visits");
+    cr_assert (visits);
+    cr_assert_eq (visits->metric, POLICY_METRIC_COUNT);
+    cr_assert_str_eq (visits->event_kind, "leader-visit");
+    cr_assert_eq (visits->target, 2);
+    cr_assert (strstr (visits->source, "鄂政办函〔2020〕38号"));
+    cr_assert (strstr (visits->source, "(十六)"));
+    const policy_rule_t *funds = policy_set_rule (set, "hb-aid-funds");
+    cr_assert_eq (funds->from_year, 2021);
+    cr_assert_eq (funds->to_year, 2025);
+    cr_assert_str_eq (funds->unit, "fen");
+    cr_assert (strstr (policy_set_rule (set, "fj-aid-funds")->source, "四(一)"));
+    cr_assert (strstr (policy_set_rule (set, "wz-leader-visits")->source, "三(二)"));
+    cr_assert_eq (policy_set_pack (set, "hb-shanchuan")->rule_count, 2);
+    policy_set_destroy (&set);
+    free (dir);
 }

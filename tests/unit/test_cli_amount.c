@@ -7,7 +7,8 @@ Test (amount, parses_yuan_into_fen_exactly)
 {
     struct { const char *text; int64_t fen; } cases[] = {
         { "5000000", 500000000 }, { "1486263.73", 148626373 }, { "0.01", 1 }, { "0.5", 50 },
-        { "12.3", 1230 }, { "-10", -1000 }, { "0", 0 }, { "007", 700 },
+        { "12.3", 1230 }, { "-10", -1000 }, { "0", 0 }, { "007", 700 }, { "0.00", 0 },
+        { "-0.01", -1 }, { "1.10", 110 }, { "100000000000", AMOUNT_FEN_MAX },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
         int64_t fen = 42;
@@ -19,7 +20,8 @@ Test (amount, parses_yuan_into_fen_exactly)
 Test (amount, refuses_what_is_not_an_amount)
 {
     const char *bad[] = { "", "-", "1e5", "1,000", "12.345", "12.", ".5", "12abc", " 1", "1 ",
-                          "--1", "1.2.3", "+5", NULL };
+                          "--1", "1.2.3", "+5", "-.5", "1.-5", "5-", "1_000", "１", "0x10",
+                          "\t1", NULL };
     for (int index = 0; bad[index]; index++) {
         int64_t fen = 42;
         cr_assert_eq (amount_parse_yuan (bad[index], &fen), -1, "accepted '%s'", bad[index]);
@@ -31,15 +33,21 @@ Test (amount, refuses_what_is_not_an_amount)
 
 Test (amount, the_limit_is_exact)
 {
-    // AMOUNT_FEN_MAX is 10^13 fen: 10^11 yuan. One fen more still parses, so that the ledger
-    // refuses it with its own message; anything beyond does not.
+    // AMOUNT_FEN_MAX is 10^13 fen: 10^11 yuan. One fen more is not an amount shanhai holds.
     int64_t fen;
     cr_assert_eq (amount_parse_yuan ("100000000000", &fen), 0);
     cr_assert_eq (fen, AMOUNT_FEN_MAX);
-    cr_assert_eq (amount_parse_yuan ("100000000000.01", &fen), 0);
-    cr_assert_eq (fen, AMOUNT_FEN_MAX + 1);
-    cr_assert_eq (amount_parse_yuan ("100000000000.02", &fen), -1);
+    cr_assert_eq (amount_parse_yuan ("99999999999.99", &fen), 0);
+    cr_assert_eq (fen, AMOUNT_FEN_MAX - 1);
+    cr_assert_eq (amount_parse_yuan ("-100000000000", &fen), 0);
+    cr_assert_eq (fen, -AMOUNT_FEN_MAX);
+    fen = 42;
+    cr_assert_eq (amount_parse_yuan ("100000000000.01", &fen), -1);
+    cr_assert_eq (amount_parse_yuan ("-100000000000.01", &fen), -1);
+    cr_assert_eq (amount_parse_yuan ("100000000001", &fen), -1);
     cr_assert_eq (amount_parse_yuan ("99999999999999999999999", &fen), -1, "no overflow");
+    cr_assert_eq (amount_parse_yuan ("0.000000000000000000001", &fen), -1);
+    cr_assert_eq (fen, 42);
 }
 
 Test (money, formats_yuan)

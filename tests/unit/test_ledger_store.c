@@ -1,5 +1,6 @@
 /*  The ledger's file: append, find, and everything still there after a reopen. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "ledger_store.h"
 #include "support.h"
@@ -96,9 +97,9 @@ Test (ledger_store, a_rolled_back_batch_leaves_nothing)
     cr_assert_null (ledger_store_find (store, "e1", &failed));
     cr_assert_eq (outbox_head (ledger_store_outbox (store)), 0);
     s_event (&event, "e2", 100);
-    ledger_store_begin (store);
-    ledger_store_append (store, &event);
-    ledger_store_commit (store);
+    cr_assert_eq (ledger_store_begin (store), 0);
+    cr_assert_eq (ledger_store_append (store, &event), 0);
+    cr_assert_eq (ledger_store_commit (store), 0);
     cr_assert_eq (event.seq, 1, "the next seq follows what is on disk");
     ledger_store_destroy (&store);
 }
@@ -118,16 +119,139 @@ Test (ledger_store, a_second_event_with_the_same_id_is_refused_by_the_file)
     ledger_store_destroy (&store);
 }
 
+// Records one event in a transaction of its own; returns what the store did.
+static ledger_store_result_t
+s_record (ledger_store_t *store, Shanhai__V1__LedgerEvent *event,
+          Shanhai__V1__LedgerEvent **first, const char **field)
+{
+    cr_assert_eq (ledger_store_begin (store), 0);
+    ledger_store_result_t result = ledger_store_record (store, event, first, field);
+    cr_assert_eq (ledger_store_commit (store), 0);
+    return result;
+}
+
+Test (ledger_store, the_same_id_again_is_a_duplicate_or_a_conflict)
+{
+    ledger_store_t *store = s_open ();
+    Shanhai__V1__LedgerEvent event;
+    Shanhai__V1__LedgerEvent *first;
+    const char *field;
+    s_event (&event, "e1", 100);
+    cr_assert_eq (s_record (store, &event, &first, &field), LEDGER_STORE_APPENDED);
+    cr_assert_null (first);
+    cr_assert_null (field);
+    uint64_t seq = event.seq;
+    int64_t recorded_at_ms = event.recorded_at_ms;
+
+    s_event (&event, "e1", 100);
+    event.program = "";  // what the ledger fills in is not compared
+    cr_assert_eq (s_record (store, &event, &first, &field), LEDGER_STORE_DUPLICATE);
+    cr_assert (first);
+    cr_assert_null (field);
+    cr_assert_eq (first->seq, seq, "the first event, as stored");
+    cr_assert_eq (first->recorded_at_ms, recorded_at_ms);
+    cr_assert_str_eq (first->program, "hb-shanchuan");
+    shanhai__v1__ledger_event__free_unpacked (first, NULL);
+
+    s_event (&event, "e1", 101);
+    cr_assert_eq (s_record (store, &event, &first, &field), LEDGER_STORE_CONFLICT);
+    cr_assert_str_eq (field, "amount_fen");
+    cr_assert_eq (first->amount_fen, 100);
+    shanhai__v1__ledger_event__free_unpacked (first, NULL);
+    s_event (&event, "e1", 100);
+    event.memo = "另一笔";
+    cr_assert_eq (s_record (store, &event, &first, &field), LEDGER_STORE_CONFLICT);
+    cr_assert_str_eq (field, "memo");
+    shanhai__v1__ledger_event__free_unpacked (first, NULL);
+    cr_assert_eq (outbox_head (ledger_store_outbox (store)), 1, "nothing more was written");
+    ledger_store_destroy (&store);
+}
+
+Test (ledger_store, a_batch_sees_its_own_appends)
+{
+    ledger_store_t *store = s_open ();
+    Shanhai__V1__LedgerEvent one, again, other;
+    Shanhai__V1__LedgerEvent *first;
+    const char *field;
+    s_event (&one, "e1", 100);
+    s_event (&again, "e1", 100);
+    s_event (&other, "e1", 5);
+    cr_assert_eq (ledger_store_begin (store), 0);
+    cr_assert_eq (ledger_store_record (store, &one, &first, &field), LEDGER_STORE_APPENDED);
+    cr_assert_eq (ledger_store_record (store, &again, &first, &field), LEDGER_STORE_DUPLICATE);
+    cr_assert_eq (first->seq, one.seq);
+    shanhai__v1__ledger_event__free_unpacked (first, NULL);
+    cr_assert_eq (ledger_store_record (store, &other, &first, &field), LEDGER_STORE_CONFLICT);
+    shanhai__v1__ledger_event__free_unpacked (first, NULL);
+    cr_assert_eq (ledger_store_commit (store), 0);
+    cr_assert_eq (outbox_head (ledger_store_outbox (store)), 1);
+    ledger_store_destroy (&store);
+}
+
+// Compares each "ledger.recorded" outbox body with the stored event of the same seq.
+static int
+s_compare_with_stored (void *arg, uint64_t seq, int64_t at_ms, const uint8_t *body,
+                       size_t body_size)
+{
+    ledger_store_t *store = arg;
+    Shanhai__V1__LedgerEvent *published
+        = shanhai__v1__ledger_event__unpack (NULL, body_size, body);
+    cr_assert (published);
+    cr_assert_eq (published->seq, seq, "the body's seq is the outbox seq");
+    bool failed;
+    Shanhai__V1__LedgerEvent *stored = ledger_store_find (store, published->id, &failed);
+    cr_assert (stored);
+    cr_assert_eq (stored->seq, seq);
+    cr_assert_eq (stored->recorded_at_ms, published->recorded_at_ms);
+    cr_assert_str_eq (stored->program, published->program);
+    cr_assert_null (ledger_validate_difference (stored, published));
+    shanhai__v1__ledger_event__free_unpacked (stored, NULL);
+    shanhai__v1__ledger_event__free_unpacked (published, NULL);
+    return 0;
+}
+
+Test (ledger_store, the_published_body_is_the_stored_event)
+{
+    ledger_store_t *store = s_open ();
+    enum { COUNT = 5 };
+    Shanhai__V1__LedgerEvent events[COUNT];
+    char ids[COUNT][8];
+    cr_assert_eq (ledger_store_begin (store), 0);
+    for (int index = 0; index < COUNT; index++) {
+        snprintf (ids[index], sizeof ids[index], "e%d", index);
+        s_event (&events[index], ids[index], 100 + index);
+        cr_assert_eq (ledger_store_append (store, &events[index]), 0);
+    }
+    cr_assert_eq (ledger_store_commit (store), 0);
+    cr_assert_eq (ledger_store_publish (store), COUNT);
+    cr_assert_eq (ledger_store_publish (store), 0, "published once");
+    cr_assert_eq (outbox_scan_topic (ledger_store_outbox (store), "ledger.recorded", 0, 100,
+                                     s_compare_with_stored, store), COUNT);
+    ledger_store_destroy (&store);
+}
+
 Test (ledger_store, the_clock_and_the_registry_seq)
 {
     ledger_store_t *store = s_open ();
-    cr_assert_eq (ledger_store_clock (store), -1);
+    cr_assert_eq (ledger_store_clock (store), LEDGER_CLOCK_UNKNOWN);
     cr_assert_eq (ledger_store_registry_seq (store), 0);
     cr_assert_eq (ledger_store_registry_applied (store, 1, 18628), 0);
-    cr_assert_eq (ledger_store_registry_applied (store, 2, -1), 0);  // registry.changed
+    cr_assert_eq (ledger_store_registry_applied (store, 2, LEDGER_CLOCK_UNKNOWN), 0);
+    cr_assert_eq (ledger_store_clock (store), 18628, "registry.changed keeps the clock");
     ledger_store_destroy (&store);
     store = s_open ();
     cr_assert_eq (ledger_store_clock (store), 18628);
     cr_assert_eq (ledger_store_registry_seq (store), 2);
     ledger_store_destroy (&store);
+}
+
+Test (ledger_store, a_file_that_cannot_be_opened)
+{
+    char errstr[256] = "";
+    char pub[64];
+    test_free_endpoint (pub, sizeof pub);
+    ledger_store_t *store = ledger_store_new ("/nonexistent/dir/ledger.db", pub, errstr,
+                                              sizeof errstr);
+    cr_assert_null (store);
+    cr_assert_neq (errstr[0], '\0', "a reason is given");
 }

@@ -1,5 +1,6 @@
 /*  Which changes are news, who hears of them, what they say. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "alert_rules.h"
 #include "common/limits.h"
@@ -43,6 +44,77 @@ Test (alert_rules, the_program_office_hears_of_breaches)
     cr_assert_not (alert_rules_tells (SHANHAI__V1__ROLE__ROLE_UNSPECIFIED, BREACHED));
 }
 
+#define PEOPLE_MAX 16
+
+typedef struct {
+    Shanhai__V1__Person people[PEOPLE_MAX];
+    Shanhai__V1__Person *pointers[PEOPLE_MAX];
+    Shanhai__V1__PersonList list;
+} s_people_t;
+
+static void
+s_person (s_people_t *people, const char *id, Shanhai__V1__Role role)
+{
+    size_t index = people->list.n_people++;
+    cr_assert_lt (index, PEOPLE_MAX);
+    shanhai__v1__person__init (&people->people[index]);
+    people->people[index].id = (char *) id;
+    people->people[index].name = (char *) id;
+    people->people[index].role = role;
+    people->pointers[index] = &people->people[index];
+    people->list.people = people->pointers;
+}
+
+// The ids chosen for status, joined by spaces.
+static void
+s_chosen (const s_people_t *people, Shanhai__V1__ComplianceStatus status, char *out,
+          size_t out_size)
+{
+    const Shanhai__V1__Person *chosen[PEOPLE_MAX];
+    size_t count = alert_rules_recipients (&people->list, status, chosen);
+    out[0] = '\0';
+    for (size_t index = 0; index < count; index++)
+        snprintf (out + strlen (out), out_size - strlen (out), "%s%s", index ? " " : "",
+                  chosen[index]->id);
+}
+
+Test (alert_rules, recipients_are_the_leaders_and_officers_once_each)
+{
+    s_people_t people;
+    memset (&people, 0, sizeof people);
+    shanhai__v1__person_list__init (&people.list);
+    // The office first, also listed as a liaison officer: told once, as an officer, even of
+    // a change the office is not told of.
+    s_person (&people, "office", SHANHAI__V1__ROLE__PROGRAM_OFFICE);
+    s_person (&people, "zx-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY);
+    s_person (&people, "zx-head", SHANHAI__V1__ROLE__COUNTY_HEAD);
+    s_person (&people, "wh-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY);
+    s_person (&people, "wh-head", SHANHAI__V1__ROLE__COUNTY_HEAD);
+    s_person (&people, "liaison", SHANHAI__V1__ROLE__LIAISON_OFFICER);
+    s_person (&people, "zx-sec", SHANHAI__V1__ROLE__COUNTY_HEAD);  // listed twice
+    s_person (&people, "office", SHANHAI__V1__ROLE__LIAISON_OFFICER);
+    s_person (&people, "nobody", SHANHAI__V1__ROLE__ROLE_UNSPECIFIED);
+    s_person (&people, "bad id", SHANHAI__V1__ROLE__LIAISON_OFFICER);  // cannot be a topic
+    s_person (&people, "", SHANHAI__V1__ROLE__COUNTY_HEAD);
+    char ids[256];
+    s_chosen (&people, AT_RISK, ids, sizeof ids);
+    cr_assert_str_eq (ids, "zx-sec zx-head wh-sec wh-head liaison office");
+    s_chosen (&people, MET, ids, sizeof ids);
+    cr_assert_str_eq (ids, "zx-sec zx-head wh-sec wh-head liaison office");
+    s_chosen (&people, BREACHED, ids, sizeof ids);
+    cr_assert_str_eq (ids, "office zx-sec zx-head wh-sec wh-head liaison");
+
+    // Without the double listing the office hears of breaches only.
+    people.list.n_people = 6;
+    s_chosen (&people, ON_TRACK, ids, sizeof ids);
+    cr_assert_str_eq (ids, "zx-sec zx-head wh-sec wh-head liaison");
+    s_chosen (&people, BREACHED, ids, sizeof ids);
+    cr_assert_str_eq (ids, "office zx-sec zx-head wh-sec wh-head liaison");
+    people.list.n_people = 0;
+    s_chosen (&people, BREACHED, ids, sizeof ids);
+    cr_assert_str_eq (ids, "");
+}
+
 static Shanhai__V1__ComplianceChange
 s_change (Shanhai__V1__RuleStatus *rule)
 {
@@ -77,31 +149,93 @@ Test (alert_rules, the_text_says_everything)
                             "竹溪县 <- 武汉东湖新技术开发区",
                             "2021",
                             "hb-aid-funds",
-                            "援建资金",
-                            "actual 1,000,000.00 yuan of 5,000,000.00 yuan",
-                            "expected 2,486,263.74 yuan by 2021-07-01",
+                            "援建资金不少于500万元",
+                            "actual 1,000,000.00 yuan of 5,000,000.00",
+                            "expected 2,486,263.74 by 2021-07-01",
                             "was ON_TRACK",
                             "Source: 鄂政办函〔2020〕38号 (十三)",
                             NULL };
     for (int index = 0; parts[index]; index++)
         cr_assert (strstr (text, parts[index]), "'%s' lacks '%s'", text, parts[index]);
+    rule.expected = 250000000;
+    change.as_of = "2021-07-02";
+    alert_rules_text (&change, text, sizeof text);
+    cr_assert_str_eq (text, "[AT_RISK] hb-01 竹溪县 <- 武汉东湖新技术开发区, 2021 hb-aid-funds "
+                            "援建资金不少于500万元: actual 1,000,000.00 yuan of 5,000,000.00 "
+                            "(expected 2,500,000.00 by 2021-07-02; was ON_TRACK). "
+                            "Source: 鄂政办函〔2020〕38号 (十三)");
+
     rule.unit = "count";
+    rule.rule = "hb-leader-visits";
+    rule.status = BREACHED;
     rule.actual = 1;
     rule.target = 2;
+    rule.expected = 2;
     change.previous = NONE;
     alert_rules_text (&change, text, sizeof text);
-    cr_assert (strstr (text, "actual 1 of 2"), "%s", text);
+    cr_assert (strstr (text, "[BREACHED]"), "%s", text);
+    cr_assert (strstr (text, "actual 1 of 2 (expected 2 by"), "%s", text);
     cr_assert (strstr (text, "was new"), "%s", text);
+    cr_assert_null (strstr (text, "yuan"), "%s", text);
 }
 
-Test (alert_rules, a_cut_text_stays_utf8)
+// The length of the whole text of change.
+static size_t
+s_whole_length (const Shanhai__V1__ComplianceChange *change)
+{
+    char text[ALERT_TEXT_BYTES_MAX];
+    alert_rules_text (change, text, sizeof text);
+    cr_assert_lt (strlen (text), sizeof text - 1, "the sample text is short");
+    return strlen (text);
+}
+
+Test (alert_rules, a_text_that_fits_is_whole_one_byte_less_is_cut)
 {
     Shanhai__V1__RuleStatus rule;
     Shanhai__V1__ComplianceChange change = s_change (&rule);
-    char text[64];
-    for (size_t size = 40; size <= sizeof text; size++) {
+    size_t length = s_whole_length (&change);
+    char whole[ALERT_TEXT_BYTES_MAX], text[ALERT_TEXT_BYTES_MAX];
+    alert_rules_text (&change, whole, sizeof whole);
+    alert_rules_text (&change, text, length + 1);  // exactly fits
+    cr_assert_str_eq (text, whole);
+    // The text ends in "(十三)": one byte less cuts the ")" only.
+    alert_rules_text (&change, text, length);
+    cr_assert_eq (strlen (text), length - 1);
+    cr_assert_eq (strncmp (text, whole, length - 1), 0);
+}
+
+Test (alert_rules, a_cut_text_stays_utf8_at_every_size)
+{
+    Shanhai__V1__RuleStatus rule;
+    Shanhai__V1__ComplianceChange change = s_change (&rule);
+    size_t length = s_whole_length (&change);
+    char whole[ALERT_TEXT_BYTES_MAX], text[ALERT_TEXT_BYTES_MAX];
+    alert_rules_text (&change, whole, sizeof whole);
+    for (size_t size = 1; size <= length + 1; size++) {
         alert_rules_text (&change, text, size);
         cr_assert_lt (strlen (text), size);
+        cr_assert_gt (strlen (text) + 4, size - 1, "size %zu cut more than a character", size);
+        cr_assert_eq (strncmp (text, whole, strlen (text)), 0, "size %zu: a prefix", size);
         cr_assert (validate_text (text, size, false), "size %zu cut a character: %s", size, text);
+    }
+}
+
+Test (alert_rules, a_long_text_is_cut_at_the_limit)
+{
+    Shanhai__V1__RuleStatus rule;
+    Shanhai__V1__ComplianceChange change = s_change (&rule);
+    // 2 + 3 * 400 bytes of title: "援" is 3 bytes, and a 2-byte prefix puts the limit in the
+    // middle of a character whatever the rest of the line is long.
+    char title[2 + 3 * 400 + 1] = "ab";
+    for (int index = 0; index < 400; index++)
+        strcat (title, "援");
+    rule.title = title;
+    char text[ALERT_TEXT_BYTES_MAX];
+    for (size_t size = ALERT_TEXT_BYTES_MAX - 3; size <= ALERT_TEXT_BYTES_MAX; size++) {
+        alert_rules_text (&change, text, size);
+        cr_assert_leq (strlen (text), size - 1);
+        cr_assert_geq (strlen (text), size - 3, "at most one character is dropped");
+        cr_assert (validate_text (text, size, false), "size %zu: %s", size, text);
+        cr_assert (strstr (text, "[AT_RISK] hb-01 竹溪县"), "%s", text);
     }
 }

@@ -1,0 +1,614 @@
+/*  The notification service over real sockets. The server runs in an actor; beside it, two
+    tiny fakes in actors of their own: a registry (registry.People, an empty registry.Replay)
+    and an assessment (an outbox that publishes compliance.changed, and assessment.Replay).
+    The test publishes changes through the fake assessment and watches the alerts live (a SUB
+    on the notification's PUB) and in the inbox (notification.Alerts). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/outbox.h"
+#include "common/rpc.h"
+#include "common/store.h"
+#include "notification_server.h"
+#include "support.h"
+
+// How long the test waits for an alert: a registry call that times out, the retry pause and
+// the timer's next tick come to under 7 s.
+#define TEST_ALERT_WAIT_MS 15000
+// How long the test watches for an alert that must not come: longer than a tick and a retry.
+#define TEST_QUIET_MS 2500
+// A start: how many tries, and how long each waits for the server's first answer.
+#define TEST_START_ATTEMPTS 40
+#define TEST_START_PROBE_MS 500
+// The test's calls to the service wait longer than the service's own calls to the registry,
+// which may hold its loop for RPC_TIMEOUT_MS while the registry is down.
+#define TEST_CALL_TIMEOUT_MS (3 * RPC_TIMEOUT_MS)
+// Live alerts the test keeps.
+#define TEST_LIVE_MAX 64
+
+static config_t s_config;
+static char *s_dir;
+static zactor_t *s_registry;
+static zactor_t *s_assessment;
+static zactor_t *s_server;
+static rpc_client_t *s_client;
+static zsock_t *s_live;
+
+// The people of hb-01 and hb-02: leaders of both counties, a liaison officer, the office.
+// zx-sec is listed twice (as the fake registry might list a person in two roles).
+static const struct {
+    const char *id;
+    Shanhai__V1__Role role;
+} s_people[] = {
+    { "zx-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY },
+    { "zx-head", SHANHAI__V1__ROLE__COUNTY_HEAD },
+    { "wh-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY },
+    { "wh-head", SHANHAI__V1__ROLE__COUNTY_HEAD },
+    { "zx-liaison", SHANHAI__V1__ROLE__LIAISON_OFFICER },
+    { "hb-office", SHANHAI__V1__ROLE__PROGRAM_OFFICE },
+    { "zx-sec", SHANHAI__V1__ROLE__LIAISON_OFFICER },
+};
+#define TEST_PEOPLE (sizeof s_people / sizeof s_people[0])
+// Those told of anything but a breach, and of a breach.
+static const char *s_told[] = { "zx-sec", "zx-head", "wh-sec", "wh-head", "zx-liaison" };
+#define TEST_TOLD 5
+
+// The fake registry -------------------------------------------------------------------------
+
+static void
+s_fake_people (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    Shanhai__V1__PeopleRequest *request = (Shanhai__V1__PeopleRequest *) rpc_call_decode (
+        call, &shanhai__v1__people_request__descriptor, reply);
+    if (!request)
+        return;
+    if (strcmp (request->pairing, "hb-01") && strcmp (request->pairing, "hb-02"))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "no pairing %s", request->pairing);
+    else {
+        Shanhai__V1__Person people[TEST_PEOPLE];
+        Shanhai__V1__Person *pointers[TEST_PEOPLE];
+        for (size_t index = 0; index < TEST_PEOPLE; index++) {
+            shanhai__v1__person__init (&people[index]);
+            people[index].id = (char *) s_people[index].id;
+            people[index].name = (char *) s_people[index].id;
+            people[index].role = s_people[index].role;
+            pointers[index] = &people[index];
+        }
+        Shanhai__V1__PersonList list = SHANHAI__V1__PERSON_LIST__INIT;
+        list.people = pointers;
+        list.n_people = TEST_PEOPLE;
+        rpc_reply_set_body (reply, &list.base);
+    }
+    shanhai__v1__people_request__free_unpacked (request, NULL);
+}
+
+// A registry that has published nothing.
+static void
+s_fake_registry_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    Shanhai__V1__ReplayReply message = SHANHAI__V1__REPLAY_REPLY__INIT;
+    rpc_reply_set_body (reply, &message.base);
+}
+
+static const rpc_method_t s_registry_methods[] = {
+    { "registry.People", s_fake_people },
+    { "registry.Replay", s_fake_registry_replay },
+    { NULL, NULL },
+};
+
+// Binds (retrying: a stopped fake's port is released a moment after), then serves until
+// "$TERM".
+static void
+s_registry_actor (zsock_t *pipe, void *args)
+{
+    rpc_server_t *rpc = NULL;
+    for (int attempt = 0; attempt < TEST_START_ATTEMPTS && !rpc; attempt++) {
+        rpc = rpc_server_new (s_config.registry_rpc, s_registry_methods, NULL);
+        if (!rpc)
+            zclock_sleep (100);
+    }
+    zsock_signal (pipe, rpc ? 0 : 1);
+    zpoller_t *poller = rpc ? zpoller_new (pipe, rpc_server_socket (rpc), NULL) : NULL;
+    while (poller) {
+        void *which = zpoller_wait (poller, -1);
+        if (which != rpc_server_socket (rpc))
+            break;  // "$TERM" on the pipe, or interrupted
+        rpc_server_handle_all (rpc);
+    }
+    zpoller_destroy (&poller);
+    rpc_server_destroy (&rpc);
+}
+
+// The fake assessment ------------------------------------------------------------------------
+
+typedef struct {
+    sqlite3 *db;
+    outbox_t *outbox;
+    rpc_server_t *rpc;
+} s_fake_assessment_t;
+
+static void
+s_fake_assessment_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    s_fake_assessment_t *self = state;
+    outbox_replay_handler (self->outbox, call, reply);
+}
+
+static const rpc_method_t s_assessment_methods[] = {
+    { "assessment.Replay", s_fake_assessment_replay },
+    { NULL, NULL },
+};
+
+// A message on the pipe: "$TERM" (returns -1), or "PUBLISH" and a packed ComplianceChange,
+// stored in the outbox and published like the assessment does; answered by a signal.
+static int
+s_fake_assessment_command (s_fake_assessment_t *self, zsock_t *pipe)
+{
+    zmsg_t *msg = zmsg_recv (pipe);
+    char *command = msg ? zmsg_popstr (msg) : NULL;
+    int rc = -1;
+    if (command && streq (command, "PUBLISH")) {
+        zframe_t *frame = zmsg_pop (msg);
+        Shanhai__V1__ComplianceChange *change = shanhai__v1__compliance_change__unpack (
+            NULL, zframe_size (frame), zframe_data (frame));
+        assert (change);
+        int failed = store_begin (self->db)
+                     || outbox_append (self->outbox, "compliance.changed", "compliance.changed",
+                                       &change->base)
+                            < 0
+                     || store_commit (self->db);
+        assert (!failed);
+        outbox_publish (self->outbox);
+        shanhai__v1__compliance_change__free_unpacked (change, NULL);
+        zframe_destroy (&frame);
+        zsock_signal (pipe, 0);
+        rc = 0;
+    }
+    zstr_free (&command);
+    zmsg_destroy (&msg);
+    return rc;
+}
+
+static void
+s_assessment_actor (zsock_t *pipe, void *args)
+{
+    s_fake_assessment_t self = { NULL, NULL, NULL };
+    char errstr[256] = "";
+    char *path = test_path (s_dir, "assessment.db");
+    self.db = store_open (path, NULL, errstr, sizeof errstr);
+    free (path);
+    if (self.db)
+        self.outbox = outbox_new (self.db, s_config.assessment_pub);
+    if (self.outbox)
+        self.rpc = rpc_server_new (s_config.assessment_rpc, s_assessment_methods, &self);
+    zsock_signal (pipe, self.rpc ? 0 : 1);
+    zpoller_t *poller = self.rpc ? zpoller_new (pipe, rpc_server_socket (self.rpc), NULL) : NULL;
+    while (poller) {
+        void *which = zpoller_wait (poller, PUBLISH_HEARTBEAT_MS);
+        if (which == pipe && s_fake_assessment_command (&self, pipe))
+            break;
+        if (which == rpc_server_socket (self.rpc))
+            rpc_server_handle_all (self.rpc);
+        else if (!which && zpoller_terminated (poller))
+            break;
+        else if (!which)
+            outbox_heartbeat (self.outbox);
+    }
+    zpoller_destroy (&poller);
+    rpc_server_destroy (&self.rpc);
+    outbox_destroy (&self.outbox);
+    store_close (&self.db);
+}
+
+// Publishes a change of rule for pairing in 2021, from previous to status.
+static void
+s_publish (const char *pairing, const char *rule, Shanhai__V1__ComplianceStatus previous,
+           Shanhai__V1__ComplianceStatus status)
+{
+    Shanhai__V1__RuleStatus rule_status = SHANHAI__V1__RULE_STATUS__INIT;
+    rule_status.rule = (char *) rule;
+    rule_status.title = "援建资金不少于500万元";
+    rule_status.status = status;
+    rule_status.actual = 100000000;
+    rule_status.target = 500000000;
+    rule_status.expected = 250000000;
+    rule_status.unit = "fen";
+    rule_status.source = "鄂政办函〔2020〕38号 (十三)";
+    Shanhai__V1__ComplianceChange change = SHANHAI__V1__COMPLIANCE_CHANGE__INIT;
+    change.pairing = (char *) pairing;
+    change.program = "hb-shanchuan";
+    change.year = 2021;
+    change.rule = &rule_status;
+    change.previous = previous;
+    change.as_of = "2021-07-02";
+    change.recipient_name = "竹溪县";
+    change.supporter_name = "武汉东湖新技术开发区";
+    size_t size = shanhai__v1__compliance_change__get_packed_size (&change);
+    zframe_t *frame = zframe_new (NULL, size);
+    shanhai__v1__compliance_change__pack (&change, zframe_data (frame));
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, "PUBLISH");
+    zmsg_append (msg, &frame);
+    cr_assert_eq (zmsg_send (&msg, s_assessment), 0);
+    cr_assert_eq (zsock_wait (s_assessment), 0);
+}
+
+// The server --------------------------------------------------------------------------------
+
+// Starts the server and waits until it answers; a restart's bind may fail at first (see
+// s_registry_actor), then the actor has ended and the test starts it again.
+static void
+s_start (void)
+{
+    for (int attempt = 0; attempt < TEST_START_ATTEMPTS; attempt++) {
+        s_server = zactor_new (notification_server_actor, &s_config);
+        cr_assert (s_server);
+        s_client = rpc_client_new (s_config.notification_rpc, TEST_START_PROBE_MS);
+        cr_assert (s_client);
+        Shanhai__V1__AlertsRequest request = SHANHAI__V1__ALERTS_REQUEST__INIT;
+        request.person = "probe";
+        if (rpc_client_call (s_client, "notification.Alerts", &request.base, NULL, NULL)
+            == RPC_OK) {
+            rpc_client_destroy (&s_client);
+            s_client = rpc_client_new (s_config.notification_rpc, TEST_CALL_TIMEOUT_MS);
+            cr_assert (s_client);
+            return;
+        }
+        rpc_client_destroy (&s_client);
+        zactor_destroy (&s_server);
+    }
+    cr_assert_fail ("the notification service did not start on %s", s_config.notification_rpc);
+}
+
+static void
+s_stop (void)
+{
+    rpc_client_destroy (&s_client);
+    zactor_destroy (&s_server);
+}
+
+// A SUB on every topic of the notification's PUB, ready when it has seen the heartbeat.
+static void
+s_listen (void)
+{
+    s_live = zsock_new (ZMQ_SUB);
+    cr_assert (s_live);
+    zsock_set_subscribe (s_live, "");
+    zsock_set_rcvtimeo (s_live, 3 * PUBLISH_HEARTBEAT_MS);
+    cr_assert_eq (zsock_connect (s_live, "%s", s_config.notification_pub), 0);
+    zmsg_t *msg = zmsg_recv (s_live);
+    cr_assert (msg, "no heartbeat from %s", s_config.notification_pub);
+    zmsg_destroy (&msg);
+}
+
+static void
+s_setup (void)
+{
+    log_init ("notification-test", LOG_LEVEL_ERROR);
+    memset (&s_config, 0, sizeof s_config);
+    s_dir = test_tmpdir ();
+    snprintf (s_config.data_dir, sizeof s_config.data_dir, "%s", s_dir);
+    s_config.log_level = LOG_LEVEL_ERROR;
+    test_free_endpoint (s_config.registry_rpc, sizeof s_config.registry_rpc);
+    test_free_endpoint (s_config.registry_pub, sizeof s_config.registry_pub);
+    test_free_endpoint (s_config.assessment_rpc, sizeof s_config.assessment_rpc);
+    test_free_endpoint (s_config.assessment_pub, sizeof s_config.assessment_pub);
+    test_free_endpoint (s_config.notification_rpc, sizeof s_config.notification_rpc);
+    test_free_endpoint (s_config.notification_pub, sizeof s_config.notification_pub);
+    s_registry = zactor_new (s_registry_actor, NULL);
+    s_assessment = zactor_new (s_assessment_actor, NULL);
+    cr_assert (s_registry && s_assessment);
+    s_start ();
+    s_listen ();
+}
+
+static void
+s_teardown (void)
+{
+    zsock_destroy (&s_live);
+    s_stop ();
+    zactor_destroy (&s_assessment);
+    zactor_destroy (&s_registry);
+    test_rmdir (s_dir);
+    free (s_dir);
+}
+
+TestSuite (notification_server, .init = s_setup, .fini = s_teardown, .timeout = 90);
+
+// Checks ---------------------------------------------------------------------------------------
+
+static Shanhai__V1__AlertList *
+s_inbox (const char *person)
+{
+    Shanhai__V1__AlertsRequest request = SHANHAI__V1__ALERTS_REQUEST__INIT;
+    request.person = (char *) person;
+    Shanhai__V1__AlertList *list = NULL;
+    rpc_status_t status
+        = rpc_client_call (s_client, "notification.Alerts", &request.base,
+                           &shanhai__v1__alert_list__descriptor, (ProtobufCMessage **) &list);
+    cr_assert_eq (status, RPC_OK, "%s", rpc_client_error (s_client));
+    return list;
+}
+
+// person's alerts as "pairing/rule:PREVIOUS>STATUS" joined by spaces ("-" for no previous).
+static void
+s_trail (const char *person, char *out, size_t out_size)
+{
+    Shanhai__V1__AlertList *list = s_inbox (person);
+    out[0] = '\0';
+    for (size_t index = 0; index < list->n_alerts; index++) {
+        const Shanhai__V1__Alert *alert = list->alerts[index];
+        cr_assert_str_eq (alert->person, person);
+        const char *previous = compliance_status_name (alert->previous);
+        snprintf (out + strlen (out), out_size - strlen (out), "%s%s/%s:%s>%s",
+                  index ? " " : "", alert->pairing, alert->rule, *previous ? previous : "-",
+                  compliance_status_name (alert->status));
+    }
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+}
+
+// Waits until person has count alerts or more; returns how many there are.
+static size_t
+s_wait_inbox (const char *person, size_t count)
+{
+    int64_t deadline = zclock_mono () + TEST_ALERT_WAIT_MS;
+    size_t have = 0;
+    while (true) {
+        Shanhai__V1__AlertList *list = s_inbox (person);
+        have = list->n_alerts;
+        shanhai__v1__alert_list__free_unpacked (list, NULL);
+        if (have >= count || zclock_mono () > deadline)
+            return have;
+        zclock_sleep (100);
+    }
+}
+
+// Reads live alerts until count came or wait_ms passed; writes "person" of each into
+// persons (sorted by arrival) and returns how many came. Checks topic, id and seq agree.
+static size_t
+s_receive (size_t count, int wait_ms, char persons[][ID_BYTES_MAX], size_t persons_max)
+{
+    int64_t deadline = zclock_mono () + wait_ms;
+    size_t have = 0;
+    zpoller_t *poller = zpoller_new (s_live, NULL);
+    while (have < count && zclock_mono () < deadline) {
+        if (!zpoller_wait (poller, 100))
+            continue;
+        zmsg_t *msg = zmsg_recv (s_live);
+        cr_assert (msg && zmsg_size (msg) == 2);
+        char *topic = zmsg_popstr (msg);
+        zframe_t *frame = zmsg_pop (msg);
+        Shanhai__V1__Event *event = shanhai__v1__event__unpack (NULL, zframe_size (frame),
+                                                                 zframe_data (frame));
+        cr_assert (event);
+        if (strcmp (topic, "_head")) {
+            cr_assert_str_eq (event->type, "alert");
+            Shanhai__V1__Alert *alert
+                = shanhai__v1__alert__unpack (NULL, event->body.len, event->body.data);
+            cr_assert (alert);
+            char expected[TOPIC_BYTES_MAX];
+            snprintf (expected, sizeof expected, "alert.%s", alert->person);
+            cr_assert_str_eq (topic, expected);
+            cr_assert_eq (alert->id, event->seq, "an alert's id is its seq");
+            cr_assert_lt (have, persons_max);
+            snprintf (persons[have++], ID_BYTES_MAX, "%s", alert->person);
+            shanhai__v1__alert__free_unpacked (alert, NULL);
+        }
+        shanhai__v1__event__free_unpacked (event, NULL);
+        zframe_destroy (&frame);
+        zstr_free (&topic);
+        zmsg_destroy (&msg);
+    }
+    zpoller_destroy (&poller);
+    return have;
+}
+
+// Expects exactly the people told (and the office when office) live, each once.
+static void
+s_expect_live (bool office)
+{
+    char persons[TEST_LIVE_MAX][ID_BYTES_MAX];
+    size_t expected = TEST_TOLD + (office ? 1 : 0);
+    size_t have = s_receive (expected, TEST_ALERT_WAIT_MS, persons, TEST_LIVE_MAX);
+    cr_assert_eq (have, expected, "%zu live alerts, not %zu", have, expected);
+    have += s_receive (1, TEST_QUIET_MS, persons + have, TEST_LIVE_MAX - have);
+    cr_assert_eq (have, expected, "an alert too many: for %s", persons[have - 1]);
+    for (size_t told = 0; told < TEST_TOLD; told++) {
+        size_t seen = 0;
+        for (size_t index = 0; index < have; index++)
+            seen += strcmp (persons[index], s_told[told]) == 0;
+        cr_assert_eq (seen, 1, "%s was told %zu times", s_told[told], seen);
+    }
+    size_t offices = 0;
+    for (size_t index = 0; index < have; index++)
+        offices += strcmp (persons[index], "hb-office") == 0;
+    cr_assert_eq (offices, office ? 1 : 0);
+}
+
+// Expects each person told to have exactly trail in the inbox; the office office_trail.
+static void
+s_expect_trails (const char *trail, const char *office_trail)
+{
+    char have[1024];
+    for (size_t told = 0; told < TEST_TOLD; told++) {
+        s_trail (s_told[told], have, sizeof have);
+        cr_assert_str_eq (have, trail, "%s", s_told[told]);
+    }
+    s_trail ("hb-office", have, sizeof have);
+    cr_assert_str_eq (have, office_trail);
+}
+
+#define S_NONE SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE
+#define S_MET SHANHAI__V1__COMPLIANCE_STATUS__MET
+#define S_ON_TRACK SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK
+#define S_AT_RISK SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK
+#define S_BREACHED SHANHAI__V1__COMPLIANCE_STATUS__BREACHED
+#define S_NO_DATA SHANHAI__V1__COMPLIANCE_STATUS__NO_DATA
+
+// Tests ----------------------------------------------------------------------------------------
+
+Test (notification_server, an_at_risk_change_alerts_each_recipient_once)
+{
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    s_expect_live (false);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK", "");
+
+    Shanhai__V1__AlertList *list = s_inbox ("zx-liaison");
+    const Shanhai__V1__Alert *alert = list->alerts[0];
+    cr_assert_eq (alert->year, 2021);
+    cr_assert (strstr (alert->text, "[AT_RISK] hb-01 竹溪县 <- 武汉东湖新技术开发区"), "%s",
+               alert->text);
+    cr_assert (strstr (alert->text, "actual 1,000,000.00 yuan of 5,000,000.00"), "%s",
+               alert->text);
+    cr_assert (strstr (alert->text, "Source: 鄂政办函〔2020〕38号 (十三)"), "%s", alert->text);
+    cr_assert_gt (alert->at_ms, 0);
+    uint64_t id = alert->id;
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+
+    // Replay serves the same rows: five alerts, ids equal to seqs, one of them zx-liaison's.
+    Shanhai__V1__ReplayRequest request = SHANHAI__V1__REPLAY_REQUEST__INIT;
+    Shanhai__V1__ReplayReply *reply = NULL;
+    cr_assert_eq (rpc_client_call (s_client, "notification.Replay", &request.base,
+                                   &shanhai__v1__replay_reply__descriptor,
+                                   (ProtobufCMessage **) &reply),
+                  RPC_OK);
+    cr_assert_eq (reply->n_events, TEST_TOLD);
+    cr_assert_eq (reply->head_seq, TEST_TOLD);
+    bool found = false;
+    for (size_t index = 0; index < reply->n_events; index++) {
+        const Shanhai__V1__Event *event = reply->events[index];
+        cr_assert_str_eq (event->type, "alert");
+        Shanhai__V1__Alert *replayed
+            = shanhai__v1__alert__unpack (NULL, event->body.len, event->body.data);
+        cr_assert (replayed);
+        cr_assert_eq (replayed->id, event->seq);
+        found = found || (replayed->id == id && strcmp (replayed->person, "zx-liaison") == 0);
+        shanhai__v1__alert__free_unpacked (replayed, NULL);
+    }
+    cr_assert (found);
+    shanhai__v1__replay_reply__free_unpacked (reply, NULL);
+}
+
+Test (notification_server, what_is_not_news_is_not_alerted)
+{
+    s_publish ("hb-01", "first", S_NONE, S_ON_TRACK);     // a first ON_TRACK
+    s_publish ("hb-01", "same", S_ON_TRACK, S_ON_TRACK);  // no change
+    s_publish ("hb-01", "nodata", S_NONE, S_NO_DATA);
+    s_publish ("hb-01", "met", S_MET, S_MET);
+    s_publish ("hb-01", "marker", S_NONE, S_MET);  // news: tells the test the others were applied
+    s_expect_live (false);
+    s_expect_trails ("hb-01/marker:->MET", "");
+}
+
+Test (notification_server, a_breach_tells_the_program_office_too)
+{
+    s_publish ("hb-02", "aid", S_AT_RISK, S_BREACHED);
+    s_expect_live (true);
+    s_expect_trails ("hb-02/aid:AT_RISK>BREACHED", "hb-02/aid:AT_RISK>BREACHED");
+    s_publish ("hb-02", "aid", S_BREACHED, S_ON_TRACK);  // back on track: the office is not told
+    s_expect_live (false);
+    s_expect_trails ("hb-02/aid:AT_RISK>BREACHED hb-02/aid:BREACHED>ON_TRACK",
+                     "hb-02/aid:AT_RISK>BREACHED");
+}
+
+Test (notification_server, restarts_alert_each_change_once)
+{
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    cr_assert_eq (s_wait_inbox ("zx-liaison", 1), 1);
+    s_stop ();
+    // Offered again at the restart (a publisher's replay from the start would offer it too):
+    // the stored seq says it was applied. The change published while stopped is replayed.
+    s_publish ("hb-01", "aid", S_AT_RISK, S_MET);
+    s_start ();
+    cr_assert_eq (s_wait_inbox ("zx-liaison", 2), 2);
+    s_stop ();
+    s_start ();
+    zclock_sleep (TEST_QUIET_MS);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK hb-01/aid:AT_RISK>MET", "");
+    Shanhai__V1__AlertList *list = s_inbox ("zx-head");
+    cr_assert_lt (list->alerts[0]->id, list->alerts[1]->id);
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+}
+
+Test (notification_server, a_registry_outage_delays_alerts_and_loses_none)
+{
+    zactor_destroy (&s_registry);
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    // The change reaches the service, which cannot tell whom to alert: nothing yet.
+    zclock_sleep (RPC_TIMEOUT_MS + 1000);
+    s_expect_trails ("", "");
+    s_registry = zactor_new (s_registry_actor, NULL);
+    cr_assert (s_registry);
+    s_expect_live (false);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK", "");
+}
+
+Test (notification_server, a_pairing_the_registry_does_not_know_holds_nothing_back)
+{
+    s_publish ("hb-gone", "aid", S_ON_TRACK, S_AT_RISK);
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    s_expect_live (false);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK", "");
+}
+
+// A request's status.
+static rpc_status_t
+s_raw (const char *method, const char *body, size_t size)
+{
+    return rpc_client_call_raw (s_client, method, (const uint8_t *) body, size, NULL, NULL);
+}
+
+static rpc_status_t
+s_alerts_of (const char *person)
+{
+    Shanhai__V1__AlertsRequest request = SHANHAI__V1__ALERTS_REQUEST__INIT;
+    request.person = (char *) person;
+    return rpc_client_call (s_client, "notification.Alerts", &request.base, NULL, NULL);
+}
+
+Test (notification_server, bad_requests_are_invalid_and_the_service_keeps_serving)
+{
+    cr_assert_eq (s_raw ("notification.Alerts", "\x0a\xff\xff", 3), RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "malformed"), "%s",
+               rpc_client_error (s_client));
+    cr_assert_eq (s_raw ("notification.Replay", "\xff", 1), RPC_INVALID);
+    cr_assert_eq (s_raw ("notification.Nothing", "", 0), RPC_INVALID);
+    cr_assert_eq (s_raw ("registry.People", "", 0), RPC_INVALID);
+    cr_assert_eq (s_alerts_of (""), RPC_INVALID);
+    cr_assert_eq (s_alerts_of ("a person"), RPC_INVALID);
+    cr_assert_eq (s_alerts_of ("人"), RPC_INVALID);
+    char id[ID_BYTES_MAX + 1];
+    memset (id, 'p', sizeof id);
+    id[ID_BYTES_MAX] = '\0';
+    cr_assert_eq (s_alerts_of (id), RPC_INVALID, "ID_BYTES_MAX bytes: one too many");
+    id[ID_BYTES_MAX - 1] = '\0';
+    cr_assert_eq (s_alerts_of (id), RPC_OK, "ID_BYTES_MAX - 1 bytes: the longest id");
+    cr_assert_eq (s_alerts_of ("nobody-known"), RPC_OK, "an unknown person has no alerts");
+
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    s_expect_live (false);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK", "");
+}
+
+Test (notification_server, alerts_pages_after_an_id)
+{
+    s_publish ("hb-01", "a", S_ON_TRACK, S_AT_RISK);
+    s_publish ("hb-01", "b", S_ON_TRACK, S_AT_RISK);
+    s_publish ("hb-01", "c", S_ON_TRACK, S_AT_RISK);
+    cr_assert_eq (s_wait_inbox ("wh-head", 3), 3);
+    Shanhai__V1__AlertList *all = s_inbox ("wh-head");
+    Shanhai__V1__AlertsRequest request = SHANHAI__V1__ALERTS_REQUEST__INIT;
+    request.person = "wh-head";
+    request.after_id = all->alerts[0]->id;
+    request.limit = 1;
+    Shanhai__V1__AlertList *page = NULL;
+    cr_assert_eq (rpc_client_call (s_client, "notification.Alerts", &request.base,
+                                   &shanhai__v1__alert_list__descriptor,
+                                   (ProtobufCMessage **) &page),
+                  RPC_OK);
+    cr_assert_eq (page->n_alerts, 1);
+    cr_assert_eq (page->alerts[0]->id, all->alerts[1]->id);
+    cr_assert_str_eq (page->alerts[0]->rule, "b");
+    shanhai__v1__alert_list__free_unpacked (page, NULL);
+    shanhai__v1__alert_list__free_unpacked (all, NULL);
+}
