@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include "common/log.h"
+#include "common/outbox.h"
 
 // How long a writer waits for another connection's lock before SQLITE_BUSY. Each service is
 // the only writer of its file, so this only covers an operator's sqlite3 shell.
@@ -82,6 +83,32 @@ store_rollback (sqlite3 *db)
 {
     if (!sqlite3_get_autocommit (db))
         store_exec (db, "ROLLBACK");
+}
+
+int
+store_transaction_begin (sqlite3 *db)
+{
+    return store_begin (db);
+}
+
+int
+store_transaction_commit (sqlite3 *db, outbox_t *outbox)
+{
+    if (store_commit (db)) {
+        store_transaction_rollback (db, outbox);
+        return -1;
+    }
+    if (outbox)
+        outbox_publish (outbox);
+    return 0;
+}
+
+void
+store_transaction_rollback (sqlite3 *db, outbox_t *outbox)
+{
+    store_rollback (db);
+    if (outbox)
+        outbox_rollback (outbox);
 }
 
 sqlite3_stmt *

@@ -22,6 +22,18 @@ int store_commit (sqlite3 *db);
 void store_rollback (sqlite3 *db);
 // Prepares a statement for the life of the handle. Returns NULL on failure (logged).
 sqlite3_stmt *store_prepare (sqlite3 *db, const char *sql);
+
+// The one transaction shape of every service that publishes (outbox.h): begin; write the
+// effects and their outbox rows; commit, and only then publish; or roll back and forget the
+// seqs appended. outbox may be NULL for a store that publishes nothing.
+typedef struct outbox_t outbox_t;
+// BEGIN IMMEDIATE. Returns 0 or -1 (logged).
+int store_transaction_begin (sqlite3 *db);
+// COMMIT, then publishes what the outbox gained. Returns 0 when the transaction is on disk;
+// on a failed commit rolls back (and the outbox's head with it) and returns -1.
+int store_transaction_commit (sqlite3 *db, outbox_t *outbox);
+// ROLLBACK (when a transaction is open) and forgets the outbox's uncommitted seqs.
+void store_transaction_rollback (sqlite3 *db, outbox_t *outbox);
 // meta(key, value INTEGER): returns the value, or fallback when the key is absent.
 int64_t store_meta_get (sqlite3 *db, const char *key, int64_t fallback);
 // Sets meta(key) = value; meant to run inside the caller's transaction. Returns 0 or -1.
