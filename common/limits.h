@@ -40,6 +40,10 @@
 // How long a caller waits for a reply before it reports UNAVAILABLE. Services answer in
 // milliseconds; a second covers a busy disk's fsync.
 #define RPC_TIMEOUT_MS 3000
+// How long a service's call from inside its loop waits for a connection to a publisher before
+// it answers UNAVAILABLE: connecting on loopback or a LAN takes milliseconds, and a publisher
+// that is down must not hold the loop (and every request queued behind it) for long.
+#define RPC_CONNECT_WAIT_MS 250
 // Messages queued per socket before ZeroMQ blocks a sender or drops for a slow subscriber.
 // A subscriber that falls behind replays from the publisher's store, so drops are safe.
 #define ZMQ_HWM_MESSAGES 10000
@@ -49,8 +53,28 @@
 // How often a publisher announces its newest seq ("_head"), so that a subscriber that missed
 // the last events notices without waiting for the next one.
 #define PUBLISH_HEARTBEAT_MS 1000
-// A topic: "alert." and a person id.
+// A topic: "alert.", a person id and the terminator.
 #define TOPIC_BYTES_MAX 80
+
+// The service skeleton (service.h): how often a service does its periodic work (catching up
+// a subscriber that is behind, the registry's real-time clock). A second keeps a consumer
+// whose publisher came back at most a second behind without busy polling.
+#define SERVICE_TICK_MS 1000
+// After a failed catch-up the next waits twice as long, up to this: a publisher that is down
+// for long is asked twice a minute, not every second, and its log is not flooded.
+#define SERVICE_CATCH_UP_BACKOFF_MAX_MS 32000
+// Subscribers one service consumes (the registry, the ledger, the assessment).
+#define SERVICE_SUBSCRIBERS_MAX 4
+// Replay pages one catch-up may ask for before it lets the service's loop run again; the
+// tick's next catch-up continues where it stopped.
+#define SUBSCRIBER_PAGES_PER_CATCH_UP 16
+// Events a consumer applies in one transaction: one fsync per batch. A replay page is one
+// batch; a thousand events of a few hundred bytes each hold the loop for milliseconds.
+#define SUBSCRIBER_BATCH_EVENTS_MAX 1000
+// SQLite waits this long for a lock held by another connection before a write fails with
+// SQLITE_BUSY. Each service is the only writer of its file, so this only covers an
+// operator's sqlite3 shell or a backup.
+#define STORE_BUSY_TIMEOUT_MS 5000
 
 // Requests the ledger writes in one transaction (group commit). Bounds the time one commit
 // holds later requests back.
@@ -89,6 +113,9 @@
 
 _Static_assert (DATE_TEXT_BYTES == sizeof "YYYY-MM-DD", "DATE_TEXT_BYTES fits an ISO date");
 _Static_assert (REPLAY_EVENTS_MAX <= ZMQ_HWM_MESSAGES, "a replay fits in the queues");
+_Static_assert (SUBSCRIBER_BATCH_EVENTS_MAX >= REPLAY_EVENTS_MAX, "a replay page is one batch");
+_Static_assert (SERVICE_TICK_MS <= PUBLISH_HEARTBEAT_MS, "the tick can keep the heartbeat");
+_Static_assert (RPC_CONNECT_WAIT_MS < RPC_TIMEOUT_MS, "a connection comes before a reply");
 _Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out a request");
 _Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
 

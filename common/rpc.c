@@ -290,6 +290,7 @@ struct rpc_client_t {
     zsock_t *dealer;
     char endpoint[ENDPOINT_BYTES_MAX];
     int timeout_ms;
+    int connect_wait_ms;  // how long a send waits for a connection to the server
     uint64_t counter;
     char error[RPC_ERROR_BYTES_MAX];
 };
@@ -305,7 +306,7 @@ s_client_connect (rpc_client_t *self)
     // Queue nothing for a server that is not connected: a request is sent to a live peer or
     // not at all, so it cannot arrive after its caller gave up.
     zsock_set_immediate (self->dealer, 1);
-    zsock_set_sndtimeo (self->dealer, self->timeout_ms);
+    zsock_set_sndtimeo (self->dealer, self->connect_wait_ms);
     if (zsock_connect (self->dealer, "%s", self->endpoint) == -1) {
         log_error ("cannot connect", "endpoint=%s", self->endpoint);
         zsock_destroy (&self->dealer);
@@ -323,11 +324,21 @@ rpc_client_new (const char *endpoint, int timeout_ms)
         return NULL;
     snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
     self->timeout_ms = timeout_ms;
+    self->connect_wait_ms = timeout_ms;
     if (s_client_connect (self)) {
         free (self);
         return NULL;
     }
     return self;
+}
+
+void
+rpc_client_set_connect_wait (rpc_client_t *self, int wait_ms)
+{
+    assert (wait_ms > 0 && wait_ms <= self->timeout_ms);
+    self->connect_wait_ms = wait_ms;
+    if (self->dealer)
+        zsock_set_sndtimeo (self->dealer, wait_ms);
 }
 
 void
@@ -419,9 +430,15 @@ s_client_exchange (rpc_client_t *self, const char *method, const uint8_t *body, 
     shanhai__v1__request__pack (&request, zframe_data (frame));
     int64_t deadline_ms = zclock_mono () + self->timeout_ms;
     Shanhai__V1__Reply *reply = NULL;
-    if (zframe_send (&frame, self->dealer, 0) == 0)
-        reply = s_client_wait (self, request_id, deadline_ms);
-    zframe_destroy (&frame);
+    if (zframe_send (&frame, self->dealer, 0) != 0) {
+        // No connection to the server: nothing was sent, so nothing can arrive late, and
+        // the socket keeps reconnecting by itself for the next call.
+        zframe_destroy (&frame);
+        s_client_fail (self, RPC_UNAVAILABLE, "no connection to %s for %s within %d ms",
+                       self->endpoint, method, self->connect_wait_ms);
+        return NULL;
+    }
+    reply = s_client_wait (self, request_id, deadline_ms);
     if (!reply) {
         s_client_fail (self, RPC_UNAVAILABLE, "no reply from %s to %s within %d ms",
                        self->endpoint, method, self->timeout_ms);

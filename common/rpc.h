@@ -78,6 +78,11 @@ typedef struct rpc_client_t rpc_client_t;
 // Connects a DEALER to endpoint. timeout_ms bounds each call. Returns NULL on failure.
 rpc_client_t *rpc_client_new (const char *endpoint, int timeout_ms);
 void rpc_client_destroy (rpc_client_t **self_p);
+// Bounds how long a call waits for a connection to the server (default: the whole
+// timeout_ms) before it answers UNAVAILABLE without sending. A service calling from inside
+// its loop (a catch-up, a snapshot) sets RPC_CONNECT_WAIT_MS, so that a publisher that is
+// down costs it a moment, not RPC_TIMEOUT_MS.
+void rpc_client_set_connect_wait (rpc_client_t *self, int wait_ms);
 // Calls method with request (may be NULL for an empty body). On OK, and when reply_descriptor
 // is not NULL, *reply_out gets the decoded reply (the caller frees it with
 // protobuf_c_message_free_unpacked). Returns the reply's status; UNAVAILABLE when no reply

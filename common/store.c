@@ -1,12 +1,10 @@
 #include "common/store.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/outbox.h"
-
-// How long a writer waits for another connection's lock before SQLITE_BUSY. Each service is
-// the only writer of its file, so this only covers an operator's sqlite3 shell.
-#define STORE_BUSY_TIMEOUT_MS 5000
 
 static const char *s_meta_schema
     = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
@@ -64,6 +62,28 @@ store_exec (sqlite3 *db, const char *sql)
         return -1;
     }
     return 0;
+}
+
+int
+store_add_column (sqlite3 *db, const char *table, const char *name, const char *definition)
+{
+    char *sql = sqlite3_mprintf ("SELECT 1 FROM pragma_table_info(%Q) WHERE name = %Q", table,
+                                 name);
+    sqlite3_stmt *statement = NULL;
+    int rc = sql ? sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) : SQLITE_NOMEM;
+    sqlite3_free (sql);
+    bool present = rc == SQLITE_OK && sqlite3_step (statement) == SQLITE_ROW;
+    sqlite3_finalize (statement);
+    if (rc != SQLITE_OK)
+        return -1;
+    if (present)
+        return 0;
+    sql = sqlite3_mprintf ("ALTER TABLE \"%w\" ADD COLUMN %s", table, definition);
+    rc = sql ? store_exec (db, sql) : -1;
+    sqlite3_free (sql);
+    if (rc == 0)
+        log_info ("column added", "table=%s column=%s", table, name);
+    return rc;
 }
 
 int

@@ -14,6 +14,9 @@
 sqlite3 *store_open (const char *path, const char *schema_sql, char *errstr, size_t errstr_size);
 // Closes *db_p (finalizing nothing: the caller finalizes its statements first); nulls it.
 void store_close (sqlite3 **db_p);
+// Adds a column to table unless it has it (an upgrade of a file an older version made);
+// definition is "name TYPE ...". Returns 0 or -1 (logged).
+int store_add_column (sqlite3 *db, const char *table, const char *name, const char *definition);
 // Runs sql that returns no rows. Returns 0 or -1 (the reason is logged).
 int store_exec (sqlite3 *db, const char *sql);
 // BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return 0 or -1 (logged).

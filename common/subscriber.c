@@ -7,9 +7,6 @@
 #include "common/log.h"
 #include "common/rpc.h"
 
-// Replay pages one catch-up may ask for before it lets the service's loop run again; the
-// timer's next catch-up continues where it stopped.
-#define SUBSCRIBER_PAGES_PER_CATCH_UP 16
 
 struct subscriber_t {
     zsock_t *sub;
@@ -44,6 +41,7 @@ subscriber_new (const char *pub_endpoint, const char *rpc_endpoint, const char *
         subscriber_destroy (&self);
         return NULL;
     }
+    rpc_client_set_connect_wait (self->client, RPC_CONNECT_WAIT_MS);
     zsock_set_linger (self->sub, 0);
     zsock_set_rcvhwm (self->sub, ZMQ_HWM_MESSAGES);
     zsock_set_rcvtimeo (self->sub, 0);
@@ -86,23 +84,28 @@ subscriber_is_behind (subscriber_t *self)
     return !self->caught_up || self->known_head > self->last_seq;
 }
 
-// Applies an event that is next in line. Returns 0, or -1 when the consumer could not.
+// Hands events[0..count) (next in line) to the consumer. Returns 0 when all were applied, 1
+// when the consumer said "not yet" for some, -1 when it failed.
 static int
-s_apply (subscriber_t *self, const Shanhai__V1__Event *event)
+s_apply (subscriber_t *self, const Shanhai__V1__Event *const *events, size_t count)
 {
-    assert (event->seq == self->last_seq + 1);
-    int rc = self->apply (self->state, event);
-    if (rc < 0)
-        log_warn ("apply failed, will retry", "publisher=%s seq=%llu", self->endpoint,
-                  (unsigned long long) event->seq);
-    if (rc)
+    if (count == 0)
+        return 0;
+    assert (events[0]->seq == self->last_seq + 1);
+    int applied = self->apply (self->state, events, count);
+    if (applied < 0) {
+        log_warn ("apply failed, will retry", "publisher=%s seq=%llu events=%zu",
+                  self->endpoint, (unsigned long long) events[0]->seq, count);
         return -1;
-    self->last_seq = event->seq;
-    return 0;
+    }
+    assert ((size_t) applied <= count);
+    if (applied > 0)
+        self->last_seq = events[applied - 1]->seq;
+    return (size_t) applied == count ? 0 : 1;
 }
 
-// One Replay page from last_seq + 1. Returns 1 when more may follow, 0 at the head, -1 on
-// failure.
+// One Replay page from last_seq + 1, applied as one batch. Returns 2 when more may follow, 1
+// when the consumer said "not yet", 0 at the head, -1 on failure.
 static int
 s_replay_page (subscriber_t *self)
 {
@@ -120,22 +123,26 @@ s_replay_page (subscriber_t *self)
     }
     if (reply->head_seq > self->known_head)
         self->known_head = reply->head_seq;
+    // The run of events that continues last_seq without a gap.
+    size_t first = 0, count = 0;
+    while (first < reply->n_events && reply->events[first]->seq <= self->last_seq)
+        first++;
+    while (first + count < reply->n_events
+           && reply->events[first + count]->seq == self->last_seq + 1 + count)
+        count++;
     int result = 0;
-    for (size_t index = 0; index < reply->n_events && result == 0; index++) {
-        const Shanhai__V1__Event *event = reply->events[index];
-        if (event->seq <= self->last_seq)
-            continue;
-        if (event->seq != self->last_seq + 1) {
-            log_error ("replay has a gap", "method=%s expected=%llu got=%llu", self->method,
-                       (unsigned long long) self->last_seq + 1,
-                       (unsigned long long) event->seq);
-            result = -1;
-        } else
-            result = s_apply (self, event);
+    if (first + count < reply->n_events) {
+        log_error ("replay has a gap", "method=%s expected=%llu got=%llu", self->method,
+                   (unsigned long long) (self->last_seq + 1 + count),
+                   (unsigned long long) reply->events[first + count]->seq);
+        result = -1;
     }
+    int rc = s_apply (self, (const Shanhai__V1__Event *const *) reply->events + first, count);
+    if (rc)
+        result = rc;
     bool more = reply->n_events > 0 && self->last_seq < reply->head_seq;
     shanhai__v1__replay_reply__free_unpacked (reply, NULL);
-    return result ? -1 : more ? 1 : 0;
+    return result ? result : more ? 2 : 0;
 }
 
 int
@@ -145,6 +152,8 @@ subscriber_catch_up (subscriber_t *self)
         int rc = s_replay_page (self);
         if (rc < 0)
             return -1;
+        if (rc == 1)
+            return 0;  // "not yet": behind, quietly, until the next catch-up
         if (rc == 0) {
             if (!self->caught_up)
                 log_info ("caught up", "method=%s seq=%llu", self->method,
@@ -156,44 +165,76 @@ subscriber_catch_up (subscriber_t *self)
     return 0;  // more pages wait; subscriber_is_behind stays true for the timer
 }
 
-// Handles one message: returns 0, or -1 when the subscriber fell behind and could not catch up.
-static int
-s_handle_message (subscriber_t *self, zmsg_t *msg)
+// The events read off the socket that are next in line, not yet applied.
+typedef struct {
+    Shanhai__V1__Event *events[SUBSCRIBER_BATCH_EVENTS_MAX];
+    size_t count;
+    int result;        // -1 once an apply or a catch-up failed
+    bool caught_up;    // this call already caught up once: a gap after it waits for the timer
+} s_batch_t;
+
+static void
+s_flush (subscriber_t *self, s_batch_t *batch)
+{
+    if (batch->count > 0 && s_apply (self, (const Shanhai__V1__Event *const *) batch->events,
+                                     batch->count) < 0)
+        batch->result = -1;
+    for (size_t index = 0; index < batch->count; index++)
+        shanhai__v1__event__free_unpacked (batch->events[index], NULL);
+    batch->count = 0;
+}
+
+// Takes one message: the next event joins the batch; a gap or a heartbeat ahead applies the
+// batch and catches up (once per call: the timer does the rest).
+static void
+s_take (subscriber_t *self, s_batch_t *batch, zmsg_t *msg)
 {
     if (zmsg_size (msg) != 2) {
         log_warn ("event dropped: not two frames", "publisher=%s", self->endpoint);
-        return 0;
+        return;
     }
     zframe_t *frame = zmsg_last (msg);
     Shanhai__V1__Event *event
         = shanhai__v1__event__unpack (NULL, zframe_size (frame), zframe_data (frame));
     if (!event) {
         log_warn ("event dropped: malformed", "publisher=%s", self->endpoint);
-        return 0;
+        return;
     }
-    int rc = 0;
     if (event->seq > self->known_head)
         self->known_head = event->seq;
+    uint64_t next = self->last_seq + batch->count + 1;
     bool heartbeat = strcmp (event->type, "_head") == 0;
-    if (!heartbeat && event->seq == self->last_seq + 1 && self->caught_up)
-        rc = s_apply (self, event);
-    else if (event->seq > self->last_seq)
-        rc = subscriber_catch_up (self);  // a gap, a heartbeat ahead of us, or not caught up
+    if (!heartbeat && event->seq == next && self->caught_up && batch->result == 0) {
+        batch->events[batch->count++] = event;
+        if (batch->count == SUBSCRIBER_BATCH_EVENTS_MAX)
+            s_flush (self, batch);
+        return;
+    }
+    if (event->seq >= next && !batch->caught_up) {
+        // A gap, a heartbeat ahead of us, or not caught up since the start.
+        s_flush (self, batch);
+        batch->caught_up = true;
+        if (batch->result == 0 && subscriber_catch_up (self))
+            batch->result = -1;
+    }
     shanhai__v1__event__free_unpacked (event, NULL);
-    return rc;
 }
 
 int
 subscriber_handle (subscriber_t *self)
 {
-    int result = 0;
+    s_batch_t *batch = calloc (1, sizeof *batch);
+    if (!batch)
+        return -1;
     for (int count = 0; count < ZMQ_HWM_MESSAGES; count++) {
         zmsg_t *msg = zmsg_recv (self->sub);
         if (!msg)
             break;
-        if (s_handle_message (self, msg))
-            result = -1;
+        s_take (self, batch, msg);
         zmsg_destroy (&msg);
     }
+    s_flush (self, batch);
+    int result = batch->result;
+    free (batch);
     return result;
 }

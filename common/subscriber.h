@@ -1,12 +1,15 @@
 /*  subscriber.h: the consumer's side of outbox.h. It subscribes to every topic of one
     publisher, applies each event exactly once and in order, and replays what it missed.
 
-    The consumer stores the last seq it applied in the same transaction as the event's
-    effects, and gives it to subscriber_new at start. For each event: a seq at or below the
-    last applied is skipped; the next seq is applied; a gap, a "_head" beyond the last applied,
-    or a call to subscriber_catch_up makes the subscriber ask the publisher's Replay method for
-    the missing events (in pages of REPLAY_EVENTS_MAX) and apply them first. If the publisher
-    does not answer, the subscriber stays behind and tries again at the next catch-up. */
+    Consumers apply in batches: the subscriber hands its consumer every event that is next in
+    line and available now (what waits on the socket, or a Replay page), up to
+    SUBSCRIBER_BATCH_EVENTS_MAX, and the consumer applies them in one transaction together
+    with the last seq it applied: one fsync per batch, the same effects as one by one. The
+    consumer gives that seq to subscriber_new at start. A seq at or below the last applied is
+    skipped; a gap, a "_head" beyond the last applied, or a call to subscriber_catch_up makes
+    the subscriber ask the publisher's Replay method for the missing events (in pages of
+    REPLAY_EVENTS_MAX) and apply them first. If the publisher does not answer, the subscriber
+    stays behind and tries again at the next catch-up. */
 #ifndef SHANHAI_SUBSCRIBER_H
 #define SHANHAI_SUBSCRIBER_H
 
@@ -14,11 +17,14 @@
 #include <stdint.h>
 #include "common/proto.h"
 
-// Applies one event and durably records event->seq as the last applied, in one transaction.
-// Returns 0; -1 if it could not (logged; the event is offered again later); or 1 for "not
-// yet": the consumer wants other events applied first, and the event is offered again later
-// without a word in the log.
-typedef int (subscriber_apply_fn) (void *state, const Shanhai__V1__Event *event);
+// Applies events[0..count) (consecutive seqs, the first right after the last applied; count
+// >= 1) in one transaction that also records the seq of the last event it applied. Returns
+// how many it applied from the front: count for all, fewer for "not yet" (the consumer wants
+// other events applied first; the rest are offered again later without a word in the log);
+// or -1 when it could apply none (logged; all are offered again later). The events are
+// borrowed for the call.
+typedef int (subscriber_apply_fn) (void *state, const Shanhai__V1__Event *const *events,
+                                   size_t count);
 
 typedef struct subscriber_t subscriber_t;
 
@@ -34,8 +40,10 @@ zsock_t *subscriber_socket (subscriber_t *self);
 // Reads every waiting message from the SUB socket and applies what is due. Returns 0, or -1
 // when an apply failed or a replay could not be had (the subscriber is then behind).
 int subscriber_handle (subscriber_t *self);
-// Replays from the last applied seq up to the publisher's head. Returns 0, or -1 if the
-// publisher did not answer or an apply failed. Call at start and from a timer.
+// Replays from the last applied seq up to the publisher's head (at most
+// SUBSCRIBER_PAGES_PER_CATCH_UP pages at once). Returns 0 (also when the consumer said "not
+// yet": subscriber_is_behind stays true), or -1 if the publisher did not answer or an apply
+// failed. Call at start and from a timer.
 int subscriber_catch_up (subscriber_t *self);
 uint64_t subscriber_last_seq (subscriber_t *self);
 // True when the subscriber knows of events it has not applied yet.

@@ -1,12 +1,12 @@
-/*  assessment_cache.h: Status snapshots in Redis, under "shanhai:assessment:status:<pairing>:
-    <year>" (a packed StatusReply, CACHE_TTL_S), dropped whenever what they show changes.
+/*  assessment_cache.h: Status snapshots in Redis (a packed StatusReply, CACHE_TTL_S).
 
-    A snapshot must never be older than the store. The server drops a pairing's snapshot after
-    every change to it and all snapshots when the clock moves or the registry changes. A drop
-    that does not reach Redis (down, slow) would leave a stale snapshot there for when Redis
-    comes back, so after a failed drop, and at start (the previous run may have stopped between
-    a commit and its drop), the cache is not trusted: it is neither read nor written until a
-    drop of every snapshot succeeds. */
+    A key names the deployment and everything the snapshot was computed from:
+        shanhai:<deployment>:assessment:status:<pairing>:<year>:<state>
+    where <state> is the registry version, the clock's day, the last ledger seq applied and
+    the policies' fingerprint. So two deployments sharing one Redis never read each other's
+    snapshots, and a snapshot is never served once any of that moved on: nothing is ever
+    deleted, so no lost deletion (Redis down or slow at the wrong moment) can leave a stale
+    answer behind. Old keys expire by TTL. */
 #ifndef SHANHAI_ASSESSMENT_CACHE_H
 #define SHANHAI_ASSESSMENT_CACHE_H
 
@@ -14,7 +14,14 @@
 #include <stdint.h>
 #include "common/cache.h"
 
-#define ASSESSMENT_CACHE_PREFIX "shanhai:assessment:status:"
+// What a snapshot was computed from.
+typedef struct {
+    const char *deployment;     // the registry's deployment id
+    uint64_t registry_version;
+    int32_t clock_day;
+    uint64_t ledger_seq;        // the last ledger event applied
+    uint64_t policy;            // the policy packs' fingerprint
+} assessment_cache_state_t;
 
 typedef struct assessment_cache_t assessment_cache_t;
 
@@ -23,19 +30,14 @@ typedef struct assessment_cache_t assessment_cache_t;
 assessment_cache_t *assessment_cache_new (cache_t *cache);
 void assessment_cache_destroy (assessment_cache_t **self_p);
 // The key of a snapshot, into out. Returns 0, or -1 when it does not fit.
-int assessment_cache_key (const char *pairing, int year, char *out, size_t out_size);
+int assessment_cache_key (const assessment_cache_state_t *state, const char *pairing, int year,
+                          char *out, size_t out_size);
 // On a hit returns 0 with *value (a packed StatusReply for that pairing and year, the
-// caller's to free) and *size; otherwise -1 (a miss, Redis away, or the cache not trusted).
-int assessment_cache_get (assessment_cache_t *self, const char *pairing, int year,
-                          uint8_t **value, size_t *size);
-// Stores a snapshot built from the store as it is now (nothing when not trusted).
-void assessment_cache_put (assessment_cache_t *self, const char *pairing, int year,
-                           const uint8_t *value, size_t size);
-// Drops the snapshot of pairing in year; on failure the cache is no longer trusted.
-void assessment_cache_drop (assessment_cache_t *self, const char *pairing, int year);
-// Drops every snapshot; a success makes the cache trusted again.
-void assessment_cache_drop_all (assessment_cache_t *self);
-// True when snapshots are read and written.
-bool assessment_cache_is_trusted (assessment_cache_t *self);
+// caller's to free) and *size; otherwise -1 (a miss, or Redis away).
+int assessment_cache_get (assessment_cache_t *self, const assessment_cache_state_t *state,
+                          const char *pairing, int year, uint8_t **value, size_t *size);
+// Stores a snapshot computed from state.
+void assessment_cache_put (assessment_cache_t *self, const assessment_cache_state_t *state,
+                           const char *pairing, int year, const uint8_t *value, size_t size);
 
 #endif

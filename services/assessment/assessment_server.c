@@ -1,5 +1,7 @@
 #include "assessment_server.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "assessment_cache.h"
@@ -7,86 +9,92 @@
 #include "common/cache.h"
 #include "common/date.h"
 #include "common/log.h"
-#include "common/registry_client.h"
+#include "common/registry_replica.h"
 #include "common/rpc.h"
+#include "common/service.h"
 #include "common/subscriber.h"
 #include "common/validate.h"
 #include "evaluate.h"
 #include "policy.h"
 
-// A pairing as the assessment keeps it: the registry's record and its days, parsed once.
+// The meta keys of what the assessment has applied.
+#define S_META_CLOCK "clock_day"
+#define S_META_REGISTRY_SEQ "registry_seq"
+#define S_META_LEDGER_SEQ "ledger_seq"
+
+// A pairing as the assessment keeps it: the replica's record and its days, parsed once.
 typedef struct {
-    const Shanhai__V1__Pairing *pairing;  // borrowed from the server's pairing list
+    const Shanhai__V1__Pairing *pairing;  // borrowed from a registry view
     int32_t start;
     int32_t end;
 } s_pairing_t;
 
+// The pairings of one registry view, indexed.
+typedef struct {
+    s_pairing_t *known;       // the pairings with valid days
+    size_t count;
+    zhashx_t *by_id;          // id -> s_pairing_t of known (borrowed)
+} s_pairings_t;
+
 struct assessment_server_t {
     policy_set_t *policies;
+    uint64_t policy_fingerprint;
     assessment_store_t *store;
-    rpc_server_t *rpc;
     cache_t *cache;
     assessment_cache_t *snapshots;
-    registry_client_t *registry;
+    registry_replica_t *registry;
     subscriber_t *registry_events;
     subscriber_t *ledger_events;
-    zloop_t *loop;
-    Shanhai__V1__PairingList *pairings;  // the registry's, as last read; NULL before
-    s_pairing_t *known;                  // the pairings with valid days
-    size_t known_count;
-    zhashx_t *pairing_by_id;             // id -> s_pairing_t of known (borrowed)
-    int64_t refreshed_at_ms;             // when the pairings were last asked for
-    int32_t clock_day;                   // -1 until the registry announced it
-    bool registry_caught_up;             // the registry's events were replayed to its head
+    service_t *service;
+    s_pairings_t pairings;                // of the replica's view (or of the prepared one)
+    int32_t clock_day;                    // -1 until the registry announced it
+    bool registry_caught_up;              // the registry's events were replayed to its head
     // Ledger events committed after this are held back: while the assessment catches up with
     // a clock move, it first applies what the ledger recorded before that move (INT64_MAX:
     // nothing is held back).
     int64_t ledger_before_ms;
 };
 
-// Reads every pairing from the registry. Returns 0, or -1 (the old list is kept).
-static int
-s_refresh_pairings (assessment_server_t *self)
+static void
+s_pairings_clear (s_pairings_t *pairings)
 {
-    self->refreshed_at_ms = date_now_ms ();
-    Shanhai__V1__PairingList *list = NULL;
-    if (registry_client_pairings (self->registry, &list) != RPC_OK) {
-        log_warn ("cannot read the pairings", "error=\"%s\"",
-                  registry_client_error (self->registry));
+    zhashx_destroy (&pairings->by_id);
+    free (pairings->known);
+    pairings->known = NULL;
+    pairings->count = 0;
+}
+
+// Indexes the pairings of view (NULL: none). Returns 0, or -1 when out of memory (the old
+// index is kept).
+static int
+s_pairings_index (assessment_server_t *self, const registry_view_t *view)
+{
+    const Shanhai__V1__RegistryDoc *doc = view ? registry_view_doc (view) : NULL;
+    size_t total = doc ? doc->n_pairings : 0;
+    s_pairings_t index = { .known = calloc (total ? total : 1, sizeof (s_pairing_t)),
+                           .by_id = zhashx_new () };
+    if (!index.known || !index.by_id) {
+        s_pairings_clear (&index);
         return -1;
     }
-    s_pairing_t *known = calloc (list->n_pairings ? list->n_pairings : 1, sizeof *known);
-    if (!known) {
-        shanhai__v1__pairing_list__free_unpacked (list, NULL);
-        return -1;
-    }
-    size_t count = 0;
-    for (size_t index = 0; index < list->n_pairings; index++) {
-        s_pairing_t *entry = &known[count];
-        entry->pairing = list->pairings[index];
+    for (size_t position = 0; position < total; position++) {
+        s_pairing_t *entry = &index.known[index.count];
+        entry->pairing = doc->pairings[position];
         if (date_parse (entry->pairing->start, &entry->start)
             || date_parse (entry->pairing->end, &entry->end))
             log_warn ("pairing with bad days ignored", "pairing=%s", entry->pairing->id);
         else
-            count++;
+            zhashx_insert (index.by_id, entry->pairing->id, &index.known[index.count++]);
     }
-    zhashx_purge (self->pairing_by_id);
-    free (self->known);
-    if (self->pairings)
-        shanhai__v1__pairing_list__free_unpacked (self->pairings, NULL);
-    self->pairings = list;
-    self->known = known;
-    self->known_count = count;
-    for (size_t index = 0; index < count; index++)
-        zhashx_insert (self->pairing_by_id, known[index].pairing->id, &known[index]);
-    log_info ("pairings read", "count=%zu", count);
+    s_pairings_clear (&self->pairings);
+    self->pairings = index;
     return 0;
 }
 
 static bool
 s_ready (assessment_server_t *self)
 {
-    return self->clock_day >= 0 && self->pairings;
+    return self->clock_day >= 0 && registry_replica_view (self->registry);
 }
 
 static void
@@ -122,6 +130,9 @@ s_publish_change (assessment_server_t *self, const Shanhai__V1__Pairing *pairing
     change.recipient_name = pairing->recipient_name;
     change.supporter = pairing->supporter;
     change.supporter_name = pairing->supporter_name;
+    const registry_view_t *prepared = registry_replica_prepared (self->registry);
+    change.registry_version = prepared ? registry_view_version (prepared)
+                                       : registry_replica_version (self->registry);
     if (assessment_store_change (self->store, &change) < 0)
         return -1;
     log_info ("status changed", "pairing=%s rule=%s year=%d previous=%s status=%s", pairing->id,
@@ -161,8 +172,8 @@ s_reevaluate (assessment_server_t *self, int32_t old_day, int32_t new_day)
 {
     int last_year = date_year (new_day);
     int first_year = old_day < 0 ? last_year : date_year (old_day);
-    for (size_t index = 0; index < self->known_count; index++) {
-        const s_pairing_t *known = &self->known[index];
+    for (size_t index = 0; index < self->pairings.count; index++) {
+        const s_pairing_t *known = &self->pairings.known[index];
         const char *program = known->pairing->program;
         const policy_pack_t *pack = policy_set_pack (self->policies, program);
         for (size_t rule = 0; pack && rule < pack->rule_count; rule++)
@@ -182,8 +193,8 @@ s_reevaluate (assessment_server_t *self, int32_t old_day, int32_t new_day)
     return 0;
 }
 
-// Re-evaluates from old_day to new_day and records the registry's seq (and the clock), in one
-// transaction. Every snapshot is dropped: each shows the clock. Returns 0 or -1.
+// Re-evaluates from old_day to new_day and records the registry's seq (and the clock, and a
+// prepared replica), in one transaction. Returns 0 or -1 (nothing changed).
 static int
 s_commit_evaluation (assessment_server_t *self, int32_t old_day, int32_t new_day, uint64_t seq)
 {
@@ -193,15 +204,15 @@ s_commit_evaluation (assessment_server_t *self, int32_t old_day, int32_t new_day
         self->clock_day = previous;
         return -1;
     }
-    if ((new_day >= 0 && s_reevaluate (self, old_day, new_day))
-        || assessment_store_set_meta (self->store, "clock_day", new_day)
-        || assessment_store_set_meta (self->store, "registry_seq", (int64_t) seq)
+    if (registry_replica_write (self->registry)
+        || (new_day >= 0 && s_reevaluate (self, old_day, new_day))
+        || assessment_store_set_meta (self->store, S_META_CLOCK, new_day)
+        || assessment_store_set_meta (self->store, S_META_REGISTRY_SEQ, (int64_t) seq)
         || assessment_store_commit (self->store)) {
         assessment_store_rollback (self->store);
         self->clock_day = previous;
         return -1;
     }
-    assessment_cache_drop_all (self->snapshots);
     return 0;
 }
 
@@ -218,74 +229,67 @@ s_ledger_until (assessment_server_t *self, int64_t at_ms)
     self->ledger_before_ms = INT64_MAX;
 }
 
-// The day a clock.changed moves to, or -1 (logged) when its body is malformed.
-static int32_t
-s_clock_day (const Shanhai__V1__Event *event)
+// A new registry version: its pairings get their first evaluation for the clock's year, in
+// the transaction that stores the replica. Returns 0 or -1 (offered again).
+static int
+s_apply_registry_changed (assessment_server_t *self, const Shanhai__V1__Event *event)
 {
-    Shanhai__V1__ClockChanged *clock
-        = shanhai__v1__clock_changed__unpack (NULL, event->body.len, event->body.data);
-    int32_t day = -1;
-    if (!clock || date_parse (clock->today, &day)) {
-        log_warn ("malformed clock.changed skipped", "seq=%llu",
-                  (unsigned long long) event->seq);
-        day = -1;
-    }
-    if (clock)
-        shanhai__v1__clock_changed__free_unpacked (clock, NULL);
-    return day;
+    int prepared = registry_replica_prepare (self->registry,
+                                             registry_replica_changed_version (event));
+    if (prepared < 0)
+        return -1;
+    // Evaluate with the new version's pairings; back to the old ones if it does not commit.
+    if (prepared && s_pairings_index (self, registry_replica_prepared (self->registry)))
+        return -1;
+    int rc = s_commit_evaluation (self, self->clock_day, self->clock_day, event->seq);
+    if (registry_replica_finish (self->registry, rc == 0) || rc)
+        if (s_pairings_index (self, registry_replica_view (self->registry)))
+            rc = -1;
+    return rc;
 }
 
+// One registry event in its own transaction (they are rare: a load, a day). Returns 0 or -1.
 static int
-s_apply_registry (void *state, const Shanhai__V1__Event *event)
+s_apply_registry_one (assessment_server_t *self, const Shanhai__V1__Event *event)
 {
-    assessment_server_t *self = state;
-    bool changed = strcmp (event->type, "registry.changed") == 0;
-    if ((changed || !self->pairings) && s_refresh_pairings (self))
-        return -1;  // offered again: the pairings must be known before anything is evaluated
+    if (strcmp (event->type, "registry.changed") == 0)
+        return s_apply_registry_changed (self, event);
     int32_t old_day = self->clock_day;
-    if (changed) {
-        // Cached registry answers are stale, and so is every snapshot (a pairing's days may
-        // have changed). New pairings get their first evaluation for the clock's year.
-        registry_client_invalidate (self->registry);
+    int32_t day = -1;
+    if (strcmp (event->type, "clock.changed") == 0) {
+        day = registry_replica_clock_day (event);
+        if (day < 0)
+            log_warn ("malformed clock.changed skipped", "seq=%llu",
+                      (unsigned long long) event->seq);
+    }
+    if (day <= old_day)  // not a move forward (a malformed one, or another type): the seq
         return s_commit_evaluation (self, old_day, old_day, event->seq);
-    }
-    int32_t day = strcmp (event->type, "clock.changed") == 0 ? s_clock_day (event) : -1;
-    if (day <= old_day) {
-        // Not a move forward (a replayed or malformed one, or another type): only the seq.
-        if (assessment_store_begin (self->store)
-            || assessment_store_set_meta (self->store, "registry_seq", (int64_t) event->seq)
-            || assessment_store_commit (self->store)) {
-            assessment_store_rollback (self->store);
-            return -1;
-        }
-        return 0;
-    }
     s_ledger_until (self, event->at_ms);
     return s_commit_evaluation (self, old_day, day, event->seq);
 }
 
-// The pairing with id; an unknown one makes the pairings be read again (at most once per
-// ASSESSMENT_PAIRINGS_REFRESH_MS unless force). *unreachable is set when they could not be.
-static const s_pairing_t *
-s_find_pairing (assessment_server_t *self, const char *id, bool force, bool *unreachable)
+static int
+s_apply_registry (void *state, const Shanhai__V1__Event *const *events, size_t count)
 {
-    *unreachable = false;
-    const s_pairing_t *known = zhashx_lookup (self->pairing_by_id, id);
-    if (known || (!force && date_now_ms () - self->refreshed_at_ms
-                                < ASSESSMENT_PAIRINGS_REFRESH_MS))
-        return known;
-    if (s_refresh_pairings (self)) {
-        *unreachable = true;
-        return NULL;
-    }
-    return zhashx_lookup (self->pairing_by_id, id);
+    assessment_server_t *self = state;
+    for (size_t index = 0; index < count; index++)
+        if (s_apply_registry_one (self, events[index]))
+            return index > 0 ? (int) index : -1;
+    return (int) count;
+}
+
+// The pairing with id in the replica, or NULL.
+static const s_pairing_t *
+s_find_pairing (assessment_server_t *self, const char *id)
+{
+    return self->pairings.by_id ? zhashx_lookup (self->pairings.by_id, id) : NULL;
 }
 
 // Adds a recorded event to every rule of its program that counts its kind, in its year.
-// Inside the caller's transaction. Returns 0 or -1; *touched is set when an aggregate moved.
+// Inside the caller's transaction. Returns 0 or -1.
 static int
 s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
-               const s_pairing_t *known, int year, bool *touched)
+               const s_pairing_t *known, int year)
 {
     // The ledger names the program with the event; it is the pairing's.
     const char *program = *recorded->program ? recorded->program : known->pairing->program;
@@ -299,59 +303,77 @@ s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *record
         int64_t delta = rule->metric == POLICY_METRIC_SUM ? recorded->amount_fen : 1;
         if (s_evaluate (self, rule, program, known->pairing, year, period, delta))
             return -1;
-        *touched = true;
     }
     return 0;
 }
 
-// Applies a decoded ledger event (NULL: malformed, skipped) and the seq in one transaction.
+// Inside the batch's transaction: one ledger event. Returns 0, 1 for "not yet" (it was
+// validated against a registry version this service has not had yet), or -1.
 static int
-s_commit_ledger (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
-                 uint64_t seq)
+s_count_ledger (assessment_server_t *self, const Shanhai__V1__Event *event)
 {
+    if (strcmp (event->type, "ledger.recorded") != 0)
+        return 0;
+    Shanhai__V1__LedgerEvent *recorded
+        = shanhai__v1__ledger_event__unpack (NULL, event->body.len, event->body.data);
     int32_t day = 0;
+    int rc = 0;
     const s_pairing_t *known = NULL;
-    bool unreachable = false;
     if (!recorded || date_parse (recorded->date, &day))
-        log_warn ("malformed ledger event skipped", "seq=%llu", (unsigned long long) seq);
-    else if (!(known = s_find_pairing (self, recorded->pairing, true, &unreachable))) {
-        if (unreachable)
-            return -1;  // the registry may know it: offered again later
+        log_warn ("malformed ledger event skipped", "seq=%llu",
+                  (unsigned long long) event->seq);
+    else if (recorded->registry_version > registry_replica_version (self->registry))
+        rc = 1;
+    else if (!(known = s_find_pairing (self, recorded->pairing)))
         log_warn ("ledger event of an unknown pairing skipped", "seq=%llu pairing=%s",
-                  (unsigned long long) seq, recorded->pairing);
-    }
-    bool touched = false;
-    if (assessment_store_begin (self->store))
-        return -1;
-    if ((known && s_count_event (self, recorded, known, date_year (day), &touched))
-        || assessment_store_set_meta (self->store, "ledger_seq", (int64_t) seq)
-        || assessment_store_commit (self->store)) {
-        assessment_store_rollback (self->store);
-        return -1;
-    }
-    if (touched)
-        assessment_cache_drop (self->snapshots, known->pairing->id, date_year (day));
-    return 0;
+                  (unsigned long long) event->seq, recorded->pairing);
+    else
+        rc = s_count_event (self, recorded, known, date_year (day));
+    if (recorded)
+        shanhai__v1__ledger_event__free_unpacked (recorded, NULL);
+    return rc;
 }
 
+// The ledger's events, as many as are due, in one transaction with the last seq.
 static int
-s_apply_ledger (void *state, const Shanhai__V1__Event *event)
+s_apply_ledger (void *state, const Shanhai__V1__Event *const *events, size_t count)
 {
     assessment_server_t *self = state;
     // The registry first (the clock and the pairings), but for the events held for a clock
     // move being applied (s_ledger_until): "not yet", quietly.
     if (!s_ready (self) || (!self->registry_caught_up && self->ledger_before_ms == INT64_MAX))
-        return 1;
-    if (event->at_ms > self->ledger_before_ms)
-        return 1;
-    if (strcmp (event->type, "ledger.recorded") != 0)
-        return s_commit_ledger (self, NULL, event->seq) ? -1 : 0;
-    Shanhai__V1__LedgerEvent *recorded
-        = shanhai__v1__ledger_event__unpack (NULL, event->body.len, event->body.data);
-    int rc = s_commit_ledger (self, recorded, event->seq);
-    if (recorded)
-        shanhai__v1__ledger_event__free_unpacked (recorded, NULL);
-    return rc ? -1 : 0;
+        return 0;
+    if (assessment_store_begin (self->store))
+        return -1;
+    size_t applied = 0;
+    int rc = 0;
+    while (applied < count && events[applied]->at_ms <= self->ledger_before_ms
+           && (rc = s_count_ledger (self, events[applied])) == 0)
+        applied++;
+    if (rc < 0 || (applied > 0
+                   && (assessment_store_set_meta (self->store, S_META_LEDGER_SEQ,
+                                                  (int64_t) events[applied - 1]->seq)
+                       || assessment_store_commit (self->store)))) {
+        assessment_store_rollback (self->store);
+        return -1;
+    }
+    if (applied == 0)
+        assessment_store_rollback (self->store);
+    return (int) applied;
+}
+
+// What a snapshot of the store, as it is now, is computed from.
+static assessment_cache_state_t
+s_cache_state (assessment_server_t *self)
+{
+    const registry_view_t *view = registry_replica_view (self->registry);
+    return (assessment_cache_state_t) {
+        .deployment = view ? registry_view_deployment (view) : "",
+        .registry_version = registry_replica_version (self->registry),
+        .clock_day = self->clock_day,
+        .ledger_seq = subscriber_last_seq (self->ledger_events),
+        .policy = self->policy_fingerprint,
+    };
 }
 
 // Builds the StatusReply of pairing in year as of the clock, from the stored actuals, into
@@ -402,27 +424,24 @@ s_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     if (!request)
         return;
     const s_pairing_t *known = NULL;
-    bool unreachable = false;
+    assessment_cache_state_t cached = s_cache_state (self);
     if (!validate_id (request->pairing))
         rpc_reply_error (reply, RPC_INVALID, "pairing \"%.80s\" is not a valid id",
                          request->pairing);
     else if (!date_year_is_valid (request->year))
         rpc_reply_error (reply, RPC_INVALID, "year %d is not in %d..%d", request->year,
                          DATE_YEAR_MIN, DATE_YEAR_MAX);
-    else if (self->clock_day < 0)
-        rpc_reply_error (reply, RPC_UNAVAILABLE, "the assessment has not heard the clock from "
-                         "the registry yet");
-    else if (!(known = s_find_pairing (self, request->pairing, false, &unreachable)))
-        rpc_reply_error (reply, unreachable || !self->pairings ? RPC_UNAVAILABLE : RPC_NOT_FOUND,
-                         unreachable || !self->pairings
-                             ? "the assessment cannot read the pairings from the registry"
-                             : "pairing %s is not in the registry",
+    else if (!s_ready (self))
+        rpc_reply_error (reply, RPC_UNAVAILABLE, "the assessment has not heard the %s from "
+                         "the registry yet", self->clock_day < 0 ? "clock" : "reference data");
+    else if (!(known = s_find_pairing (self, request->pairing)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
                          request->pairing);
-    else if (assessment_cache_get (self->snapshots, known->pairing->id, request->year,
+    else if (assessment_cache_get (self->snapshots, &cached, known->pairing->id, request->year,
                                    &reply->body, &reply->body_size)) {
         s_build_status (self, known, request->year, reply);
         if (reply->status == RPC_OK)
-            assessment_cache_put (self->snapshots, known->pairing->id, request->year,
+            assessment_cache_put (self->snapshots, &cached, known->pairing->id, request->year,
                                   reply->body, reply->body_size);
     }
     shanhai__v1__status_request__free_unpacked (request, NULL);
@@ -441,79 +460,85 @@ static const rpc_method_t s_methods[] = {
     { NULL, NULL },
 };
 
-// Catches up with the registry first (the clock and the pairings), then with the ledger.
+// The skeleton catches the registry up before the ledger; this notes when the registry
+// first reached its head, from which on ledger events are applied.
 static void
-s_catch_up (assessment_server_t *self)
+s_on_tick (void *state)
 {
-    if (!self->pairings)
-        s_refresh_pairings (self);
-    if (subscriber_is_behind (self->registry_events))
-        subscriber_catch_up (self->registry_events);
+    assessment_server_t *self = state;
     if (!self->registry_caught_up && !subscriber_is_behind (self->registry_events)) {
         self->registry_caught_up = true;
         log_info ("registry caught up", "seq=%llu",
                   (unsigned long long) subscriber_last_seq (self->registry_events));
-    }
-    if (s_ready (self) && self->registry_caught_up
-        && subscriber_is_behind (self->ledger_events))
         subscriber_catch_up (self->ledger_events);
+    }
 }
 
 static int
-s_on_request (zloop_t *loop, zsock_t *socket, void *arg)
+s_is_pack (const struct dirent *entry)
 {
-    assessment_server_t *self = arg;
-    rpc_server_handle_all (self->rpc);
-    return 0;
+    size_t length = strlen (entry->d_name);
+    return entry->d_name[0] != '.' && length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0;
 }
 
+// A fingerprint of the policy packs in force (FNV-1a over the names and bytes of the files
+// policy_set_load read, in name order), so that a snapshot computed under other rules is
+// never served from the cache.
+static uint64_t
+s_policy_fingerprint (const char *dir)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    struct dirent **entries = NULL;
+    int count = scandir (dir, &entries, s_is_pack, alphasort);
+    for (int index = 0; index < count; index++) {
+        char path[PATH_BYTES_MAX + NAME_BYTES_MAX + 2];
+        snprintf (path, sizeof path, "%s/%s", dir, entries[index]->d_name);
+        for (const char *at = entries[index]->d_name; *at; at++)
+            hash = (hash ^ (unsigned char) *at) * 1099511628211ULL;
+        FILE *file = fopen (path, "rb");
+        int byte;
+        while (file && (byte = fgetc (file)) != EOF)
+            hash = (hash ^ (unsigned char) byte) * 1099511628211ULL;
+        if (file)
+            fclose (file);
+        free (entries[index]);
+    }
+    free (entries);
+    return hash;
+}
+
+// Everything after the policies and the store.
 static int
-s_on_registry_event (zloop_t *loop, zsock_t *socket, void *arg)
+s_connect (assessment_server_t *self, const config_t *config, char *errstr, size_t errstr_size)
 {
-    assessment_server_t *self = arg;
-    subscriber_handle (self->registry_events);
-    return 0;
-}
-
-static int
-s_on_ledger_event (zloop_t *loop, zsock_t *socket, void *arg)
-{
-    assessment_server_t *self = arg;
-    subscriber_handle (self->ledger_events);
-    return 0;
-}
-
-static int
-s_on_tick (zloop_t *loop, int timer_id, void *arg)
-{
-    assessment_server_t *self = arg;
-    s_catch_up (self);
-    outbox_heartbeat (assessment_store_outbox (self->store));
-    return 0;
-}
-
-// Everything but the policies and the store, which come first.
-static void
-s_connect (assessment_server_t *self, const config_t *config)
-{
-    self->clock_day = (int32_t) assessment_store_meta (self->store, "clock_day", -1);
+    self->clock_day = (int32_t) assessment_store_meta (self->store, S_META_CLOCK, -1);
     self->ledger_before_ms = INT64_MAX;
-    self->pairing_by_id = zhashx_new ();
-    self->rpc = rpc_server_new (config->assessment_rpc, s_methods, self);
+    self->policy_fingerprint = s_policy_fingerprint (config->policy_dir);
+    self->registry = registry_replica_new (assessment_store_db (self->store),
+                                           config->registry_rpc, errstr, errstr_size);
+    if (!self->registry || s_pairings_index (self, registry_replica_view (self->registry)))
+        return -1;
     self->cache = cache_new (config->redis_enabled ? config->redis_host : NULL,
                              config->redis_port);
-    // Not trusted until every snapshot is dropped: the last run may have stopped between a
-    // commit and its drop.
     self->snapshots = assessment_cache_new (self->cache);
-    self->registry = registry_client_new (config->registry_rpc, self->cache);
     self->registry_events = subscriber_new (
         config->registry_pub, config->registry_rpc, "registry.Replay",
-        (uint64_t) assessment_store_meta (self->store, "registry_seq", 0), s_apply_registry,
+        (uint64_t) assessment_store_meta (self->store, S_META_REGISTRY_SEQ, 0), s_apply_registry,
         self);
     self->ledger_events = subscriber_new (
         config->ledger_pub, config->ledger_rpc, "ledger.Replay",
-        (uint64_t) assessment_store_meta (self->store, "ledger_seq", 0), s_apply_ledger, self);
-    self->loop = zloop_new ();
+        (uint64_t) assessment_store_meta (self->store, S_META_LEDGER_SEQ, 0), s_apply_ledger,
+        self);
+    self->service = service_new ("assessment", config->assessment_rpc, s_methods, self);
+    if (!self->cache || !self->snapshots || !self->registry_events || !self->ledger_events
+        || !self->service)
+        return -1;
+    service_publish (self->service, assessment_store_outbox (self->store));
+    service_tick (self->service, s_on_tick, self);
+    if (service_consume (self->service, self->registry_events)
+        || service_consume (self->service, self->ledger_events))
+        return -1;
+    return 0;
 }
 
 assessment_server_t *
@@ -531,19 +556,17 @@ assessment_server_new (const config_t *config, char *errstr, size_t errstr_size)
     self->policies = policy_set_load (config->policy_dir, errstr, errstr_size);
     if (self->policies)
         self->store = assessment_store_new (path, config->assessment_pub, errstr, errstr_size);
-    if (self->store)
-        s_connect (self, config);
-    if (!self->policies || !self->store || !self->pairing_by_id || !self->rpc || !self->cache
-        || !self->snapshots || !self->registry || !self->registry_events
-        || !self->ledger_events || !self->loop) {
+    if (!self->policies || !self->store || s_connect (self, config, errstr, errstr_size)) {
         if (!*errstr)
             snprintf (errstr, errstr_size, "cannot start on %s / %s (see the log)",
                       config->assessment_rpc, config->assessment_pub);
         assessment_server_destroy (&self);
         return NULL;
     }
-    log_info ("assessment ready", "rpc=%s pub=%s db=%s packs=%zu", config->assessment_rpc,
-              config->assessment_pub, path, policy_set_size (self->policies));
+    log_info ("assessment ready", "rpc=%s pub=%s db=%s packs=%zu registry_version=%llu",
+              config->assessment_rpc, config->assessment_pub, path,
+              policy_set_size (self->policies),
+              (unsigned long long) registry_replica_version (self->registry));
     return self;
 }
 
@@ -552,17 +575,13 @@ assessment_server_destroy (assessment_server_t **self_p)
 {
     if (self_p && *self_p) {
         assessment_server_t *self = *self_p;
-        zloop_destroy (&self->loop);
+        service_destroy (&self->service);
         subscriber_destroy (&self->ledger_events);
         subscriber_destroy (&self->registry_events);
-        registry_client_destroy (&self->registry);
         assessment_cache_destroy (&self->snapshots);
         cache_destroy (&self->cache);
-        rpc_server_destroy (&self->rpc);
-        zhashx_destroy (&self->pairing_by_id);
-        free (self->known);
-        if (self->pairings)
-            shanhai__v1__pairing_list__free_unpacked (self->pairings, NULL);
+        s_pairings_clear (&self->pairings);
+        registry_replica_destroy (&self->registry);
         assessment_store_destroy (&self->store);
         policy_set_destroy (&self->policies);
         free (self);
@@ -573,40 +592,19 @@ assessment_server_destroy (assessment_server_t **self_p)
 int
 assessment_server_run (assessment_server_t *self)
 {
-    s_catch_up (self);
-    zloop_reader (self->loop, rpc_server_socket (self->rpc), s_on_request, self);
-    zloop_reader (self->loop, subscriber_socket (self->registry_events), s_on_registry_event,
-                  self);
-    zloop_reader (self->loop, subscriber_socket (self->ledger_events), s_on_ledger_event, self);
-    zloop_timer (self->loop, ASSESSMENT_TICK_MS, 0, s_on_tick, self);
-    zloop_start (self->loop);
-    log_info ("assessment stopping", "%s", "");
-    return 0;
-}
-
-// The actor's pipe: "$TERM" (or a broken pipe) ends the loop.
-static int
-s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
-{
-    char *command = zstr_recv (pipe);
-    bool stop = !command || streq (command, "$TERM");
-    zstr_free (&command);
-    return stop ? -1 : 0;
+    return service_run (self->service);
 }
 
 void
 assessment_server_actor (zsock_t *pipe, void *args)
 {
-    const config_t *config = args;
     char errstr[RPC_ERROR_BYTES_MAX] = "";
-    assessment_server_t *self = assessment_server_new (config, errstr, sizeof errstr);
+    assessment_server_t *self = assessment_server_new (args, errstr, sizeof errstr);
     if (!self) {
         log_error ("assessment cannot start", "error=\"%s\"", errstr);
         zsock_signal (pipe, 1);
         return;
     }
-    zloop_reader (self->loop, pipe, s_on_pipe, NULL);
-    zsock_signal (pipe, 0);
-    assessment_server_run (self);
+    service_run_actor (self->service, pipe);
     assessment_server_destroy (&self);
 }

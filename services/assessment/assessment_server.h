@@ -1,17 +1,12 @@
-/*  assessment_server.h: the assessment's loop: it applies the registry's events (the clock,
-    the pairings) and the ledger's events to the per (rule, pairing, year) aggregates, publishes
-    every change of status, and answers assessment.Status and assessment.Replay. */
+/*  assessment_server.h: the assessment on the service skeleton: it applies the registry's
+    events (the clock; new registry versions, kept as its own replica) and the ledger's events,
+    in batches, to the per (rule, pairing, year) aggregates, publishes every change of status,
+    and answers assessment.Status and assessment.Replay. */
 #ifndef SHANHAI_ASSESSMENT_SERVER_H
 #define SHANHAI_ASSESSMENT_SERVER_H
 
 #include <czmq.h>
 #include "common/config.h"
-
-// The loop's timer: heartbeats and catch-ups once a second.
-#define ASSESSMENT_TICK_MS 1000
-// A Status for a pairing the assessment does not know reads the pairings again at most this
-// often, so that a stream of bad ids cannot turn into a stream of registry calls.
-#define ASSESSMENT_PAIRINGS_REFRESH_MS 1000
 
 typedef struct assessment_server_t assessment_server_t;
 

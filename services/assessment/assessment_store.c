@@ -65,25 +65,25 @@ assessment_store_outbox (assessment_store_t *self)
 int
 assessment_store_begin (assessment_store_t *self)
 {
-    return store_begin (self->db);
+    return store_transaction_begin (self->db);
 }
 
 int
 assessment_store_commit (assessment_store_t *self)
 {
-    if (store_commit (self->db)) {
-        assessment_store_rollback (self);
-        return -1;
-    }
-    outbox_publish (self->outbox);
-    return 0;
+    return store_transaction_commit (self->db, self->outbox);
 }
 
 void
 assessment_store_rollback (assessment_store_t *self)
 {
-    store_rollback (self->db);
-    outbox_rollback (self->outbox);
+    store_transaction_rollback (self->db, self->outbox);
+}
+
+sqlite3 *
+assessment_store_db (assessment_store_t *self)
+{
+    return self->db;
 }
 
 int

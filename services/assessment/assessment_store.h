@@ -20,6 +20,8 @@ int assessment_store_begin (assessment_store_t *self);
 // Commits and publishes; on failure rolls back and returns -1.
 int assessment_store_commit (assessment_store_t *self);
 void assessment_store_rollback (assessment_store_t *self);
+// The handle, for the registry replica that lives in the same file. Borrowed.
+sqlite3 *assessment_store_db (assessment_store_t *self);
 
 // Reads an aggregate: returns 0 with *actual and *status, 1 when there is none (then 0 and
 // COMPLIANCE_NONE), -1 on a read error.

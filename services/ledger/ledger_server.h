@@ -1,22 +1,17 @@
-/*  ledger_server.h: the ledger's loop: ledger.Record with group commit, ledger.Replay, the
-    registry's events (the clock, registry changes), the heartbeat. */
+/*  ledger_server.h: the ledger on the service skeleton: ledger.Record with group commit,
+    validated against the service's replica of the registry (no round trip per event),
+    ledger.Replay, and the registry's events (the clock, new registry versions). */
 #ifndef SHANHAI_LEDGER_SERVER_H
 #define SHANHAI_LEDGER_SERVER_H
 
 #include <czmq.h>
 #include "common/config.h"
 
-// The service's periodic work (heartbeat, catch-up with the registry) runs every second.
-#define LEDGER_TICK_MS 1000
-// A catch-up with a registry that is down blocks the loop for up to RPC_TIMEOUT_MS, so after
-// a failure the timer waits twice as long before the next try, up to this. The registry's
-// own heartbeat starts a catch-up as soon as it is back and has events the ledger lacks.
-#define LEDGER_CATCH_UP_BACKOFF_MAX_MS 32000
-
 typedef struct ledger_server_t ledger_server_t;
 
 // Opens the store (config's data directory, "ledger.db"), binds config's ledger_rpc and
-// ledger_pub, and connects to the registry (registry_rpc, registry_pub) and the cache.
+// ledger_pub, loads its replica of the registry and subscribes to the registry's events
+// (registry_rpc, registry_pub).
 // Returns NULL with a one-line reason in errstr.
 ledger_server_t *ledger_server_new (const config_t *config, char *errstr, size_t errstr_size);
 void ledger_server_destroy (ledger_server_t **self_p);

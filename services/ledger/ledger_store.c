@@ -13,7 +13,8 @@ static const char *s_schema
       "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
       "  pairing TEXT NOT NULL, program TEXT NOT NULL, from_region TEXT NOT NULL,"
       "  to_region TEXT NOT NULL, amount_fen INTEGER NOT NULL, date TEXT NOT NULL,"
-      "  memo TEXT NOT NULL, recorded_at_ms INTEGER NOT NULL);"
+      "  memo TEXT NOT NULL, recorded_at_ms INTEGER NOT NULL,"
+      "  registry_version INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS events_pairing ON events (pairing, date);";
 
 struct ledger_store_t {
@@ -30,13 +31,19 @@ ledger_store_new (const char *path, const char *pub_endpoint, char *errstr, size
     if (!self)
         return NULL;
     self->db = store_open (path, s_schema, errstr, errstr_size);
+    if (self->db && store_add_column (self->db, "events", "registry_version",
+                                      "registry_version INTEGER NOT NULL DEFAULT 0"))
+        store_close (&self->db);
     if (self->db) {
         self->outbox = outbox_new (self->db, pub_endpoint);
         self->find = store_prepare (self->db, "SELECT seq, id, kind, pairing, program, "
                                               "from_region, to_region, amount_fen, date, memo, "
-                                              "recorded_at_ms FROM events WHERE id = ?");
-        self->insert = store_prepare (self->db, "INSERT INTO events VALUES "
-                                                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                              "recorded_at_ms, registry_version FROM events "
+                                              "WHERE id = ?");
+        self->insert = store_prepare (self->db, "INSERT INTO events (seq, id, kind, pairing, "
+                                                "program, from_region, to_region, amount_fen, "
+                                                "date, memo, recorded_at_ms, registry_version) "
+                                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
     if (!self->db || !self->outbox || !self->find || !self->insert) {
         if (self->db && !*errstr)
@@ -90,6 +97,7 @@ s_event_from_row (sqlite3_stmt *statement)
     event->date = s_text (statement, 8);
     event->memo = s_text (statement, 9);
     event->recorded_at_ms = sqlite3_column_int64 (statement, 10);
+    event->registry_version = (uint64_t) sqlite3_column_int64 (statement, 11);
     bool complete = event->date && event->memo;
     for (int index = 0; index < 6; index++)
         complete = complete && *texts[index];
@@ -125,7 +133,7 @@ ledger_store_find (ledger_store_t *self, const char *id, bool *failed)
 int
 ledger_store_begin (ledger_store_t *self)
 {
-    return store_begin (self->db);
+    return store_transaction_begin (self->db);
 }
 
 int
@@ -149,6 +157,7 @@ ledger_store_append (ledger_store_t *self, Shanhai__V1__LedgerEvent *event)
     sqlite3_bind_text (insert, 9, event->date, -1, SQLITE_STATIC);
     sqlite3_bind_text (insert, 10, event->memo, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (insert, 11, event->recorded_at_ms);
+    sqlite3_bind_int64 (insert, 12, (int64_t) event->registry_version);
     int rc = sqlite3_step (insert);
     sqlite3_reset (insert);
     if (rc != SQLITE_DONE) {
@@ -180,24 +189,19 @@ ledger_store_record (ledger_store_t *self, Shanhai__V1__LedgerEvent *event,
 int
 ledger_store_commit (ledger_store_t *self)
 {
-    if (store_commit (self->db)) {
-        ledger_store_rollback (self);
-        return -1;
-    }
-    return 0;
+    return store_transaction_commit (self->db, self->outbox);
 }
 
 void
 ledger_store_rollback (ledger_store_t *self)
 {
-    store_rollback (self->db);
-    outbox_rollback (self->outbox);
+    store_transaction_rollback (self->db, self->outbox);
 }
 
-int
-ledger_store_publish (ledger_store_t *self)
+sqlite3 *
+ledger_store_db (ledger_store_t *self)
 {
-    return outbox_publish (self->outbox);
+    return self->db;
 }
 
 int32_t
@@ -209,19 +213,5 @@ ledger_store_clock (ledger_store_t *self)
 uint64_t
 ledger_store_registry_seq (ledger_store_t *self)
 {
-    return (uint64_t) store_meta_get (self->db, "registry_seq", 0);
-}
-
-int
-ledger_store_registry_applied (ledger_store_t *self, uint64_t seq, int32_t clock_day)
-{
-    if (store_begin (self->db))
-        return -1;
-    if (store_meta_set (self->db, "registry_seq", (int64_t) seq)
-        || (clock_day != LEDGER_CLOCK_UNKNOWN && store_meta_set (self->db, "clock_day", clock_day))
-        || store_commit (self->db)) {
-        store_rollback (self->db);
-        return -1;
-    }
-    return 0;
+    return (uint64_t) store_meta_get (self->db, LEDGER_META_REGISTRY_SEQ, 0);
 }

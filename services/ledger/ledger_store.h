@@ -2,10 +2,11 @@
     ledger's view of the clock. Owns the sqlite3 handle and the outbox.
 
     Appends happen between ledger_store_begin and ledger_store_commit, many to a transaction
-    (group commit); ledger_store_publish sends them once the commit has returned. */
+    (group commit); ledger_store_commit publishes them once they are on disk. */
 #ifndef SHANHAI_LEDGER_STORE_H
 #define SHANHAI_LEDGER_STORE_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include "common/outbox.h"
 #include "common/proto.h"
@@ -45,19 +46,20 @@ int ledger_store_append (ledger_store_t *self, Shanhai__V1__LedgerEvent *event);
 // the first field that differs (a constant); both are left NULL otherwise.
 ledger_store_result_t ledger_store_record (ledger_store_t *self, Shanhai__V1__LedgerEvent *event,
                                            Shanhai__V1__LedgerEvent **first, const char **field);
-// Commits the batch: 0 when it is on disk; -1 after rolling it back (nothing was recorded).
+// Commits the batch, then publishes its events: 0 when it is on disk; -1 after rolling it
+// back (nothing was recorded, nothing is published).
 int ledger_store_commit (ledger_store_t *self);
 // Rolls the open batch back (and the outbox's head with it).
 void ledger_store_rollback (ledger_store_t *self);
-// After a commit: publishes the events not yet published. Returns how many, or -1.
-int ledger_store_publish (ledger_store_t *self);
+// The handle, for the registry replica that lives in the same file. Borrowed.
+sqlite3 *ledger_store_db (ledger_store_t *self);
 
+// The meta key of the last registry event applied.
+#define LEDGER_META_REGISTRY_SEQ "registry_seq"
 // The clock as the registry last announced it (days; LEDGER_CLOCK_UNKNOWN before the first
-// clock.changed), and the seq of the last registry event applied (0: none).
+// clock.changed), and the seq of the last registry event applied (0: none). The registry's
+// events are applied by registry_replica_apply, which writes both.
 int32_t ledger_store_clock (ledger_store_t *self);
 uint64_t ledger_store_registry_seq (ledger_store_t *self);
-// Records, in one transaction of its own, a registry event as applied, with the clock it
-// brings (LEDGER_CLOCK_UNKNOWN keeps the stored clock). Returns 0 or -1 (logged).
-int ledger_store_registry_applied (ledger_store_t *self, uint64_t seq, int32_t clock_day);
 
 #endif

@@ -1,31 +1,26 @@
-/*  notification_server.h: the notification service's loop.
+/*  notification_server.h: the notification service on the service skeleton.
 
-    In: the assessment's "compliance.changed" events and the registry's events, each through a
-    subscriber that replays what it missed. Out: for each change worth telling (alert_rules.h),
-    one alert per recipient, stored in the outbox and published live on "alert.<person-id>"
-    after the commit. Answers notification.Alerts (a person's inbox) and notification.Replay.
+    In: the assessment's "compliance.changed" events and the registry's events (kept as the
+    service's own replica), each through a subscriber that replays what it missed and hands
+    them over in batches. Out: for each change worth telling (alert_rules.h), one alert per
+    recipient among the people the replica attaches to the pair, stored in the alerts table and
+    published live on "alert.<person-id>/" after the commit. Answers notification.Alerts (a
+    person's inbox) and notification.Replay.
 
-    The alerts of a change and the change's seq are written in one transaction, so a change is
-    alerted once however often it is offered. When the registry cannot say who is to be told
-    (it does not answer), nothing is written and the change is offered again later: the
-    subscriber stays behind, and the timer retries (NOTIFICATION_REGISTRY_RETRY_MS apart). */
+    A batch's alerts and the seq of its last change are written in one transaction, so a
+    change is alerted once however often it is offered. A change evaluated against a registry
+    version the replica does not have yet waits ("not yet") until the replica has it. */
 #ifndef SHANHAI_NOTIFICATION_SERVER_H
 #define SHANHAI_NOTIFICATION_SERVER_H
 
 #include <czmq.h>
 #include "common/config.h"
 
-// The loop's periodic work (heartbeat, catch-up): once a second, like every service's timer.
-#define NOTIFICATION_TICK_MS 1000
-// After the registry failed to answer, how long the service waits before it asks again. Each
-// unanswered call holds the loop for RPC_TIMEOUT_MS; the pause keeps Alerts answered during a
-// registry outage instead of spending every tick waiting for a registry that is down.
-#define NOTIFICATION_REGISTRY_RETRY_MS 5000
-
 typedef struct notification_server_t notification_server_t;
 
 // Opens notification.db under config's data directory, binds config->notification_rpc and
-// config->notification_pub, connects to the registry and the assessment. config is read, not
+// config->notification_pub, loads its replica of the registry and subscribes to the
+// registry and the assessment. config is read, not
 // kept. Returns the server, or NULL with a one-line reason in errstr.
 notification_server_t *notification_server_new (const config_t *config, char *errstr,
                                                 size_t errstr_size);

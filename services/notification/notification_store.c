@@ -54,6 +54,12 @@ notification_store_outbox (notification_store_t *self)
     return self->outbox;
 }
 
+sqlite3 *
+notification_store_db (notification_store_t *self)
+{
+    return self->db;
+}
+
 int
 notification_store_begin (notification_store_t *self)
 {

@@ -13,6 +13,7 @@
 #ifndef SHANHAI_NOTIFICATION_STORE_H
 #define SHANHAI_NOTIFICATION_STORE_H
 
+#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "common/outbox.h"
@@ -33,6 +34,8 @@ void notification_store_destroy (notification_store_t **self_p);
 // The outbox (for Replay and the heartbeat). Borrowed: lives as long as the store.
 outbox_t *notification_store_outbox (notification_store_t *self);
 
+// The handle, for the registry replica that lives in the same file. Borrowed.
+sqlite3 *notification_store_db (notification_store_t *self);
 // Opens a write transaction. Returns 0 or -1 (logged).
 int notification_store_begin (notification_store_t *self);
 // Inside a transaction: appends alert to the outbox under "alert.<alert->person>", first

@@ -6,18 +6,17 @@
 #include <string.h>
 #include "common/date.h"
 #include "common/log.h"
+#include "common/registry_model.h"
+#include "common/registry_view.h"
 #include "common/rpc.h"
+#include "common/service.h"
 #include "common/validate.h"
-#include "registry_model.h"
 #include "registry_store.h"
-
-// How often the loop beats (heartbeat) and looks at the real-time clock.
-#define REGISTRY_TICK_MS 1000
 
 struct registry_server_t {
     registry_store_t *store;
-    rpc_server_t *rpc;
-    zloop_t *loop;
+    registry_view_t *view;   // the newest version, or NULL before the first load
+    service_t *service;
 };
 
 static void
@@ -40,27 +39,28 @@ s_load (void *state, const rpc_call_t *call, rpc_reply_t *reply)
                   loaded.programs, loaded.regions, loaded.pairings, loaded.people,
                   (unsigned long long) loaded.version);
         rpc_reply_set_body (reply, &loaded.base);
+        registry_view_t *view
+            = registry_view_new (&doc, loaded.version, registry_store_deployment (self->store));
+        if (view) {
+            registry_view_destroy (&self->view);
+            self->view = view;
+        } else
+            log_error ("out of memory: the loaded registry is served after a restart",
+                       "version=%llu", (unsigned long long) loaded.version);
     }
-    shanhai__v1__registry_doc__free_unpacked (doc, NULL);
+    if (doc)
+        shanhai__v1__registry_doc__free_unpacked (doc, NULL);
 }
 
-// Looks up the pairing id names, answering NOT_FOUND or INVALID for the caller. Returns the
-// pairing (the caller frees it) or NULL.
-static Shanhai__V1__Pairing *
+// The pairing id names, or NULL with the reply set to INVALID or NOT_FOUND.
+static const Shanhai__V1__Pairing *
 s_find_pairing (registry_server_t *self, const char *id, rpc_reply_t *reply)
 {
-    if (!validate_id (id)) {
+    const Shanhai__V1__Pairing *pairing = NULL;
+    if (!validate_id (id))
         rpc_reply_error (reply, RPC_INVALID, "pairing id \"%.80s\" is not a valid id", id);
-        return NULL;
-    }
-    bool failed;
-    Shanhai__V1__Pairing *pairing = registry_store_pairing (self->store, id, &failed);
-    if (!pairing) {
-        if (failed)
-            rpc_reply_error (reply, RPC_INTERNAL, "the registry could not be read");
-        else
-            rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry", id);
-    }
+    else if (!self->view || !(pairing = registry_view_pairing (self->view, id)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry", id);
     return pairing;
 }
 
@@ -71,12 +71,39 @@ s_get_pairing (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         call, &shanhai__v1__get_pairing_request__descriptor, reply);
     if (!request)
         return;
-    Shanhai__V1__Pairing *pairing = s_find_pairing (state, request->id, reply);
-    if (pairing) {
+    const Shanhai__V1__Pairing *pairing = s_find_pairing (state, request->id, reply);
+    if (pairing)
         rpc_reply_set_body (reply, &pairing->base);
-        shanhai__v1__pairing__free_unpacked (pairing, NULL);
-    }
     shanhai__v1__get_pairing_request__free_unpacked (request, NULL);
+}
+
+// Checks ListPairings' filters: each valid, and naming what the registry has. Returns 0, or
+// -1 with the reply set.
+static int
+s_check_filters (registry_server_t *self, const Shanhai__V1__ListPairingsRequest *request,
+                 int32_t *day, rpc_reply_t *reply)
+{
+    *day = -1;
+    if (*request->program && !validate_id (request->program))
+        rpc_reply_error (reply, RPC_INVALID, "program \"%.80s\" is not a valid id",
+                         request->program);
+    else if (*request->region && !validate_id (request->region))
+        rpc_reply_error (reply, RPC_INVALID, "region \"%.80s\" is not a valid id",
+                         request->region);
+    else if (*request->date && date_parse (request->date, day))
+        rpc_reply_error (reply, RPC_INVALID, "date \"%.20s\" is not a date YYYY-MM-DD",
+                         request->date);
+    else if (*request->program
+             && !(self->view && registry_view_program (self->view, request->program)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "program %s is not in the registry",
+                         request->program);
+    else if (*request->region
+             && !(self->view && registry_view_region (self->view, request->region)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "region %s is not in the registry",
+                         request->region);
+    else
+        return 0;
+    return -1;
 }
 
 static void
@@ -89,23 +116,20 @@ s_list_pairings (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     if (!request)
         return;
     int32_t day;
-    if (*request->program && !validate_id (request->program))
-        rpc_reply_error (reply, RPC_INVALID, "program \"%.80s\" is not a valid id",
-                         request->program);
-    else if (*request->region && !validate_id (request->region))
-        rpc_reply_error (reply, RPC_INVALID, "region \"%.80s\" is not a valid id",
-                         request->region);
-    else if (*request->date && date_parse (request->date, &day))
-        rpc_reply_error (reply, RPC_INVALID, "date \"%.20s\" is not a date YYYY-MM-DD",
-                         request->date);
-    else {
-        Shanhai__V1__PairingList *list = registry_store_pairings (
-            self->store, request->program, request->region, request->date);
-        if (list) {
-            rpc_reply_set_body (reply, &list->base);
-            shanhai__v1__pairing_list__free_unpacked (list, NULL);
-        } else
-            rpc_reply_error (reply, RPC_INTERNAL, "the registry could not be read");
+    if (s_check_filters (self, request, &day, reply) == 0) {
+        const Shanhai__V1__RegistryDoc *doc = self->view ? registry_view_doc (self->view) : NULL;
+        size_t total = doc ? doc->n_pairings : 0;
+        Shanhai__V1__PairingList list = SHANHAI__V1__PAIRING_LIST__INIT;
+        list.pairings = calloc (total ? total : 1, sizeof *list.pairings);
+        if (!list.pairings)
+            rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
+        for (size_t index = 0; list.pairings && index < total; index++)
+            if (registry_view_pairing_matches (doc->pairings[index], request->program,
+                                               request->region, day))
+                list.pairings[list.n_pairings++] = doc->pairings[index];
+        if (list.pairings)
+            rpc_reply_set_body (reply, &list.base);
+        free (list.pairings);
     }
     shanhai__v1__list_pairings_request__free_unpacked (request, NULL);
 }
@@ -118,17 +142,40 @@ s_people (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         call, &shanhai__v1__people_request__descriptor, reply);
     if (!request)
         return;
-    Shanhai__V1__Pairing *pairing = s_find_pairing (self, request->pairing, reply);
+    const Shanhai__V1__Pairing *pairing = s_find_pairing (self, request->pairing, reply);
     if (pairing) {
-        Shanhai__V1__PersonList *people = registry_store_people (self->store, pairing);
-        if (people) {
-            rpc_reply_set_body (reply, &people->base);
-            shanhai__v1__person_list__free_unpacked (people, NULL);
+        size_t count = registry_view_people (self->view, pairing, NULL, 0);
+        Shanhai__V1__PersonList list = SHANHAI__V1__PERSON_LIST__INIT;
+        list.people = calloc (count ? count : 1, sizeof *list.people);
+        if (list.people) {
+            list.n_people = registry_view_people (self->view, pairing,
+                                                  (const Shanhai__V1__Person **) list.people,
+                                                  count);
+            rpc_reply_set_body (reply, &list.base);
+            free (list.people);
         } else
-            rpc_reply_error (reply, RPC_INTERNAL, "the registry could not be read");
-        shanhai__v1__pairing__free_unpacked (pairing, NULL);
+            rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
     }
     shanhai__v1__people_request__free_unpacked (request, NULL);
+}
+
+// registry.Snapshot: the whole reference data of the newest version, for the replicas.
+static void
+s_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    registry_server_t *self = state;
+    Shanhai__V1__SnapshotRequest *request = (Shanhai__V1__SnapshotRequest *) rpc_call_decode (
+        call, &shanhai__v1__snapshot_request__descriptor, reply);
+    if (!request)
+        return;
+    shanhai__v1__snapshot_request__free_unpacked (request, NULL);
+    Shanhai__V1__RegistrySnapshot snapshot = SHANHAI__V1__REGISTRY_SNAPSHOT__INIT;
+    snapshot.deployment = (char *) registry_store_deployment (self->store);
+    if (self->view) {
+        snapshot.version = registry_view_version (self->view);
+        snapshot.doc = (Shanhai__V1__RegistryDoc *) registry_view_doc (self->view);
+    }
+    rpc_reply_set_body (reply, &snapshot.base);
 }
 
 static void
@@ -187,6 +234,7 @@ static const rpc_method_t s_methods[] = {
     { "registry.GetPairing", s_get_pairing },
     { "registry.ListPairings", s_list_pairings },
     { "registry.People", s_people },
+    { "registry.Snapshot", s_snapshot },
     { "registry.GetClock", s_get_clock },
     { "registry.SetClock", s_set_clock },
     { "registry.Replay", s_replay },
@@ -224,24 +272,27 @@ s_start_clock (registry_server_t *self, const config_t *config)
     return 0;
 }
 
-static int
-s_on_request (zloop_t *loop, zsock_t *socket, void *arg)
+// Real time: the clock follows the day in China unless it was fixed.
+static void
+s_on_tick (void *state)
 {
-    registry_server_t *self = arg;
-    rpc_server_handle_all (self->rpc);
-    return 0;
-}
-
-static int
-s_on_tick (zloop_t *loop, int timer_id, void *arg)
-{
-    registry_server_t *self = arg;
+    registry_server_t *self = state;
     bool fixed;
     int32_t day = registry_store_clock (self->store, &fixed);
     if (!fixed && date_today () > day)
         registry_store_set_clock (self->store, date_today (), false);
-    outbox_heartbeat (registry_store_outbox (self->store));
-    return 0;
+}
+
+// The view of the newest stored version. Returns 0 (also with nothing loaded) or -1.
+static int
+s_open_view (registry_server_t *self)
+{
+    uint64_t version;
+    Shanhai__V1__RegistryDoc *doc = registry_store_document (self->store, &version);
+    if (!doc)
+        return version == 0 ? 0 : -1;
+    self->view = registry_view_new (&doc, version, registry_store_deployment (self->store));
+    return self->view ? 0 : -1;
 }
 
 registry_server_t *
@@ -254,19 +305,21 @@ registry_server_new (const config_t *config, char *errstr, size_t errstr_size)
     if (!self)
         return NULL;
     self->store = registry_store_new (path, config->registry_pub, errstr, errstr_size);
-    if (self->store) {
-        self->rpc = rpc_server_new (config->registry_rpc, s_methods, self);
-        self->loop = zloop_new ();
-    }
-    if (!self->store || !self->rpc || !self->loop || s_start_clock (self, config)) {
+    if (self->store)
+        self->service = service_new ("registry", config->registry_rpc, s_methods, self);
+    if (!self->store || !self->service || s_open_view (self) || s_start_clock (self, config)) {
         if (!*errstr)
             snprintf (errstr, errstr_size, "cannot start on %s / %s (see the log)",
                       config->registry_rpc, config->registry_pub);
         registry_server_destroy (&self);
         return NULL;
     }
-    log_info ("registry ready", "rpc=%s pub=%s db=%s", config->registry_rpc,
-              config->registry_pub, path);
+    service_publish (self->service, registry_store_outbox (self->store));
+    service_tick (self->service, s_on_tick, self);
+    log_info ("registry ready", "rpc=%s pub=%s db=%s version=%llu deployment=%s",
+              config->registry_rpc, config->registry_pub, path,
+              (unsigned long long) (self->view ? registry_view_version (self->view) : 0),
+              registry_store_deployment (self->store));
     return self;
 }
 
@@ -275,8 +328,8 @@ registry_server_destroy (registry_server_t **self_p)
 {
     if (self_p && *self_p) {
         registry_server_t *self = *self_p;
-        zloop_destroy (&self->loop);
-        rpc_server_destroy (&self->rpc);
+        service_destroy (&self->service);
+        registry_view_destroy (&self->view);
         registry_store_destroy (&self->store);
         free (self);
         *self_p = NULL;
@@ -286,36 +339,19 @@ registry_server_destroy (registry_server_t **self_p)
 int
 registry_server_run (registry_server_t *self)
 {
-    zloop_reader (self->loop, rpc_server_socket (self->rpc), s_on_request, self);
-    zloop_timer (self->loop, REGISTRY_TICK_MS, 0, s_on_tick, self);
-    zloop_start (self->loop);
-    log_info ("registry stopping", "%s", "");
-    return 0;
-}
-
-// The actor's pipe: "$TERM" (or a broken pipe) ends the loop.
-static int
-s_on_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
-{
-    char *command = zstr_recv (pipe);
-    bool stop = !command || streq (command, "$TERM");
-    zstr_free (&command);
-    return stop ? -1 : 0;
+    return service_run (self->service);
 }
 
 void
 registry_server_actor (zsock_t *pipe, void *args)
 {
-    const config_t *config = args;
     char errstr[RPC_ERROR_BYTES_MAX] = "";
-    registry_server_t *self = registry_server_new (config, errstr, sizeof errstr);
+    registry_server_t *self = registry_server_new (args, errstr, sizeof errstr);
     if (!self) {
         log_error ("registry cannot start", "error=\"%s\"", errstr);
         zsock_signal (pipe, 1);
         return;
     }
-    zloop_reader (self->loop, pipe, s_on_pipe, NULL);
-    zsock_signal (pipe, 0);
-    registry_server_run (self);
+    service_run_actor (self->service, pipe);
     registry_server_destroy (&self);
 }

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "registry_json.h"
-#include "registry_model.h"
+#include "common/registry_model.h"
 #include "support.h"
 
 static void

@@ -1,7 +1,7 @@
 /*  The ledger over real sockets: the server in an actor on free endpoints with a fresh data
     directory, and, in place of the registry (another team's service), a small fake in an actor
-    of its own: registry.GetPairing knows one pairing, registry.Replay and a PUB socket serve
-    its outbox, where it announces the clock. The test talks to the ledger with a DEALER client,
+    of its own: registry.Snapshot holds one pairing, registry.Replay and a PUB socket serve
+    its outbox, where it announces its version and the clock. The test talks to the ledger with a DEALER client,
     raw DEALER frames (many calls at once) and a SUB socket. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -44,27 +44,42 @@ typedef struct {
     rpc_server_t *rpc;
 } s_registry_t;
 
+// The registry's one version: a program, two counties, the pairing hb-01.
 static void
-s_get_pairing (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+s_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
-    Shanhai__V1__GetPairingRequest *request = (Shanhai__V1__GetPairingRequest *)
-        rpc_call_decode (call, &shanhai__v1__get_pairing_request__descriptor, reply);
-    if (!request)
-        return;
-    if (strcmp (request->id, "hb-01") == 0) {
-        Shanhai__V1__Pairing pairing = SHANHAI__V1__PAIRING__INIT;
-        pairing.id = "hb-01";
-        pairing.program = "hb-shanchuan";
-        pairing.recipient = "hb-zhuxi";
-        pairing.supporter = "hb-wuhan-donghu";
-        pairing.start = "2021-01-01";
-        pairing.end = "2025-12-31";
-        pairing.recipient_name = "竹溪县";
-        pairing.supporter_name = "武汉市东湖新技术开发区";
-        rpc_reply_set_body (reply, &pairing.base);
-    } else
-        rpc_reply_error (reply, RPC_NOT_FOUND, "no pairing %s", request->id);
-    shanhai__v1__get_pairing_request__free_unpacked (request, NULL);
+    Shanhai__V1__Program program = SHANHAI__V1__PROGRAM__INIT;
+    program.id = "hb-shanchuan";
+    program.name = "湖北省山川协作工程";
+    Shanhai__V1__Region zhuxi = SHANHAI__V1__REGION__INIT, donghu = SHANHAI__V1__REGION__INIT;
+    zhuxi.code = "hb-zhuxi";
+    zhuxi.name = "竹溪县";
+    zhuxi.province = "湖北省";
+    donghu.code = "hb-wuhan-donghu";
+    donghu.name = "武汉市东湖新技术开发区";
+    donghu.province = "湖北省";
+    Shanhai__V1__Pairing pairing = SHANHAI__V1__PAIRING__INIT;
+    pairing.id = "hb-01";
+    pairing.program = "hb-shanchuan";
+    pairing.recipient = "hb-zhuxi";
+    pairing.supporter = "hb-wuhan-donghu";
+    pairing.start = "2021-01-01";
+    pairing.end = "2025-12-31";
+    Shanhai__V1__Program *programs[] = { &program };
+    Shanhai__V1__Region *regions[] = { &zhuxi, &donghu };
+    Shanhai__V1__Pairing *pairings[] = { &pairing };
+    Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
+    doc.n_programs = 1;
+    doc.programs = programs;
+    doc.n_regions = 2;
+    doc.regions = regions;
+    doc.n_pairings = 1;
+    doc.pairings = pairings;
+    Shanhai__V1__RegistrySnapshot snapshot = SHANHAI__V1__REGISTRY_SNAPSHOT__INIT;
+    snapshot.version = 1;
+    snapshot.deployment = "test";
+    snapshot.doc = &doc;
+    rpc_reply_set_body (reply, &snapshot.base);
 }
 
 static void
@@ -75,17 +90,23 @@ s_registry_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 }
 
 static const rpc_method_t s_registry_methods[] = {
-    { "registry.GetPairing", s_get_pairing },
+    { "registry.Snapshot", s_snapshot },
     { "registry.Replay", s_registry_replay },
     { NULL, NULL },
 };
 
+// Announces the registry's version 1 and the clock.
 static void
 s_registry_announce_clock (s_registry_t *self)
 {
+    Shanhai__V1__RegistryChanged loaded = SHANHAI__V1__REGISTRY_CHANGED__INIT;
+    loaded.version = 1;
+    loaded.deployment = "test";
     Shanhai__V1__ClockChanged changed = SHANHAI__V1__CLOCK_CHANGED__INIT;
     changed.today = TEST_TODAY;
     cr_assert_eq (store_begin (self->db), 0);
+    cr_assert_gt (outbox_append (self->outbox, "registry.changed", "registry.changed",
+                                 &loaded.base), 0);
     cr_assert_gt (outbox_append (self->outbox, "clock.changed", "clock.changed", &changed.base),
                   0);
     cr_assert_eq (store_commit (self->db), 0);
@@ -168,10 +189,9 @@ s_registry_start (bool announce_clock)
         cr_assert (s_registry);
         rpc_client_t *probe = rpc_client_new (s_registry_args.rpc, TEST_START_PROBE_MS);
         cr_assert (probe);
-        Shanhai__V1__GetPairingRequest request = SHANHAI__V1__GET_PAIRING_REQUEST__INIT;
-        request.id = "hb-01";
+        Shanhai__V1__SnapshotRequest request = SHANHAI__V1__SNAPSHOT_REQUEST__INIT;
         rpc_status_t status
-            = rpc_client_call (probe, "registry.GetPairing", &request.base, NULL, NULL);
+            = rpc_client_call (probe, "registry.Snapshot", &request.base, NULL, NULL);
         rpc_client_destroy (&probe);
         if (status == RPC_OK)
             return;
@@ -584,7 +604,8 @@ Test (ledger_server, unavailable_until_the_clock_is_known)
     s_registry_start (false);
     s_ledger_start ();
     Shanhai__V1__LedgerEvent event = s_funds ("c1", 100, "2021-06-30");
-    s_refused (&event, RPC_UNAVAILABLE, "the ledger does not know the clock yet");
+    s_refused (&event, RPC_UNAVAILABLE, "the ledger has not heard the reference data from the "
+               "registry yet");
     event.amount_fen = 0;
     s_refused (&event, RPC_INVALID, "amount_fen");  // bad input is still bad input
     zstr_send (s_registry, "CLOCK");
@@ -593,13 +614,24 @@ Test (ledger_server, unavailable_until_the_clock_is_known)
     cr_assert_eq (s_record (&event, NULL), RPC_OK, "%s", rpc_client_error (s_client));
 }
 
-Test (ledger_server, unavailable_when_the_registry_does_not_answer)
+Test (ledger_server, validates_from_its_replica_while_the_registry_is_down)
 {
     s_start_all ();
     zactor_destroy (&s_registry);
     Shanhai__V1__LedgerEvent event = s_funds ("u1", 100, "2021-06-30");
-    s_refused (&event, RPC_UNAVAILABLE, "the registry did not answer");
-    cr_assert_eq (s_head (), 0);
+    Shanhai__V1__RecordReply *reply = NULL;
+    cr_assert_eq (s_record (&event, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_eq (reply->event->registry_version, 1, "validated against version 1");
+    shanhai__v1__record_reply__free_unpacked (reply, NULL);
+    Shanhai__V1__LedgerEvent unknown = s_funds ("u2", 100, "2021-06-30");
+    unknown.pairing = "hb-99";
+    s_refused (&unknown, RPC_NOT_FOUND, "pairing hb-99 is not in the registry");
+    // A restart with the registry still down serves from the replica stored in ledger.db.
+    s_ledger_stop ();
+    s_ledger_start ();
+    event.id = "u3";
+    cr_assert_eq (s_record (&event, NULL), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_eq (s_head (), 2);
 }
 
 Test (ledger_server, what_is_recorded_survives_a_restart)

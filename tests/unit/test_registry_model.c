@@ -4,7 +4,7 @@
 #include "common/date.h"
 #include "common/limits.h"
 #include "registry_json.h"
-#include "registry_model.h"
+#include "common/registry_model.h"
 #include "support.h"
 
 static const char *s_document

@@ -228,8 +228,16 @@ Test (registry_server, pairings_by_program_region_and_date)
     cr_assert_str_eq (ids, "zj-00");
     cr_assert_eq (s_list ("zj-shanhai", "zj-yunhe", "2018-01-01", ids, sizeof ids), 1);
     cr_assert_str_eq (ids, "zj-08");
-    cr_assert_eq (s_list ("nowhere", "", "", ids, sizeof ids), 0);
     Shanhai__V1__ListPairingsRequest request = SHANHAI__V1__LIST_PAIRINGS_REQUEST__INIT;
+    request.program = "nowhere";
+    cr_assert_eq (s_call ("registry.ListPairings", &request.base, NULL, NULL), RPC_NOT_FOUND,
+                  "an unknown program is a typing error, not an empty answer");
+    cr_assert_str_eq (rpc_client_error (s_client), "program nowhere is not in the registry");
+    request.program = "";
+    request.region = "zj-nowhere";
+    cr_assert_eq (s_call ("registry.ListPairings", &request.base, NULL, NULL), RPC_NOT_FOUND);
+    cr_assert_str_eq (rpc_client_error (s_client), "region zj-nowhere is not in the registry");
+    request.region = "";
     request.date = "2020-02-30";
     Shanhai__V1__PairingList *list = NULL;
     cr_assert_eq (s_call ("registry.ListPairings", &request.base,

@@ -1,4 +1,5 @@
-/*  The registry's file: a load replaces everything, queries, the clock, and the events. */
+/*  The registry's file: each load a new version of the document, the deployment id, the
+    clock, and the events. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "common/date.h"
@@ -41,48 +42,44 @@ s_teardown (void)
 
 TestSuite (registry_store, .init = s_setup, .fini = s_teardown);
 
-Test (registry_store, a_pairing_comes_with_its_names)
+Test (registry_store, the_newest_document_comes_back_as_loaded)
 {
-    bool failed;
-    Shanhai__V1__Pairing *pairing = registry_store_pairing (s_store, "hb-01", &failed);
-    cr_assert (pairing);
-    cr_assert_str_eq (pairing->recipient_name, "竹溪县");
-    cr_assert_str_eq (pairing->supporter_name, "武汉东湖新技术开发区");
-    cr_assert_str_eq (pairing->start, "2021-01-01");
-    shanhai__v1__pairing__free_unpacked (pairing, NULL);
-    cr_assert_null (registry_store_pairing (s_store, "hb-99", &failed));
-    cr_assert_not (failed);
+    uint64_t version;
+    Shanhai__V1__RegistryDoc *doc = registry_store_document (s_store, &version);
+    cr_assert (doc);
+    cr_assert_eq (version, 1);
+    cr_assert_eq (doc->n_pairings, s_sample->n_pairings);
+    cr_assert_eq (doc->n_people, s_sample->n_people);
+    cr_assert_str_eq (doc->pairings[0]->id, s_sample->pairings[0]->id);
+    shanhai__v1__registry_doc__free_unpacked (doc, NULL);
 }
 
-Test (registry_store, the_people_of_a_pair)
+Test (registry_store, the_deployment_is_made_once_and_kept)
 {
-    bool failed;
-    Shanhai__V1__Pairing *pairing = registry_store_pairing (s_store, "hb-01", &failed);
-    Shanhai__V1__PersonList *people = registry_store_people (s_store, pairing);
-    cr_assert_eq (people->n_people, 6, "2 leaders of each county, the liaison, the office");
-    int roles[5] = { 0 };
-    for (size_t index = 0; index < people->n_people; index++)
-        roles[people->people[index]->role]++;
-    cr_assert_eq (roles[SHANHAI__V1__ROLE__PARTY_SECRETARY], 2);
-    cr_assert_eq (roles[SHANHAI__V1__ROLE__COUNTY_HEAD], 2);
-    cr_assert_eq (roles[SHANHAI__V1__ROLE__LIAISON_OFFICER], 1);
-    cr_assert_eq (roles[SHANHAI__V1__ROLE__PROGRAM_OFFICE], 1);
-    cr_assert_str_eq (people->people[5]->id, "hb-shanchuan-office", "ordered by role");
-    shanhai__v1__person_list__free_unpacked (people, NULL);
-    shanhai__v1__pairing__free_unpacked (pairing, NULL);
-}
-
-Test (registry_store, filters_combine)
-{
-    Shanhai__V1__PairingList *list = registry_store_pairings (s_store, "", "", "");
-    cr_assert_eq (list->n_pairings, s_sample->n_pairings);
-    shanhai__v1__pairing_list__free_unpacked (list, NULL);
-    list = registry_store_pairings (s_store, "zj-shanhai", "zj-wenling", "2020-01-01");
-    cr_assert_eq (list->n_pairings, 2, "温岭市 supports 景宁县 and 三门县");
-    shanhai__v1__pairing_list__free_unpacked (list, NULL);
-    list = registry_store_pairings (s_store, "", "zj-yongjia", "2019-05-05");
-    cr_assert_eq (list->n_pairings, 2, "永嘉-瓯海 in both the province's and the city's program");
-    shanhai__v1__pairing_list__free_unpacked (list, NULL);
+    const char *deployment = registry_store_deployment (s_store);
+    cr_assert_eq (strlen (deployment), 32, "32 hex digits: %s", deployment);
+    cr_assert_eq (strspn (deployment, "0123456789abcdef"), 32);
+    char kept[REGISTRY_DEPLOYMENT_BYTES];
+    snprintf (kept, sizeof kept, "%s", deployment);
+    registry_store_destroy (&s_store);
+    char *path = test_path (s_dir, "registry.db");
+    char pub[64], errstr[512] = "";
+    test_free_endpoint (pub, sizeof pub);
+    s_store = registry_store_new (path, pub, errstr, sizeof errstr);
+    free (path);
+    cr_assert (s_store, "%s", errstr);
+    cr_assert_str_eq (registry_store_deployment (s_store), kept);
+    // Another data directory is another deployment.
+    char *other_dir = test_tmpdir ();
+    path = test_path (other_dir, "registry.db");
+    test_free_endpoint (pub, sizeof pub);
+    registry_store_t *other = registry_store_new (path, pub, errstr, sizeof errstr);
+    cr_assert (other, "%s", errstr);
+    cr_assert_str_neq (registry_store_deployment (other), kept);
+    registry_store_destroy (&other);
+    free (path);
+    test_rmdir (other_dir);
+    free (other_dir);
 }
 
 Test (registry_store, a_load_replaces_everything_and_is_an_event)
@@ -93,9 +90,12 @@ Test (registry_store, a_load_replaces_everything_and_is_an_event)
     Shanhai__V1__LoadReply reply = SHANHAI__V1__LOAD_REPLY__INIT;
     cr_assert_eq (registry_store_load (s_store, &small, &reply), 0);
     cr_assert_eq (reply.version, 2);
-    Shanhai__V1__PairingList *list = registry_store_pairings (s_store, "", "", "");
-    cr_assert_eq (list->n_pairings, 0);
-    shanhai__v1__pairing_list__free_unpacked (list, NULL);
+    uint64_t version;
+    Shanhai__V1__RegistryDoc *doc = registry_store_document (s_store, &version);
+    cr_assert_eq (version, 2);
+    cr_assert_eq (doc->n_pairings, 0);
+    cr_assert_eq (doc->n_programs, 1);
+    shanhai__v1__registry_doc__free_unpacked (doc, NULL);
     cr_assert_eq (outbox_head (registry_store_outbox (s_store)), 2, "two registry.changed");
 }
 

@@ -1,10 +1,10 @@
-#include "registry_model.h"
+#include "common/registry_model.h"
 
 #include <czmq.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "common/date.h"
+#include "common/errstr.h"
 #include "common/limits.h"
 #include "common/validate.h"
 
@@ -18,18 +18,8 @@ typedef struct {
     size_t errstr_size;
 } s_index_t;
 
-static int
-s_fail (s_index_t *index, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-
-static int
-s_fail (s_index_t *index, const char *fmt, ...)
-{
-    va_list args;
-    va_start (args, fmt);
-    vsnprintf (index->errstr, index->errstr_size, fmt, args);
-    va_end (args);
-    return -1;
-}
+// Every check fails through this, with the index's error buffer.
+#define s_fail(index, ...) errstr_set ((index)->errstr, (index)->errstr_size, __VA_ARGS__)
 
 #define S_ID_RULE "1..63 characters of A-Z a-z 0-9 . _ : -"
 

@@ -1,0 +1,49 @@
+/*  registry_view.h: one version of the registry's reference data, indexed for lookups, read
+    only. The registry answers its queries from the view of its current version, and every
+    other service keeps the view of its replica (registry_replica.h), so that "which pairing",
+    "which counties", "who is attached to this pair" has one answer, computed in one place.
+
+    A view owns the document it was built from; every pointer it returns is borrowed from it
+    and lives as long as the view. Views are immutable: a new version is a new view, swapped in
+    by its owner between two events, so nothing ever reads a half-changed registry. */
+#ifndef SHANHAI_REGISTRY_VIEW_H
+#define SHANHAI_REGISTRY_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "common/proto.h"
+
+typedef struct registry_view_t registry_view_t;
+
+// Builds the view of *doc_p, a document that passed registry_model_validate, at version,
+// for deployment (copied). Takes the document (nulls *doc_p, also on failure) and fills in
+// each pairing's recipient_name and supporter_name. Returns NULL when out of memory.
+registry_view_t *registry_view_new (Shanhai__V1__RegistryDoc **doc_p, uint64_t version,
+                                    const char *deployment);
+void registry_view_destroy (registry_view_t **self_p);
+
+uint64_t registry_view_version (const registry_view_t *self);
+const char *registry_view_deployment (const registry_view_t *self);
+// The document itself (pairings sorted by id), e.g. to pack a Snapshot.
+const Shanhai__V1__RegistryDoc *registry_view_doc (const registry_view_t *self);
+
+// Lookups by id (code for a region); NULL when absent.
+const Shanhai__V1__Program *registry_view_program (const registry_view_t *self, const char *id);
+const Shanhai__V1__Region *registry_view_region (const registry_view_t *self, const char *code);
+const Shanhai__V1__Pairing *registry_view_pairing (const registry_view_t *self, const char *id);
+const Shanhai__V1__Person *registry_view_person (const registry_view_t *self, const char *id);
+
+// Everyone attached to pairing: the party secretaries and county heads of its recipient and
+// its supporter, its liaison officers, and its program's office, in that order (by role,
+// then recipient before supporter, then id), each person once. Writes at most max borrowed
+// pointers into out and returns how many there are in all (call with max 0 to size out).
+size_t registry_view_people (const registry_view_t *self, const Shanhai__V1__Pairing *pairing,
+                             const Shanhai__V1__Person **out, size_t max);
+
+// True when pairing matches every filter that is not NULL or empty: its program, a region
+// that is its recipient or supporter, a day (days since 1970) within its start..end.
+bool registry_view_pairing_matches (const Shanhai__V1__Pairing *pairing, const char *program,
+                                    const char *region, int32_t day);
+
+#endif
