@@ -1,5 +1,6 @@
 #include "assessment_cache.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,4 +75,34 @@ assessment_cache_put (assessment_cache_t *self, const assessment_cache_state_t *
     if (self->cache && *state->deployment
         && assessment_cache_key (state, pairing, year, key, sizeof key) == 0)
         cache_set (self->cache, key, value, size, CACHE_TTL_S);
+}
+
+static int
+s_is_pack (const struct dirent *entry)
+{
+    size_t length = strlen (entry->d_name);
+    return entry->d_name[0] != '.' && length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0;
+}
+
+uint64_t
+assessment_cache_policy_fingerprint (const char *dir)
+{
+    uint64_t hash = 14695981039346656037ULL;
+    struct dirent **entries = NULL;
+    int count = scandir (dir, &entries, s_is_pack, alphasort);
+    for (int index = 0; index < count; index++) {
+        char path[PATH_BYTES_MAX + NAME_BYTES_MAX + 2];
+        snprintf (path, sizeof path, "%s/%s", dir, entries[index]->d_name);
+        for (const char *at = entries[index]->d_name; *at; at++)
+            hash = (hash ^ (unsigned char) *at) * 1099511628211ULL;
+        FILE *file = fopen (path, "rb");
+        int byte;
+        while (file && (byte = fgetc (file)) != EOF)
+            hash = (hash ^ (unsigned char) byte) * 1099511628211ULL;
+        if (file)
+            fclose (file);
+        free (entries[index]);
+    }
+    free (entries);
+    return hash;
 }

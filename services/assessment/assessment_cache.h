@@ -40,4 +40,8 @@ int assessment_cache_get (assessment_cache_t *self, const assessment_cache_state
 void assessment_cache_put (assessment_cache_t *self, const assessment_cache_state_t *state,
                            const char *pairing, int year, const uint8_t *value, size_t size);
 
+// A fingerprint of the policy packs in dir (FNV-1a over the names and bytes of its *.json
+// files, in name order), so that a snapshot computed under other rules is never served.
+uint64_t assessment_cache_policy_fingerprint (const char *dir);
+
 #endif

@@ -1,6 +1,5 @@
 #include "assessment_server.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,46 +473,13 @@ s_on_tick (void *state)
     }
 }
 
-static int
-s_is_pack (const struct dirent *entry)
-{
-    size_t length = strlen (entry->d_name);
-    return entry->d_name[0] != '.' && length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0;
-}
-
-// A fingerprint of the policy packs in force (FNV-1a over the names and bytes of the files
-// policy_set_load read, in name order), so that a snapshot computed under other rules is
-// never served from the cache.
-static uint64_t
-s_policy_fingerprint (const char *dir)
-{
-    uint64_t hash = 14695981039346656037ULL;
-    struct dirent **entries = NULL;
-    int count = scandir (dir, &entries, s_is_pack, alphasort);
-    for (int index = 0; index < count; index++) {
-        char path[PATH_BYTES_MAX + NAME_BYTES_MAX + 2];
-        snprintf (path, sizeof path, "%s/%s", dir, entries[index]->d_name);
-        for (const char *at = entries[index]->d_name; *at; at++)
-            hash = (hash ^ (unsigned char) *at) * 1099511628211ULL;
-        FILE *file = fopen (path, "rb");
-        int byte;
-        while (file && (byte = fgetc (file)) != EOF)
-            hash = (hash ^ (unsigned char) byte) * 1099511628211ULL;
-        if (file)
-            fclose (file);
-        free (entries[index]);
-    }
-    free (entries);
-    return hash;
-}
-
 // Everything after the policies and the store.
 static int
 s_connect (assessment_server_t *self, const config_t *config, char *errstr, size_t errstr_size)
 {
     self->clock_day = (int32_t) assessment_store_meta (self->store, S_META_CLOCK, -1);
     self->ledger_before_ms = INT64_MAX;
-    self->policy_fingerprint = s_policy_fingerprint (config->policy_dir);
+    self->policy_fingerprint = assessment_cache_policy_fingerprint (config->policy_dir);
     self->registry = registry_replica_new (assessment_store_db (self->store),
                                            config->registry_rpc, errstr, errstr_size);
     if (!self->registry || s_pairings_index (self, registry_replica_view (self->registry)))

@@ -10,6 +10,7 @@
 #include "assessment_cache.h"
 #include "assessment_server.h"
 #include "common/cache.h"
+#include "common/date.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/store.h"
@@ -50,15 +51,20 @@ typedef struct {
 typedef struct {
     s_fake_t registry;
     s_fake_t ledger;
-    Shanhai__V1__PairingList *pairings;
+    Shanhai__V1__RegistryDoc *doc;  // what registry.Snapshot answers
+    uint64_t version;               // the newest registry.changed announced
 } s_fakes_t;
 
 static void
-s_fake_pairings (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+s_fake_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
     s_fakes_t *fakes = state;
-    Shanhai__V1__PairingList empty = SHANHAI__V1__PAIRING_LIST__INIT;
-    rpc_reply_set_body (reply, fakes->pairings ? &fakes->pairings->base : &empty.base);
+    Shanhai__V1__RegistryDoc empty = SHANHAI__V1__REGISTRY_DOC__INIT;
+    Shanhai__V1__RegistrySnapshot snapshot = SHANHAI__V1__REGISTRY_SNAPSHOT__INIT;
+    snapshot.version = fakes->version;
+    snapshot.deployment = "test";
+    snapshot.doc = fakes->doc ? fakes->doc : &empty;
+    rpc_reply_set_body (reply, &snapshot.base);
 }
 
 static void
@@ -74,7 +80,7 @@ s_fake_ledger_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 }
 
 static const rpc_method_t s_registry_methods[] = {
-    { "registry.ListPairings", s_fake_pairings },
+    { "registry.Snapshot", s_fake_snapshot },
     { "registry.Replay", s_fake_registry_replay },
     { NULL, NULL },
 };
@@ -120,6 +126,8 @@ s_fake_event (s_fakes_t *fakes, zmsg_t *msg)
         = protobuf_c_message_unpack (descriptor, NULL, zframe_size (body), zframe_data (body));
     assert (message);
     store_begin (fake->db);
+    if (streq (type, "registry.changed"))
+        fakes->version = ((Shanhai__V1__RegistryChanged *) message)->version;
     int64_t seq = outbox_append (fake->outbox, type, type, message);
     assert (seq > 0);
     store_commit (fake->db);
@@ -139,10 +147,10 @@ s_fake_command (s_fakes_t *fakes, zsock_t *pipe)
     bool more = command && !streq (command, "$TERM");
     if (more && streq (command, "PAIRINGS")) {
         zframe_t *body = zmsg_pop (msg);
-        if (fakes->pairings)
-            shanhai__v1__pairing_list__free_unpacked (fakes->pairings, NULL);
-        fakes->pairings = shanhai__v1__pairing_list__unpack (NULL, zframe_size (body),
-                                                             zframe_data (body));
+        if (fakes->doc)
+            shanhai__v1__registry_doc__free_unpacked (fakes->doc, NULL);
+        fakes->doc = shanhai__v1__registry_doc__unpack (NULL, zframe_size (body),
+                                                        zframe_data (body));
         zframe_destroy (&body);
     } else if (more && streq (command, "EVENT"))
         s_fake_event (fakes, msg);
@@ -183,8 +191,8 @@ s_fakes_actor (zsock_t *pipe, void *args)
         }
     }
     zpoller_destroy (&poller);
-    if (fakes.pairings)
-        shanhai__v1__pairing_list__free_unpacked (fakes.pairings, NULL);
+    if (fakes.doc)
+        shanhai__v1__registry_doc__free_unpacked (fakes.doc, NULL);
     s_fake_close (&fakes.ledger);
     s_fake_close (&fakes.registry);
 }
@@ -236,32 +244,50 @@ s_record (const char *id, const char *kind, const char *pairing, int64_t amount_
     s_send ("ledger", "ledger.recorded", &event.base);
 }
 
-// The registry's pairings: count pairings hb-01, hb-02, ... of hb-shanchuan, 2021..2025.
+// The registry's document: count pairings hb-01, hb-02, ... of hb-shanchuan, 2021..2025, each
+// between two counties of its own (all named alike).
 static void
 s_set_pairings (int count)
 {
-    Shanhai__V1__Pairing pairings[4], *pointers[4];
-    char ids[4][8];
+    Shanhai__V1__Pairing pairings[4], *pairing_pointers[4];
+    Shanhai__V1__Region regions[8], *region_pointers[8];
+    char ids[4][8], codes[8][8];
     cr_assert (count <= 4);
     for (int index = 0; index < count; index++) {
+        for (int side = 0; side < 2; side++) {
+            Shanhai__V1__Region *region = &regions[2 * index + side];
+            shanhai__v1__region__init (region);
+            snprintf (codes[2 * index + side], sizeof codes[0], "hb-%c%02d", side ? 's' : 'r',
+                      index + 1);
+            region->code = codes[2 * index + side];
+            region->name = side ? "武汉东湖新技术开发区" : "竹溪县";
+            region->province = "湖北省";
+            region_pointers[2 * index + side] = region;
+        }
         shanhai__v1__pairing__init (&pairings[index]);
         snprintf (ids[index], sizeof ids[index], "hb-%02d", index + 1);
         pairings[index].id = ids[index];
         pairings[index].program = "hb-shanchuan";
-        pairings[index].recipient = "hb-zhuxi";
-        pairings[index].recipient_name = "竹溪县";
-        pairings[index].supporter = "hb-donghu";
-        pairings[index].supporter_name = "武汉东湖新技术开发区";
+        pairings[index].recipient = codes[2 * index];
+        pairings[index].supporter = codes[2 * index + 1];
         pairings[index].start = "2021-01-01";
         pairings[index].end = "2025-12-31";
-        pointers[index] = &pairings[index];
+        pairing_pointers[index] = &pairings[index];
     }
-    Shanhai__V1__PairingList list = SHANHAI__V1__PAIRING_LIST__INIT;
-    list.pairings = pointers;
-    list.n_pairings = (size_t) count;
-    size_t size = protobuf_c_message_get_packed_size (&list.base);
+    Shanhai__V1__Program program = SHANHAI__V1__PROGRAM__INIT;
+    program.id = "hb-shanchuan";
+    program.name = "湖北省山川协作工程";
+    Shanhai__V1__Program *programs[] = { &program };
+    Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
+    doc.programs = programs;
+    doc.n_programs = 1;
+    doc.regions = region_pointers;
+    doc.n_regions = (size_t) (2 * count);
+    doc.pairings = pairing_pointers;
+    doc.n_pairings = (size_t) count;
+    size_t size = protobuf_c_message_get_packed_size (&doc.base);
     uint8_t *data = malloc (size ? size : 1);
-    protobuf_c_message_pack (&list.base, data);
+    protobuf_c_message_pack (&doc.base, data);
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, "PAIRINGS");
     zmsg_addmem (msg, data, size);
@@ -504,9 +530,10 @@ s_wait_connected (void)
     zsock_destroy (&probe);
 }
 
-// A snapshot in Redis that the store never held: a stale one the assessment must not serve.
+// A snapshot in Redis that the store never held, under the key of an earlier state (the
+// ledger's seq before the last events): a stale one the assessment must not serve.
 static void
-s_plant_snapshot (const char *pairing, int year)
+s_plant_snapshot (const char *pairing, int year, const char *today, uint64_t ledger_seq)
 {
     Shanhai__V1__StatusReply stale = SHANHAI__V1__STATUS_REPLY__INIT;
     stale.pairing = (char *) pairing;
@@ -515,7 +542,11 @@ s_plant_snapshot (const char *pairing, int year)
     uint8_t data[128];
     size_t size = shanhai__v1__status_reply__pack (&stale, data);
     char key[CACHE_KEY_BYTES_MAX];
-    cr_assert_eq (assessment_cache_key (pairing, year, key, sizeof key), 0);
+    assessment_cache_state_t state = {
+        .deployment = "test", .registry_version = 1, .ledger_seq = ledger_seq,
+        .policy = assessment_cache_policy_fingerprint (s_config.policy_dir) };
+    cr_assert_eq (date_parse (today, &state.clock_day), 0);
+    cr_assert_eq (assessment_cache_key (&state, pairing, year, key, sizeof key), 0);
     cache_t *cache = cache_new ("127.0.0.1", s_config.redis_port);
     cr_assert_eq (cache_set (cache, key, data, size, 60), 0);
     cache_destroy (&cache);
@@ -552,7 +583,7 @@ Test (assessment_server, statuses_follow_the_ledger_and_the_clock)
     // Down while the rest is paid; a stale snapshot waits in Redis meanwhile.
     s_stop ();
     s_record ("e2", "aid-funds", "hb-01", 400000000, "2021-06-15");
-    s_plant_snapshot ("hb-01", 2021);
+    s_plant_snapshot ("hb-01", 2021, "2021-07-01", 2);
     s_start ();
     s_expect ("hb-01", 2021, AID, "MET 500000000/500000000 248626374 2021-07-01");
     s_expect_trail ("hb-01", AID, 2021, "NONE>ON_TRACK ON_TRACK>AT_RISK AT_RISK>MET");
