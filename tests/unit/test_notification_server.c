@@ -1,5 +1,6 @@
 /*  The notification service over real sockets. The server runs in an actor; beside it, two
-    tiny fakes in actors of their own: a registry (registry.People, an empty registry.Replay)
+    tiny fakes in actors of their own: a registry (version 1 in registry.Snapshot, announced
+    by its outbox)
     and an assessment (an outbox that publishes compliance.changed, and assessment.Replay).
     The test publishes changes through the fake assessment and watches the alerts live (a SUB
     on the notification's PUB) and in the inbox (notification.Alerts). */
@@ -34,19 +35,20 @@ static zactor_t *s_server;
 static rpc_client_t *s_client;
 static zsock_t *s_live;
 
-// The people of hb-01 and hb-02: leaders of both counties, a liaison officer, the office.
-// zx-sec is listed twice (as the fake registry might list a person in two roles).
+// The people of hb-01: leaders of both counties, its liaison officer, the program office,
+// and a leader of a county that is not the pair's (never told).
 static const struct {
     const char *id;
+    const char *region;
     Shanhai__V1__Role role;
 } s_people[] = {
-    { "zx-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY },
-    { "zx-head", SHANHAI__V1__ROLE__COUNTY_HEAD },
-    { "wh-sec", SHANHAI__V1__ROLE__PARTY_SECRETARY },
-    { "wh-head", SHANHAI__V1__ROLE__COUNTY_HEAD },
-    { "zx-liaison", SHANHAI__V1__ROLE__LIAISON_OFFICER },
-    { "hb-office", SHANHAI__V1__ROLE__PROGRAM_OFFICE },
-    { "zx-sec", SHANHAI__V1__ROLE__LIAISON_OFFICER },
+    { "zx-sec", "hb-zhuxi", SHANHAI__V1__ROLE__PARTY_SECRETARY },
+    { "zx-head", "hb-zhuxi", SHANHAI__V1__ROLE__COUNTY_HEAD },
+    { "wh-sec", "hb-donghu", SHANHAI__V1__ROLE__PARTY_SECRETARY },
+    { "wh-head", "hb-donghu", SHANHAI__V1__ROLE__COUNTY_HEAD },
+    { "zx-liaison", "hb-donghu", SHANHAI__V1__ROLE__LIAISON_OFFICER },
+    { "hb-office", "", SHANHAI__V1__ROLE__PROGRAM_OFFICE },
+    { "ws-sec", "hb-wushan", SHANHAI__V1__ROLE__PARTY_SECRETARY },
 };
 #define TEST_PEOPLE (sizeof s_people / sizeof s_people[0])
 // Those told of anything but a breach, and of a breach.
@@ -55,68 +57,116 @@ static const char *s_told[] = { "zx-sec", "zx-head", "wh-sec", "wh-head", "zx-li
 
 // The fake registry -------------------------------------------------------------------------
 
+// registry.Snapshot: version 1, the pair hb-01 and its people.
 static void
-s_fake_people (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+s_fake_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
-    Shanhai__V1__PeopleRequest *request = (Shanhai__V1__PeopleRequest *) rpc_call_decode (
-        call, &shanhai__v1__people_request__descriptor, reply);
-    if (!request)
-        return;
-    if (strcmp (request->pairing, "hb-01") && strcmp (request->pairing, "hb-02"))
-        rpc_reply_error (reply, RPC_NOT_FOUND, "no pairing %s", request->pairing);
-    else {
-        Shanhai__V1__Person people[TEST_PEOPLE];
-        Shanhai__V1__Person *pointers[TEST_PEOPLE];
-        for (size_t index = 0; index < TEST_PEOPLE; index++) {
-            shanhai__v1__person__init (&people[index]);
-            people[index].id = (char *) s_people[index].id;
-            people[index].name = (char *) s_people[index].id;
-            people[index].role = s_people[index].role;
-            pointers[index] = &people[index];
-        }
-        Shanhai__V1__PersonList list = SHANHAI__V1__PERSON_LIST__INIT;
-        list.people = pointers;
-        list.n_people = TEST_PEOPLE;
-        rpc_reply_set_body (reply, &list.base);
+    Shanhai__V1__Program program = SHANHAI__V1__PROGRAM__INIT;
+    program.id = "hb-shanchuan";
+    program.name = "湖北省山川协作工程";
+    const char *codes[] = { "hb-zhuxi", "hb-donghu", "hb-wushan" };
+    const char *names[] = { "竹溪县", "武汉东湖新技术开发区", "巫山县" };
+    Shanhai__V1__Region regions[3], *region_pointers[3];
+    for (size_t index = 0; index < 3; index++) {
+        shanhai__v1__region__init (&regions[index]);
+        regions[index].code = (char *) codes[index];
+        regions[index].name = (char *) names[index];
+        regions[index].province = "湖北省";
+        region_pointers[index] = &regions[index];
     }
-    shanhai__v1__people_request__free_unpacked (request, NULL);
+    Shanhai__V1__Pairing pairing = SHANHAI__V1__PAIRING__INIT;
+    pairing.id = "hb-01";
+    pairing.program = "hb-shanchuan";
+    pairing.recipient = "hb-zhuxi";
+    pairing.supporter = "hb-donghu";
+    pairing.start = "2021-01-01";
+    pairing.end = "2025-12-31";
+    Shanhai__V1__Pairing *pairings[] = { &pairing };
+    Shanhai__V1__Person people[TEST_PEOPLE], *person_pointers[TEST_PEOPLE];
+    for (size_t index = 0; index < TEST_PEOPLE; index++) {
+        shanhai__v1__person__init (&people[index]);
+        people[index].id = (char *) s_people[index].id;
+        people[index].name = (char *) s_people[index].id;
+        people[index].region = (char *) s_people[index].region;
+        people[index].role = s_people[index].role;
+        if (people[index].role == SHANHAI__V1__ROLE__LIAISON_OFFICER)
+            people[index].pairing = "hb-01";
+        if (people[index].role == SHANHAI__V1__ROLE__PROGRAM_OFFICE)
+            people[index].program = "hb-shanchuan";
+        person_pointers[index] = &people[index];
+    }
+    Shanhai__V1__Program *programs[] = { &program };
+    Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
+    doc.programs = programs;
+    doc.n_programs = 1;
+    doc.regions = region_pointers;
+    doc.n_regions = 3;
+    doc.pairings = pairings;
+    doc.n_pairings = 1;
+    doc.people = person_pointers;
+    doc.n_people = TEST_PEOPLE;
+    Shanhai__V1__RegistrySnapshot snapshot = SHANHAI__V1__REGISTRY_SNAPSHOT__INIT;
+    snapshot.version = 1;
+    snapshot.deployment = "test";
+    snapshot.doc = &doc;
+    rpc_reply_set_body (reply, &snapshot.base);
 }
 
-// A registry that has published nothing.
 static void
 s_fake_registry_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
-    Shanhai__V1__ReplayReply message = SHANHAI__V1__REPLAY_REPLY__INIT;
-    rpc_reply_set_body (reply, &message.base);
+    outbox_replay_handler (state, call, reply);
 }
 
 static const rpc_method_t s_registry_methods[] = {
-    { "registry.People", s_fake_people },
+    { "registry.Snapshot", s_fake_snapshot },
     { "registry.Replay", s_fake_registry_replay },
     { NULL, NULL },
 };
 
-// Binds (retrying: a stopped fake's port is released a moment after), then serves until
-// "$TERM".
+// Publishes its version 1 once (in registry.db), binds (retrying: a stopped fake's port is
+// released a moment after), then serves and beats until "$TERM".
 static void
 s_registry_actor (zsock_t *pipe, void *args)
 {
+    char errstr[256] = "";
+    char *path = test_path (s_dir, "registry.db");
+    sqlite3 *db = store_open (path, NULL, errstr, sizeof errstr);
+    free (path);
+    outbox_t *outbox = NULL;
     rpc_server_t *rpc = NULL;
-    for (int attempt = 0; attempt < TEST_START_ATTEMPTS && !rpc; attempt++) {
-        rpc = rpc_server_new (s_config.registry_rpc, s_registry_methods, NULL);
+    for (int attempt = 0; db && attempt < TEST_START_ATTEMPTS && !rpc; attempt++) {
+        if (!outbox)
+            outbox = outbox_new (db, s_config.registry_pub);
+        if (outbox)
+            rpc = rpc_server_new (s_config.registry_rpc, s_registry_methods, outbox);
         if (!rpc)
             zclock_sleep (100);
+    }
+    if (rpc && outbox_head (outbox) == 0) {
+        Shanhai__V1__RegistryChanged changed = SHANHAI__V1__REGISTRY_CHANGED__INIT;
+        changed.version = 1;
+        changed.deployment = "test";
+        store_begin (db);
+        outbox_append (outbox, "registry.changed", "registry.changed", &changed.base);
+        store_commit (db);
+        outbox_publish (outbox);
     }
     zsock_signal (pipe, rpc ? 0 : 1);
     zpoller_t *poller = rpc ? zpoller_new (pipe, rpc_server_socket (rpc), NULL) : NULL;
     while (poller) {
-        void *which = zpoller_wait (poller, -1);
-        if (which != rpc_server_socket (rpc))
+        void *which = zpoller_wait (poller, PUBLISH_HEARTBEAT_MS);
+        if (which == rpc_server_socket (rpc))
+            rpc_server_handle_all (rpc);
+        else if (!which && !zpoller_terminated (poller))
+            outbox_heartbeat (outbox);
+        else
             break;  // "$TERM" on the pipe, or interrupted
-        rpc_server_handle_all (rpc);
     }
     zpoller_destroy (&poller);
     rpc_server_destroy (&rpc);
+    outbox_destroy (&outbox);
+    store_close (&db);
 }
 
 // The fake assessment ------------------------------------------------------------------------
@@ -232,6 +282,9 @@ s_publish (const char *pairing, const char *rule, Shanhai__V1__ComplianceStatus 
     cr_assert_eq (zmsg_send (&msg, s_assessment), 0);
     cr_assert_eq (zsock_wait (s_assessment), 0);
 }
+
+static rpc_status_t s_alerts_of (const char *person);
+static void s_wait_replica (void);
 
 // The server --------------------------------------------------------------------------------
 
@@ -387,7 +440,8 @@ s_receive (size_t count, int wait_ms, char persons[][ID_BYTES_MAX], size_t perso
                 = shanhai__v1__alert__unpack (NULL, event->body.len, event->body.data);
             cr_assert (alert);
             char expected[TOPIC_BYTES_MAX];
-            snprintf (expected, sizeof expected, "alert.%s", alert->person);
+            cr_assert_eq (proto_topic_for ("alert.", alert->person, expected, sizeof expected),
+                          0);
             cr_assert_str_eq (topic, expected);
             cr_assert_eq (alert->id, event->seq, "an alert's id is its seq");
             cr_assert_lt (have, persons_max);
@@ -502,13 +556,13 @@ Test (notification_server, what_is_not_news_is_not_alerted)
 
 Test (notification_server, a_breach_tells_the_program_office_too)
 {
-    s_publish ("hb-02", "aid", S_AT_RISK, S_BREACHED);
+    s_publish ("hb-01", "aid", S_AT_RISK, S_BREACHED);
     s_expect_live (true);
-    s_expect_trails ("hb-02/aid:AT_RISK>BREACHED", "hb-02/aid:AT_RISK>BREACHED");
-    s_publish ("hb-02", "aid", S_BREACHED, S_ON_TRACK);  // back on track: the office is not told
+    s_expect_trails ("hb-01/aid:AT_RISK>BREACHED", "hb-01/aid:AT_RISK>BREACHED");
+    s_publish ("hb-01", "aid", S_BREACHED, S_ON_TRACK);  // back on track: the office is not told
     s_expect_live (false);
-    s_expect_trails ("hb-02/aid:AT_RISK>BREACHED hb-02/aid:BREACHED>ON_TRACK",
-                     "hb-02/aid:AT_RISK>BREACHED");
+    s_expect_trails ("hb-01/aid:AT_RISK>BREACHED hb-01/aid:BREACHED>ON_TRACK",
+                     "hb-01/aid:AT_RISK>BREACHED");
 }
 
 Test (notification_server, restarts_alert_each_change_once)
@@ -530,12 +584,36 @@ Test (notification_server, restarts_alert_each_change_once)
     shanhai__v1__alert_list__free_unpacked (list, NULL);
 }
 
-Test (notification_server, a_registry_outage_delays_alerts_and_loses_none)
+Test (notification_server, alerts_flow_from_the_replica_while_the_registry_is_down)
 {
+    // The replica is had once; then the registry stops, and the service restarts without it.
+    cr_assert_eq (s_alerts_of ("zx-sec"), RPC_OK);
+    s_wait_replica ();
     zactor_destroy (&s_registry);
+    s_stop ();
+    s_start ();
     s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
-    // The change reaches the service, which cannot tell whom to alert: nothing yet.
-    zclock_sleep (RPC_TIMEOUT_MS + 1000);
+    s_expect_live (false);
+    s_expect_trails ("hb-01/aid:ON_TRACK>AT_RISK", "");
+    s_registry = zactor_new (s_registry_actor, NULL);
+    cr_assert (s_registry);
+}
+
+Test (notification_server, changes_wait_for_the_first_replica)
+{
+    // A service that never had the registry cannot tell whom to alert: the change waits,
+    // quietly, and is alerted once the registry answers.
+    zactor_destroy (&s_registry);
+    s_stop ();
+    char *path = test_path (s_dir, "notification.db");
+    remove (path);
+    free (path);
+    path = test_path (s_dir, "registry.db");
+    remove (path);
+    free (path);
+    s_start ();
+    s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
+    zclock_sleep (TEST_QUIET_MS);
     s_expect_trails ("", "");
     s_registry = zactor_new (s_registry_actor, NULL);
     cr_assert (s_registry);
@@ -566,6 +644,16 @@ s_alerts_of (const char *person)
     return rpc_client_call (s_client, "notification.Alerts", &request.base, NULL, NULL);
 }
 
+// Waits until the service has its replica: then an unknown person is NOT_FOUND.
+static void
+s_wait_replica (void)
+{
+    int64_t deadline_ms = zclock_mono () + TEST_ALERT_WAIT_MS;
+    while (s_alerts_of ("nobody-known") == RPC_OK && zclock_mono () < deadline_ms)
+        zclock_sleep (50);
+    cr_assert_eq (s_alerts_of ("nobody-known"), RPC_NOT_FOUND, "the replica is had");
+}
+
 Test (notification_server, bad_requests_are_invalid_and_the_service_keeps_serving)
 {
     cr_assert_eq (s_raw ("notification.Alerts", "\x0a\xff\xff", 3), RPC_INVALID);
@@ -573,7 +661,7 @@ Test (notification_server, bad_requests_are_invalid_and_the_service_keeps_servin
                rpc_client_error (s_client));
     cr_assert_eq (s_raw ("notification.Replay", "\xff", 1), RPC_INVALID);
     cr_assert_eq (s_raw ("notification.Nothing", "", 0), RPC_INVALID);
-    cr_assert_eq (s_raw ("registry.People", "", 0), RPC_INVALID);
+    cr_assert_eq (s_raw ("registry.Snapshot", "", 0), RPC_INVALID);
     cr_assert_eq (s_alerts_of (""), RPC_INVALID);
     cr_assert_eq (s_alerts_of ("a person"), RPC_INVALID);
     cr_assert_eq (s_alerts_of ("人"), RPC_INVALID);
@@ -582,8 +670,11 @@ Test (notification_server, bad_requests_are_invalid_and_the_service_keeps_servin
     id[ID_BYTES_MAX] = '\0';
     cr_assert_eq (s_alerts_of (id), RPC_INVALID, "ID_BYTES_MAX bytes: one too many");
     id[ID_BYTES_MAX - 1] = '\0';
-    cr_assert_eq (s_alerts_of (id), RPC_OK, "ID_BYTES_MAX - 1 bytes: the longest id");
-    cr_assert_eq (s_alerts_of ("nobody-known"), RPC_OK, "an unknown person has no alerts");
+    s_wait_replica ();
+    cr_assert_eq (s_alerts_of (id), RPC_NOT_FOUND, "ID_BYTES_MAX - 1 bytes: a valid id");
+    cr_assert_eq (s_alerts_of ("nobody-known"), RPC_NOT_FOUND, "%s",
+                  rpc_client_error (s_client));
+    cr_assert_str_eq (rpc_client_error (s_client), "person nobody-known is not in the registry");
 
     s_publish ("hb-01", "aid", S_ON_TRACK, S_AT_RISK);
     s_expect_live (false);
