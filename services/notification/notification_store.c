@@ -4,33 +4,165 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "common/limits.h"
+#include "common/date.h"
+#include "common/errstr.h"
 #include "common/log.h"
 #include "common/store.h"
 #include "common/validate.h"
 
-_Static_assert (sizeof "alert." - 1 + ID_BYTES_MAX <= TOPIC_BYTES_MAX,
-                "an alert's topic fits any person id");
+_Static_assert (sizeof "alert." - 1 + (ID_BYTES_MAX - 1) + sizeof PROTO_TOPIC_TERMINATOR
+                    <= TOPIC_BYTES_MAX,
+                "an alert's topic fits any person id and its terminator");
+
+// alerts.id is the outbox seq of the alert's publication. status and previous are the numbers
+// of shanhai.v1.ComplianceStatus. read_at_ms, acked_at_ms and acked_by stay NULL until set.
+// alerts_unread holds only the unread rows: the unread count reads those, not the inbox.
+static const char *s_schema
+    = "CREATE TABLE IF NOT EXISTS alerts ("
+      "  id INTEGER PRIMARY KEY, person TEXT NOT NULL, pairing TEXT NOT NULL,"
+      "  rule TEXT NOT NULL, year INTEGER NOT NULL, status INTEGER NOT NULL,"
+      "  previous INTEGER NOT NULL, text TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+      "  read_at_ms INTEGER, acked_at_ms INTEGER, acked_by TEXT,"
+      "  CHECK ((acked_at_ms IS NULL) = (acked_by IS NULL)));"
+      "CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person, id);"
+      "CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (person, id)"
+      "  WHERE read_at_ms IS NULL;";
+
+// The statements prepared once at open, by their index into s_sql.
+enum {
+    S_ALERT_INSERT,
+    S_ALERT_LIST,
+    S_ALERT_FIND,
+    S_ALERT_STATE,
+    S_ALERT_MARK_READ,
+    S_ALERT_ACK,
+    S_ALERT_UNREAD,
+    S_STATEMENTS
+};
+
+#define S_ALERT_COLUMNS "id, person, pairing, rule, year, status, previous, text, at_ms"
+
+static const char *s_sql[S_STATEMENTS] = {
+    [S_ALERT_INSERT] = "INSERT INTO alerts (" S_ALERT_COLUMNS ") "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [S_ALERT_LIST] = "SELECT " S_ALERT_COLUMNS " FROM alerts WHERE person = ? AND id > ? "
+                     "ORDER BY id LIMIT ?",
+    [S_ALERT_FIND] = "SELECT " S_ALERT_COLUMNS " FROM alerts WHERE id = ?",
+    [S_ALERT_STATE] = "SELECT read_at_ms, acked_at_ms, acked_by FROM alerts "
+                      "WHERE id = ? AND person = ?",
+    [S_ALERT_MARK_READ] = "UPDATE alerts SET read_at_ms = ?3 "
+                          "WHERE person = ?1 AND id <= ?2 AND read_at_ms IS NULL",
+    [S_ALERT_ACK] = "UPDATE alerts SET acked_at_ms = ?3, acked_by = ?4,"
+                    " read_at_ms = COALESCE (read_at_ms, ?3) "
+                    "WHERE id = ?1 AND person = ?2 AND acked_at_ms IS NULL",
+    [S_ALERT_UNREAD] = "SELECT COUNT(*) FROM alerts WHERE person = ? AND read_at_ms IS NULL",
+};
 
 struct notification_store_t {
     sqlite3 *db;
     outbox_t *outbox;
+    sqlite3_stmt *statements[S_STATEMENTS];  // in the order of s_sql
 };
+
+// The statement at index, reset and with its bindings cleared, ready to bind.
+static sqlite3_stmt *
+s_statement (notification_store_t *self, int index)
+{
+    assert (index >= 0 && index < S_STATEMENTS);
+    sqlite3_stmt *statement = self->statements[index];
+    sqlite3_reset (statement);
+    sqlite3_clear_bindings (statement);
+    return statement;
+}
+
+// Binds id at index. Ids are SQLite integers (int64): an id beyond them names no row and has
+// none after it, so it binds NULL, which no comparison matches, rather than wrap to a negative
+// number that would match every row.
+static void
+s_bind_id (sqlite3_stmt *statement, int index, uint64_t id)
+{
+    if (id > (uint64_t) INT64_MAX)
+        sqlite3_bind_null (statement, index);
+    else
+        sqlite3_bind_int64 (statement, index, (int64_t) id);
+}
+
+// Prepares every statement for the life of the handle. Returns 0 or -1 (logged).
+static int
+s_prepare (notification_store_t *self)
+{
+    for (int index = 0; index < S_STATEMENTS; index++)
+        if (!(self->statements[index] = store_prepare (self->db, s_sql[index])))
+            return -1;
+    return 0;
+}
+
+// The first field of alert that the store refuses, or NULL when it takes them all.
+static const char *
+s_alert_invalid_field (const Shanhai__V1__Alert *alert)
+{
+    if (!validate_id (alert->person))
+        return "person";
+    if (!validate_id (alert->pairing))
+        return "pairing";
+    if (!validate_id (alert->rule))
+        return "rule";
+    if (!date_year_is_valid (alert->year))
+        return "year";
+    if (alert->status == SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE
+        || !*compliance_status_name (alert->status))
+        return "status";
+    if (alert->previous != SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE
+        && !*compliance_status_name (alert->previous))
+        return "previous";
+    if (!validate_text (alert->text, ALERT_TEXT_BYTES_MAX, true))
+        return "text";
+    if (alert->at_ms < 0)
+        return "at_ms";
+    return NULL;
+}
+
+// Writes the alerts row of a checked alert under alert->id. Returns 0 or -1 (logged).
+static int
+s_alert_insert (notification_store_t *self, const Shanhai__V1__Alert *alert)
+{
+    assert (alert->id > 0 && alert->id <= (uint64_t) INT64_MAX);
+    sqlite3_stmt *insert = s_statement (self, S_ALERT_INSERT);
+    sqlite3_bind_int64 (insert, 1, (int64_t) alert->id);
+    sqlite3_bind_text (insert, 2, alert->person, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 3, alert->pairing, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 4, alert->rule, -1, SQLITE_STATIC);
+    sqlite3_bind_int (insert, 5, alert->year);
+    sqlite3_bind_int (insert, 6, (int) alert->status);
+    sqlite3_bind_int (insert, 7, (int) alert->previous);
+    sqlite3_bind_text (insert, 8, alert->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (insert, 9, alert->at_ms);
+    int rc = sqlite3_step (insert);
+    sqlite3_reset (insert);
+    if (rc != SQLITE_DONE) {
+        log_error ("alert write failed", "id=%llu person=%s error=\"%s\"",
+                   (unsigned long long) alert->id, alert->person, sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return 0;
+}
 
 notification_store_t *
 notification_store_new (const char *path, const char *pub_endpoint, char *errstr,
                         size_t errstr_size)
 {
     notification_store_t *self = calloc (1, sizeof *self);
-    if (!self)
+    if (!self) {
+        errstr_set (errstr, errstr_size, "out of memory");
         return NULL;
-    self->db = store_open (path, NULL, errstr, errstr_size);
+    }
+    self->db = store_open (path, s_schema, errstr, errstr_size);
     if (self->db)
         self->outbox = outbox_new (self->db, pub_endpoint);
-    if (!self->db || !self->outbox) {
+    if (!self->outbox || s_prepare (self)) {
         if (self->db && !*errstr)
-            snprintf (errstr, errstr_size, "cannot set up %s publishing on %s (see the log)",
-                      path, pub_endpoint);
+            errstr_set (errstr, errstr_size, "cannot set up %s publishing on %s (see the log)",
+                        path, pub_endpoint);
         notification_store_destroy (&self);
         return NULL;
     }
@@ -41,9 +173,12 @@ void
 notification_store_destroy (notification_store_t **self_p)
 {
     if (self_p && *self_p) {
-        outbox_destroy (&(*self_p)->outbox);
-        store_close (&(*self_p)->db);
-        free (*self_p);
+        notification_store_t *self = *self_p;
+        for (int index = 0; index < S_STATEMENTS; index++)
+            sqlite3_finalize (self->statements[index]);
+        outbox_destroy (&self->outbox);
+        store_close (&self->db);
+        free (self);
         *self_p = NULL;
     }
 }
@@ -57,84 +192,45 @@ notification_store_outbox (notification_store_t *self)
 int
 notification_store_begin (notification_store_t *self)
 {
-    return store_begin (self->db);
-}
-
-int
-notification_store_alert (notification_store_t *self, Shanhai__V1__Alert *alert)
-{
-    assert (alert && validate_id (alert->person));
-    char topic[TOPIC_BYTES_MAX];
-    snprintf (topic, sizeof topic, "alert.%s", alert->person);
-    // The alert's id is its seq: the next one, as the transaction is the only writer.
-    alert->id = outbox_head (self->outbox) + 1;
-    int64_t seq = outbox_append (self->outbox, topic, "alert", &alert->base);
-    if (seq < 0)
-        return -1;
-    assert ((uint64_t) seq == alert->id);
-    return 0;
+    return store_transaction_begin (self->db);
 }
 
 int
 notification_store_commit (notification_store_t *self)
 {
-    if (store_commit (self->db)) {
-        notification_store_rollback (self);
-        return -1;
-    }
-    outbox_publish (self->outbox);
-    return 0;
+    return store_transaction_commit (self->db, self->outbox);
 }
 
 void
 notification_store_rollback (notification_store_t *self)
 {
-    store_rollback (self->db);
-    outbox_rollback (self->outbox);
+    store_transaction_rollback (self->db, self->outbox);
 }
 
-static int
-s_collect (void *arg, uint64_t seq, int64_t at_ms, const uint8_t *body, size_t size)
+notification_store_result_t
+notification_store_alert (notification_store_t *self, Shanhai__V1__Alert *alert)
 {
-    Shanhai__V1__AlertList *list = arg;
-    Shanhai__V1__Alert *alert = shanhai__v1__alert__unpack (NULL, size, body);
-    if (!alert)
-        return -1;
-    assert (alert->id == seq);  // written so by notification_store_alert
-    Shanhai__V1__Alert **grown = realloc (list->alerts, (list->n_alerts + 1) * sizeof *grown);
-    if (!grown) {
-        shanhai__v1__alert__free_unpacked (alert, NULL);
-        return -1;
+    assert (self && alert);
+    assert (!sqlite3_get_autocommit (self->db));  // inside the caller's transaction
+    const char *field = s_alert_invalid_field (alert);
+    if (field) {
+        // The value may be anything: only the field's name goes to the log.
+        log_error ("alert refused", "field=%s", field);
+        return NOTIFICATION_STORE_INVALID;
     }
-    grown[list->n_alerts++] = alert;
-    list->alerts = grown;
-    return 0;
-}
-
-Shanhai__V1__AlertList *
-notification_store_alerts (notification_store_t *self, const char *person, uint64_t after_id,
-                           size_t limit)
-{
-    assert (validate_id (person));
-    if (limit == 0 || limit > ALERTS_LIST_MAX)
-        limit = ALERTS_LIST_MAX;
-    Shanhai__V1__AlertList *list = malloc (sizeof *list);
-    if (!list)
-        return NULL;
-    shanhai__v1__alert_list__init (list);
     char topic[TOPIC_BYTES_MAX];
-    snprintf (topic, sizeof topic, "alert.%s", person);
-    // Seqs are SQLite integers (int64): an after_id beyond them has nothing after it, and must
-    // not reach the query, where it would wrap to a negative seq and match every alert.
-    if (after_id > (uint64_t) INT64_MAX)
-        return list;
-    int visited = outbox_scan_topic (self->outbox, topic, after_id, limit, s_collect, list);
-    if (visited < 0 || (size_t) visited != list->n_alerts) {
-        log_error ("alerts read failed", "person=%s", person);
-        shanhai__v1__alert_list__free_unpacked (list, NULL);
-        return NULL;
-    }
-    return list;
+    int rc = proto_topic_for ("alert.", alert->person, topic, sizeof topic);
+    assert (rc == 0);  // any valid id fits (the _Static_assert above)
+    if (alert->at_ms == 0)
+        alert->at_ms = date_now_ms ();
+    // The alert's id is its seq: the next one, as the transaction is the only writer. The body
+    // is packed with it, so the outbox row carries the same id as the alerts row.
+    alert->id = outbox_head (self->outbox) + 1;
+    int64_t seq = outbox_append (self->outbox, topic, "alert", &alert->base);
+    if (seq < 0)
+        return NOTIFICATION_STORE_FAILED;
+    assert ((uint64_t) seq == alert->id);
+    return s_alert_insert (self, alert) ? NOTIFICATION_STORE_FAILED : NOTIFICATION_STORE_OK;
 }
 
 int64_t
@@ -148,3 +244,204 @@ notification_store_set_meta (notification_store_t *self, const char *key, int64_
 {
     return store_meta_set (self->db, key, value);
 }
+
+static char *
+s_column_text (sqlite3_stmt *statement, int column)
+{
+    const char *text = (const char *) sqlite3_column_text (statement, column);
+    return strdup (text ? text : "");
+}
+
+// The alert of the current row of a statement that selects S_ALERT_COLUMNS, or NULL when
+// memory runs out. The caller frees it with shanhai__v1__alert__free_unpacked.
+static Shanhai__V1__Alert *
+s_alert_from_row (sqlite3_stmt *statement)
+{
+    Shanhai__V1__Alert *alert = malloc (sizeof *alert);
+    if (!alert)
+        return NULL;
+    shanhai__v1__alert__init (alert);
+    alert->id = (uint64_t) sqlite3_column_int64 (statement, 0);
+    alert->person = s_column_text (statement, 1);
+    alert->pairing = s_column_text (statement, 2);
+    alert->rule = s_column_text (statement, 3);
+    alert->year = sqlite3_column_int (statement, 4);
+    alert->status = (Shanhai__V1__ComplianceStatus) sqlite3_column_int (statement, 5);
+    alert->previous = (Shanhai__V1__ComplianceStatus) sqlite3_column_int (statement, 6);
+    alert->text = s_column_text (statement, 7);
+    alert->at_ms = sqlite3_column_int64 (statement, 8);
+    if (!alert->person || !alert->pairing || !alert->rule || !alert->text) {
+        free (alert->person);
+        free (alert->pairing);
+        free (alert->rule);
+        free (alert->text);
+        free (alert);
+        return NULL;
+    }
+    return alert;
+}
+
+Shanhai__V1__AlertList *
+notification_store_alerts (notification_store_t *self, const char *person, uint64_t after_id,
+                           size_t limit)
+{
+    assert (validate_id (person));
+    if (limit == 0 || limit > ALERTS_LIST_MAX)
+        limit = ALERTS_LIST_MAX;
+    Shanhai__V1__AlertList *list = malloc (sizeof *list);
+    if (!list)
+        return NULL;
+    shanhai__v1__alert_list__init (list);
+    list->alerts = calloc (limit, sizeof *list->alerts);
+    if (!list->alerts) {
+        free (list);
+        return NULL;
+    }
+    sqlite3_stmt *select = s_statement (self, S_ALERT_LIST);
+    sqlite3_bind_text (select, 1, person, -1, SQLITE_STATIC);
+    s_bind_id (select, 2, after_id);
+    sqlite3_bind_int64 (select, 3, (int64_t) limit);
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        Shanhai__V1__Alert *alert = s_alert_from_row (select);
+        if (!alert)
+            break;
+        assert (list->n_alerts < limit);
+        list->alerts[list->n_alerts++] = alert;
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("alerts read failed", "person=%s error=\"%s\"", person,
+                   sqlite3_errmsg (self->db));
+        shanhai__v1__alert_list__free_unpacked (list, NULL);
+        return NULL;
+    }
+    return list;
+}
+
+Shanhai__V1__Alert *
+notification_store_alert_find (notification_store_t *self, uint64_t id, bool *failed)
+{
+    assert (self && failed);
+    *failed = false;
+    sqlite3_stmt *select = s_statement (self, S_ALERT_FIND);
+    s_bind_id (select, 1, id);
+    Shanhai__V1__Alert *alert = NULL;
+    int rc = sqlite3_step (select);
+    if (rc == SQLITE_ROW)
+        *failed = (alert = s_alert_from_row (select)) == NULL;
+    else if (rc != SQLITE_DONE) {
+        log_error ("alert read failed", "id=%llu error=\"%s\"", (unsigned long long) id,
+                   sqlite3_errmsg (self->db));
+        *failed = true;
+    }
+    sqlite3_reset (select);
+    return alert;
+}
+
+notification_store_result_t
+notification_store_mark_read (notification_store_t *self, const char *person, uint64_t up_to_id,
+                              int64_t at_ms, size_t *marked)
+{
+    assert (self);
+    if (marked)
+        *marked = 0;
+    if (!validate_id (person) || at_ms <= 0) {
+        log_error ("mark read refused", "field=%s", at_ms <= 0 ? "at_ms" : "person");
+        return NOTIFICATION_STORE_INVALID;
+    }
+    sqlite3_stmt *update = s_statement (self, S_ALERT_MARK_READ);
+    sqlite3_bind_text (update, 1, person, -1, SQLITE_STATIC);
+    // Up to an id beyond SQLite's integers is up to the largest of them: every alert.
+    int64_t up_to = up_to_id > (uint64_t) INT64_MAX ? INT64_MAX : (int64_t) up_to_id;
+    sqlite3_bind_int64 (update, 2, up_to);
+    sqlite3_bind_int64 (update, 3, at_ms);
+    int rc = sqlite3_step (update);
+    sqlite3_reset (update);
+    if (rc != SQLITE_DONE) {
+        log_error ("mark read failed", "person=%s error=\"%s\"", person,
+                   sqlite3_errmsg (self->db));
+        return NOTIFICATION_STORE_FAILED;
+    }
+    if (marked)
+        *marked = (size_t) sqlite3_changes (self->db);
+    return NOTIFICATION_STORE_OK;
+}
+
+notification_store_result_t
+notification_store_alert_state (notification_store_t *self, const char *person, uint64_t id,
+                                notification_alert_state_t *state)
+{
+    assert (self && state);
+    memset (state, 0, sizeof *state);
+    if (!validate_id (person))
+        return NOTIFICATION_STORE_INVALID;
+    sqlite3_stmt *select = s_statement (self, S_ALERT_STATE);
+    s_bind_id (select, 1, id);
+    sqlite3_bind_text (select, 2, person, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (select);
+    if (rc == SQLITE_ROW) {
+        state->read_at_ms = sqlite3_column_int64 (select, 0);
+        state->acked_at_ms = sqlite3_column_int64 (select, 1);
+        const char *by = (const char *) sqlite3_column_text (select, 2);
+        snprintf (state->acked_by, sizeof state->acked_by, "%s", by ? by : "");
+    }
+    sqlite3_reset (select);
+    if (rc == SQLITE_ROW)
+        return NOTIFICATION_STORE_OK;
+    if (rc == SQLITE_DONE)
+        return NOTIFICATION_STORE_NOT_FOUND;
+    log_error ("alert state read failed", "id=%llu error=\"%s\"", (unsigned long long) id,
+               sqlite3_errmsg (self->db));
+    return NOTIFICATION_STORE_FAILED;
+}
+
+notification_store_result_t
+notification_store_ack (notification_store_t *self, const char *person, uint64_t id,
+                        const char *by, int64_t at_ms)
+{
+    assert (self);
+    if (!validate_id (person) || !validate_id (by) || at_ms <= 0) {
+        log_error ("ack refused", "field=%s",
+                   !validate_id (person) ? "person" : at_ms <= 0 ? "at_ms" : "by");
+        return NOTIFICATION_STORE_INVALID;
+    }
+    sqlite3_stmt *update = s_statement (self, S_ALERT_ACK);
+    s_bind_id (update, 1, id);
+    sqlite3_bind_text (update, 2, person, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (update, 3, at_ms);
+    sqlite3_bind_text (update, 4, by, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (update);
+    sqlite3_reset (update);
+    if (rc != SQLITE_DONE) {
+        log_error ("ack failed", "id=%llu error=\"%s\"", (unsigned long long) id,
+                   sqlite3_errmsg (self->db));
+        return NOTIFICATION_STORE_FAILED;
+    }
+    if (sqlite3_changes (self->db) == 1)
+        return NOTIFICATION_STORE_OK;
+    // Nothing changed: acknowledged before (OK, the first stands), or not person's alert.
+    notification_alert_state_t state;
+    return notification_store_alert_state (self, person, id, &state);
+}
+
+int64_t
+notification_store_unread (notification_store_t *self, const char *person)
+{
+    assert (self);
+    if (!validate_id (person)) {
+        log_error ("unread count refused", "field=%s", "person");
+        return -1;
+    }
+    sqlite3_stmt *select = s_statement (self, S_ALERT_UNREAD);
+    sqlite3_bind_text (select, 1, person, -1, SQLITE_STATIC);
+    int64_t count = -1;
+    if (sqlite3_step (select) == SQLITE_ROW)
+        count = sqlite3_column_int64 (select, 0);
+    else
+        log_error ("unread count failed", "person=%s error=\"%s\"", person,
+                   sqlite3_errmsg (self->db));
+    sqlite3_reset (select);
+    return count;
+}
+
