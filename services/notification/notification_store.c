@@ -17,6 +17,12 @@ _Static_assert (sizeof "alert." - 1 + (ID_BYTES_MAX - 1) + sizeof PROTO_TOPIC_TE
 // alerts.id is the outbox seq of the alert's publication. status and previous are the numbers
 // of shanhai.v1.ComplianceStatus. read_at_ms, acked_at_ms and acked_by stay NULL until set.
 // alerts_unread holds only the unread rows: the unread count reads those, not the inbox.
+//
+// deliveries: one row per attempt; status is the name of a notification_delivery_status_t.
+// next_at_ms is NULL when nothing is due. Each index serves a query: the UNIQUE one the
+// deliveries of an alert (and of a person, through alerts_person), deliveries_channel and
+// deliveries_status the log's filters in id order, deliveries_due the channels' next work,
+// holding only the pending rows.
 static const char *s_schema
     = "CREATE TABLE IF NOT EXISTS alerts ("
       "  id INTEGER PRIMARY KEY, person TEXT NOT NULL, pairing TEXT NOT NULL,"
@@ -26,7 +32,17 @@ static const char *s_schema
       "  CHECK ((acked_at_ms IS NULL) = (acked_by IS NULL)));"
       "CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person, id);"
       "CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (person, id)"
-      "  WHERE read_at_ms IS NULL;";
+      "  WHERE read_at_ms IS NULL;"
+      "CREATE TABLE IF NOT EXISTS deliveries ("
+      "  id INTEGER PRIMARY KEY, alert INTEGER NOT NULL REFERENCES alerts (id),"
+      "  channel TEXT NOT NULL, attempt INTEGER NOT NULL CHECK (attempt >= 1),"
+      "  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dead')),"
+      "  result TEXT NOT NULL, at_ms INTEGER NOT NULL, next_at_ms INTEGER,"
+      "  UNIQUE (alert, channel, attempt));"
+      "CREATE INDEX IF NOT EXISTS deliveries_channel ON deliveries (channel, id);"
+      "CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);"
+      "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at_ms, id)"
+      "  WHERE status = 'pending';";
 
 // The statements prepared once at open, by their index into s_sql.
 enum {
@@ -37,10 +53,16 @@ enum {
     S_ALERT_MARK_READ,
     S_ALERT_ACK,
     S_ALERT_UNREAD,
+    S_ALERT_EXISTS,
+    S_DELIVERY_INSERT,
+    S_DELIVERY_FINISH,
+    S_DELIVERIES_DUE,
     S_STATEMENTS
 };
 
 #define S_ALERT_COLUMNS "id, person, pairing, rule, year, status, previous, text, at_ms"
+#define S_DELIVERY_COLUMNS \
+    "d.id, d.alert, d.channel, d.attempt, d.status, d.result, d.at_ms, d.next_at_ms"
 
 static const char *s_sql[S_STATEMENTS] = {
     [S_ALERT_INSERT] = "INSERT INTO alerts (" S_ALERT_COLUMNS ") "
@@ -56,12 +78,33 @@ static const char *s_sql[S_STATEMENTS] = {
                     " read_at_ms = COALESCE (read_at_ms, ?3) "
                     "WHERE id = ?1 AND person = ?2 AND acked_at_ms IS NULL",
     [S_ALERT_UNREAD] = "SELECT COUNT(*) FROM alerts WHERE person = ? AND read_at_ms IS NULL",
+    [S_ALERT_EXISTS] = "SELECT 1 FROM alerts WHERE id = ?",
+    [S_DELIVERY_INSERT] = "INSERT INTO deliveries (alert, channel, attempt, status, result,"
+                          " at_ms, next_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [S_DELIVERY_FINISH] = "UPDATE deliveries SET status = ?2, result = ?3, at_ms = ?4,"
+                          " next_at_ms = ?5 WHERE id = ?1 AND status = 'pending'",
+    // Named: without statistics SQLite prefers deliveries_status and sorts every pending row;
+    // deliveries_due holds only those, in the order asked for.
+    [S_DELIVERIES_DUE] = "SELECT " S_DELIVERY_COLUMNS " FROM deliveries AS d "
+                         "INDEXED BY deliveries_due "
+                         "WHERE d.status = 'pending' AND d.next_at_ms <= ? "
+                         "ORDER BY d.next_at_ms, d.id LIMIT ?",
 };
+
+// The filters of notification_store_deliveries, as the bits of the index of its statement:
+// one statement per combination, so that SQLite plans each with the index that fits it.
+#define S_BY_CHANNEL 1
+#define S_BY_PERSON 2
+#define S_BY_STATUS 4
+#define S_DELIVERY_QUERIES 8
+// The longest of them, with room to spare.
+#define S_DELIVERY_QUERY_BYTES_MAX 512
 
 struct notification_store_t {
     sqlite3 *db;
     outbox_t *outbox;
-    sqlite3_stmt *statements[S_STATEMENTS];  // in the order of s_sql
+    sqlite3_stmt *statements[S_STATEMENTS];         // in the order of s_sql
+    sqlite3_stmt *queries[S_DELIVERY_QUERIES];      // by their S_BY_ bits
 };
 
 // The statement at index, reset and with its bindings cleared, ready to bind.
@@ -87,6 +130,27 @@ s_bind_id (sqlite3_stmt *statement, int index, uint64_t id)
         sqlite3_bind_int64 (statement, index, (int64_t) id);
 }
 
+// Prepares the delivery log's statements, one per combination of filters. Returns 0 or -1.
+static int
+s_prepare_queries (notification_store_t *self)
+{
+    for (int filters = 0; filters < S_DELIVERY_QUERIES; filters++) {
+        char sql[S_DELIVERY_QUERY_BYTES_MAX];
+        int length = snprintf (
+            sql, sizeof sql,
+            "SELECT " S_DELIVERY_COLUMNS " FROM deliveries AS d%s WHERE d.id > :after%s%s%s "
+            "ORDER BY d.id LIMIT :limit",
+            filters & S_BY_PERSON ? " JOIN alerts AS a ON a.id = d.alert" : "",
+            filters & S_BY_CHANNEL ? " AND d.channel = :channel" : "",
+            filters & S_BY_PERSON ? " AND a.person = :person" : "",
+            filters & S_BY_STATUS ? " AND d.status = :status" : "");
+        assert (length > 0 && (size_t) length < sizeof sql);
+        if (!(self->queries[filters] = store_prepare (self->db, sql)))
+            return -1;
+    }
+    return 0;
+}
+
 // Prepares every statement for the life of the handle. Returns 0 or -1 (logged).
 static int
 s_prepare (notification_store_t *self)
@@ -94,7 +158,7 @@ s_prepare (notification_store_t *self)
     for (int index = 0; index < S_STATEMENTS; index++)
         if (!(self->statements[index] = store_prepare (self->db, s_sql[index])))
             return -1;
-    return 0;
+    return s_prepare_queries (self);
 }
 
 // The first field of alert that the store refuses, or NULL when it takes them all.
@@ -176,6 +240,8 @@ notification_store_destroy (notification_store_t **self_p)
         notification_store_t *self = *self_p;
         for (int index = 0; index < S_STATEMENTS; index++)
             sqlite3_finalize (self->statements[index]);
+        for (int index = 0; index < S_DELIVERY_QUERIES; index++)
+            sqlite3_finalize (self->queries[index]);
         outbox_destroy (&self->outbox);
         store_close (&self->db);
         free (self);
@@ -445,3 +511,251 @@ notification_store_unread (notification_store_t *self, const char *person)
     return count;
 }
 
+// Deliveries ----------------------------------------------------------------------------------
+
+static const char *s_delivery_status_names[] = {
+    [NOTIFICATION_DELIVERY_PENDING] = "pending",
+    [NOTIFICATION_DELIVERY_SENT] = "sent",
+    [NOTIFICATION_DELIVERY_FAILED] = "failed",
+    [NOTIFICATION_DELIVERY_DEAD] = "dead",
+};
+#define S_DELIVERY_STATUSES (sizeof s_delivery_status_names / sizeof s_delivery_status_names[0])
+
+const char *
+notification_delivery_status_name (notification_delivery_status_t status)
+{
+    if ((unsigned) status >= S_DELIVERY_STATUSES || !s_delivery_status_names[status])
+        return "";
+    return s_delivery_status_names[status];
+}
+
+static notification_delivery_status_t
+s_delivery_status_parse (const char *name)
+{
+    for (unsigned status = 0; name && status < S_DELIVERY_STATUSES; status++)
+        if (s_delivery_status_names[status] && strcmp (s_delivery_status_names[status], name) == 0)
+            return (notification_delivery_status_t) status;
+    return NOTIFICATION_DELIVERY_NONE;
+}
+
+// True when text is a terminated string within size bytes that validate_text takes as one line.
+static bool
+s_line_is_valid (const char *text, size_t size)
+{
+    return text && memchr (text, 0, size) && validate_text (text, size, false);
+}
+
+// The fields an attempt's outcome shares with an added attempt: the first one refused, or NULL.
+// A pending attempt and a failed one (its retry) say when they are due; the others do not.
+static const char *
+s_outcome_invalid_field (notification_delivery_status_t status, const char *result,
+                         int64_t at_ms, int64_t next_at_ms)
+{
+    if (!*notification_delivery_status_name (status))
+        return "status";
+    if (!s_line_is_valid (result, DELIVERY_RESULT_BYTES_MAX))
+        return "result";
+    if (at_ms <= 0)
+        return "at_ms";
+    bool due = status == NOTIFICATION_DELIVERY_PENDING || status == NOTIFICATION_DELIVERY_FAILED;
+    if (due ? next_at_ms <= 0 : next_at_ms != 0)
+        return "next_at_ms";
+    return NULL;
+}
+
+static const char *
+s_delivery_invalid_field (const notification_delivery_t *delivery)
+{
+    if (delivery->alert == 0 || delivery->alert > (uint64_t) INT64_MAX)
+        return "alert";
+    if (!memchr (delivery->channel, 0, sizeof delivery->channel)
+        || !validate_id (delivery->channel))
+        return "channel";
+    if (delivery->attempt < 1 || delivery->attempt > DELIVERY_ATTEMPTS_MAX)
+        return "attempt";
+    return s_outcome_invalid_field (delivery->status, delivery->result, delivery->at_ms,
+                                    delivery->next_at_ms);
+}
+
+// Whether alert id exists: OK, NOT_FOUND or FAILED (logged).
+static notification_store_result_t
+s_alert_exists (notification_store_t *self, uint64_t id)
+{
+    sqlite3_stmt *select = s_statement (self, S_ALERT_EXISTS);
+    s_bind_id (select, 1, id);
+    int rc = sqlite3_step (select);
+    sqlite3_reset (select);
+    if (rc == SQLITE_ROW)
+        return NOTIFICATION_STORE_OK;
+    if (rc == SQLITE_DONE)
+        return NOTIFICATION_STORE_NOT_FOUND;
+    log_error ("alert read failed", "id=%llu error=\"%s\"", (unsigned long long) id,
+               sqlite3_errmsg (self->db));
+    return NOTIFICATION_STORE_FAILED;
+}
+
+// Binds next_at_ms at index: NULL for 0, when nothing is due.
+static void
+s_bind_next_at (sqlite3_stmt *statement, int index, int64_t next_at_ms)
+{
+    if (next_at_ms)
+        sqlite3_bind_int64 (statement, index, next_at_ms);
+    else
+        sqlite3_bind_null (statement, index);
+}
+
+notification_store_result_t
+notification_store_delivery_add (notification_store_t *self, notification_delivery_t *delivery)
+{
+    assert (self && delivery);
+    const char *field = s_delivery_invalid_field (delivery);
+    if (field) {
+        log_error ("delivery refused", "field=%s", field);
+        return NOTIFICATION_STORE_INVALID;
+    }
+    notification_store_result_t result = s_alert_exists (self, delivery->alert);
+    if (result != NOTIFICATION_STORE_OK)
+        return result;
+    sqlite3_stmt *insert = s_statement (self, S_DELIVERY_INSERT);
+    sqlite3_bind_int64 (insert, 1, (int64_t) delivery->alert);
+    sqlite3_bind_text (insert, 2, delivery->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int (insert, 3, (int) delivery->attempt);
+    sqlite3_bind_text (insert, 4, notification_delivery_status_name (delivery->status), -1,
+                       SQLITE_STATIC);
+    sqlite3_bind_text (insert, 5, delivery->result, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (insert, 6, delivery->at_ms);
+    s_bind_next_at (insert, 7, delivery->next_at_ms);
+    int rc = sqlite3_step (insert);
+    sqlite3_reset (insert);
+    if (rc == SQLITE_DONE) {
+        delivery->id = (uint64_t) sqlite3_last_insert_rowid (self->db);
+        return NOTIFICATION_STORE_OK;
+    }
+    if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
+        return NOTIFICATION_STORE_CONFLICT;
+    log_error ("delivery write failed", "alert=%llu channel=%s error=\"%s\"",
+               (unsigned long long) delivery->alert, delivery->channel,
+               sqlite3_errmsg (self->db));
+    return NOTIFICATION_STORE_FAILED;
+}
+
+notification_store_result_t
+notification_store_delivery_finish (notification_store_t *self, uint64_t id,
+                                    notification_delivery_status_t status, const char *result,
+                                    int64_t at_ms, int64_t next_at_ms)
+{
+    assert (self);
+    const char *field = status == NOTIFICATION_DELIVERY_PENDING
+                            ? "status"
+                            : s_outcome_invalid_field (status, result, at_ms, next_at_ms);
+    if (field) {
+        log_error ("delivery outcome refused", "id=%llu field=%s", (unsigned long long) id,
+                   field);
+        return NOTIFICATION_STORE_INVALID;
+    }
+    sqlite3_stmt *update = s_statement (self, S_DELIVERY_FINISH);
+    s_bind_id (update, 1, id);
+    sqlite3_bind_text (update, 2, notification_delivery_status_name (status), -1,
+                       SQLITE_STATIC);
+    sqlite3_bind_text (update, 3, result, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (update, 4, at_ms);
+    s_bind_next_at (update, 5, next_at_ms);
+    int rc = sqlite3_step (update);
+    sqlite3_reset (update);
+    if (rc != SQLITE_DONE) {
+        log_error ("delivery outcome failed", "id=%llu error=\"%s\"", (unsigned long long) id,
+                   sqlite3_errmsg (self->db));
+        return NOTIFICATION_STORE_FAILED;
+    }
+    return sqlite3_changes (self->db) == 1 ? NOTIFICATION_STORE_OK
+                                           : NOTIFICATION_STORE_NOT_FOUND;
+}
+
+// Reads the rows of select (S_DELIVERY_COLUMNS) into deliveries. Returns how many, or -1.
+static int
+s_deliveries_read (notification_store_t *self, sqlite3_stmt *select,
+                   notification_delivery_t *deliveries, size_t limit)
+{
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        assert (count < limit);  // the statement's LIMIT
+        notification_delivery_t *delivery = &deliveries[count++];
+        memset (delivery, 0, sizeof *delivery);
+        delivery->id = (uint64_t) sqlite3_column_int64 (select, 0);
+        delivery->alert = (uint64_t) sqlite3_column_int64 (select, 1);
+        const char *channel = (const char *) sqlite3_column_text (select, 2);
+        snprintf (delivery->channel, sizeof delivery->channel, "%s", channel ? channel : "");
+        delivery->attempt = (uint32_t) sqlite3_column_int (select, 3);
+        delivery->status
+            = s_delivery_status_parse ((const char *) sqlite3_column_text (select, 4));
+        const char *result = (const char *) sqlite3_column_text (select, 5);
+        snprintf (delivery->result, sizeof delivery->result, "%s", result ? result : "");
+        delivery->at_ms = sqlite3_column_int64 (select, 6);
+        delivery->next_at_ms = sqlite3_column_int64 (select, 7);  // 0 for NULL
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("deliveries read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return (int) count;
+}
+
+static size_t
+s_page_size (size_t deliveries_max)
+{
+    return deliveries_max < DELIVERIES_LIST_MAX ? deliveries_max : DELIVERIES_LIST_MAX;
+}
+
+int
+notification_store_deliveries (notification_store_t *self,
+                               const notification_delivery_query_t *query,
+                               notification_delivery_t *deliveries, size_t deliveries_max)
+{
+    assert (self && query && (deliveries || deliveries_max == 0));
+    const char *field = NULL;
+    if (query->channel && !validate_id (query->channel))
+        field = "channel";
+    else if (query->person && !validate_id (query->person))
+        field = "person";
+    else if (query->status != NOTIFICATION_DELIVERY_NONE
+             && !*notification_delivery_status_name (query->status))
+        field = "status";
+    if (field) {
+        log_error ("deliveries query refused", "field=%s", field);
+        return -1;
+    }
+    int filters = (query->channel ? S_BY_CHANNEL : 0) | (query->person ? S_BY_PERSON : 0)
+                  | (query->status ? S_BY_STATUS : 0);
+    sqlite3_stmt *select = self->queries[filters];
+    sqlite3_reset (select);
+    sqlite3_clear_bindings (select);
+    size_t limit = s_page_size (deliveries_max);
+    s_bind_id (select, sqlite3_bind_parameter_index (select, ":after"), query->after_id);
+    sqlite3_bind_int64 (select, sqlite3_bind_parameter_index (select, ":limit"),
+                        (int64_t) limit);
+    if (query->channel)
+        sqlite3_bind_text (select, sqlite3_bind_parameter_index (select, ":channel"),
+                           query->channel, -1, SQLITE_STATIC);
+    if (query->person)
+        sqlite3_bind_text (select, sqlite3_bind_parameter_index (select, ":person"),
+                           query->person, -1, SQLITE_STATIC);
+    if (query->status)
+        sqlite3_bind_text (select, sqlite3_bind_parameter_index (select, ":status"),
+                           notification_delivery_status_name (query->status), -1,
+                           SQLITE_STATIC);
+    return s_deliveries_read (self, select, deliveries, limit);
+}
+
+int
+notification_store_deliveries_due (notification_store_t *self, int64_t now_ms,
+                                   notification_delivery_t *deliveries, size_t deliveries_max)
+{
+    assert (self && (deliveries || deliveries_max == 0));
+    size_t limit = s_page_size (deliveries_max);
+    sqlite3_stmt *select = s_statement (self, S_DELIVERIES_DUE);
+    sqlite3_bind_int64 (select, 1, now_ms);
+    sqlite3_bind_int64 (select, 2, (int64_t) limit);
+    return s_deliveries_read (self, select, deliveries, limit);
+}

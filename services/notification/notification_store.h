@@ -1,12 +1,15 @@
 /*  notification_store.h: the notification service's SQLite file (notification.db). Owns the
     sqlite3 handle and the outbox.
 
-    A table of its own (DESIGN.md: "its own alerts and deliveries tables"; deliveries come
-    with the channels):
+    Two tables of its own (DESIGN.md: "its own alerts and deliveries tables"):
     - alerts: the inboxes. An alert's id is the outbox seq of its publication, so the row, the
       live event ("alert.<person>/", type "alert", body the Alert) and the Replay event all carry
       Alert.id == Event.seq. The row also keeps what the proto does not: when its person read
       it and who acknowledged it when.
+    - deliveries: the delivery log of the channels (DingTalk, WeCom, webhooks), one row per
+      attempt of one alert on one channel. An attempt is added pending (due at next_at_ms); when
+      made, it is finished sent, failed (a retry, attempt + 1, is added pending in the same
+      transaction) or dead (no more attempts).
 
     The meta table keeps the last applied seq of each publisher the service consumes
     (NOTIFICATION_META_ASSESSMENT_SEQ, NOTIFICATION_META_REGISTRY_SEQ), written in the same
@@ -37,6 +40,7 @@ typedef enum {
     NOTIFICATION_STORE_OK = 0,
     NOTIFICATION_STORE_INVALID,    // input refused (logged): nothing was written
     NOTIFICATION_STORE_NOT_FOUND,  // no such row (or it belongs to another person)
+    NOTIFICATION_STORE_CONFLICT,   // the row exists already (the same delivery attempt twice)
     NOTIFICATION_STORE_FAILED,     // a database error (logged): the caller rolls back
 } notification_store_result_t;
 
@@ -113,5 +117,67 @@ int64_t notification_store_unread (notification_store_t *self, const char *perso
 notification_store_result_t notification_store_alert_state (notification_store_t *self,
                                                             const char *person, uint64_t id,
                                                             notification_alert_state_t *state);
+
+// A delivery attempt's status, stored as its name ("pending", "sent", "failed", "dead").
+typedef enum {
+    NOTIFICATION_DELIVERY_NONE = 0,  // not a status: "any" in a query
+    NOTIFICATION_DELIVERY_PENDING,   // to be attempted at next_at_ms
+    NOTIFICATION_DELIVERY_SENT,      // the channel accepted it
+    NOTIFICATION_DELIVERY_FAILED,    // refused or unreachable; attempt + 1 is due at next_at_ms
+    NOTIFICATION_DELIVERY_DEAD,      // refused or unreachable, and no attempt follows
+} notification_delivery_status_t;
+
+// "pending", "sent", "failed", "dead"; "" for anything else.
+const char *notification_delivery_status_name (notification_delivery_status_t status);
+
+// One attempt of one alert on one channel. Fixed buffers, so that a page of them is one array
+// the caller owns.
+typedef struct {
+    uint64_t id;                               // set by the store
+    uint64_t alert;                            // alerts.id
+    char channel[ID_BYTES_MAX];                // the channel's id ("dingtalk-zx", "webhook-1")
+    uint32_t attempt;                          // 1 .. DELIVERY_ATTEMPTS_MAX
+    notification_delivery_status_t status;
+    char result[DELIVERY_RESULT_BYTES_MAX];    // one line: HTTP code, error; "" while pending
+    int64_t at_ms;                             // when it was added or finished
+    int64_t next_at_ms;                        // when it (pending) or its retry (failed) is
+                                               // due; 0 for none
+} notification_delivery_t;
+
+// Adds an attempt row, and sets delivery->id. Checks every field: the alert exists, channel a
+// valid id, attempt within 1..DELIVERY_ATTEMPTS_MAX, status not NONE, result one line of under
+// DELIVERY_RESULT_BYTES_MAX bytes, at_ms > 0, next_at_ms > 0 when pending or failed and 0
+// otherwise. Returns OK, INVALID, NOT_FOUND (no such alert), CONFLICT (that alert, channel and
+// attempt exist already) or FAILED; nothing is written unless OK.
+notification_store_result_t notification_store_delivery_add (notification_store_t *self,
+                                                             notification_delivery_t *delivery);
+// Finishes the pending attempt id: status SENT, FAILED or DEAD, result as for an add, at_ms
+// > 0, next_at_ms > 0 for FAILED and 0 otherwise. Returns OK, INVALID, NOT_FOUND (no pending
+// attempt id: unknown or finished before) or FAILED.
+notification_store_result_t notification_store_delivery_finish (
+    notification_store_t *self, uint64_t id, notification_delivery_status_t status,
+    const char *result, int64_t at_ms, int64_t next_at_ms);
+
+// Which deliveries notification_store_deliveries lists: a field left 0 or NULL does not
+// filter. A zeroed query lists them all.
+typedef struct {
+    const char *channel;                    // only this channel
+    const char *person;                     // only the alerts of this person
+    notification_delivery_status_t status;  // only this status
+    uint64_t after_id;                      // only ids above this one (the next page)
+} notification_delivery_query_t;
+
+// The deliveries that query selects, by id, into deliveries: at most deliveries_max and at most
+// DELIVERIES_LIST_MAX. Returns how many, or -1 for a channel or person that is not a valid id,
+// a status that is not one, or on a read error (logged).
+int notification_store_deliveries (notification_store_t *self,
+                                   const notification_delivery_query_t *query,
+                                   notification_delivery_t *deliveries, size_t deliveries_max);
+// The pending attempts due by now_ms (next_at_ms <= now_ms), the earliest due first, into
+// deliveries: at most deliveries_max and at most DELIVERIES_LIST_MAX. Returns how many, or -1
+// on a read error (logged).
+int notification_store_deliveries_due (notification_store_t *self, int64_t now_ms,
+                                       notification_delivery_t *deliveries,
+                                       size_t deliveries_max);
 
 #endif

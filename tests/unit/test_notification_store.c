@@ -1,6 +1,7 @@
 /*  The notification store: the inbox (alerts by person, ids equal to seqs, paging at its
     limits, topics that never match another person, rollbacks), read and acknowledged state,
-    and invalid input refused without a write. */
+    the delivery log (attempts, outcomes, queries, what is due), and invalid input refused
+    without a write. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "common/limits.h"
@@ -508,5 +509,282 @@ Test (notification_store, an_alert_is_acknowledged_once_by_its_person)
     cr_assert_eq (s_state ("b", 3).acked_at_ms, 0);
     s_reopen ();
     cr_assert_str_eq (s_state ("a", 1).acked_by, "hb-office", "on disk");
+}
+
+// Deliveries --------------------------------------------------------------------------------
+
+static notification_delivery_t
+s_delivery_of (uint64_t alert, const char *channel, uint32_t attempt,
+               notification_delivery_status_t status, int64_t at_ms, int64_t next_at_ms)
+{
+    notification_delivery_t delivery = { .alert = alert, .attempt = attempt, .status = status,
+                                         .at_ms = at_ms, .next_at_ms = next_at_ms };
+    snprintf (delivery.channel, sizeof delivery.channel, "%s", channel);
+    return delivery;
+}
+
+// Adds a pending first attempt of alert on channel, due at next_at_ms; returns its id.
+static uint64_t
+s_pending (uint64_t alert, const char *channel, uint32_t attempt, int64_t next_at_ms)
+{
+    notification_delivery_t delivery
+        = s_delivery_of (alert, channel, attempt, NOTIFICATION_DELIVERY_PENDING, 100, next_at_ms);
+    cr_assert_eq (notification_store_delivery_add (s_store, &delivery), NOTIFICATION_STORE_OK);
+    cr_assert_gt (delivery.id, 0);
+    return delivery.id;
+}
+
+// Checks the ids of what is due by now_ms (at most max), in order.
+static void
+s_due (int64_t now_ms, size_t max, const uint64_t *ids, size_t count)
+{
+    notification_delivery_t due[8];
+    cr_assert_leq (max, 8);
+    int found = notification_store_deliveries_due (s_store, now_ms, due, max);
+    cr_assert_eq (found, (int) count, "due by %lld", (long long) now_ms);
+    for (size_t index = 0; index < count; index++) {
+        cr_assert_eq (due[index].id, ids[index], "due by %lld: #%zu", (long long) now_ms, index);
+        cr_assert_eq (due[index].status, NOTIFICATION_DELIVERY_PENDING);
+        cr_assert_leq (due[index].next_at_ms, now_ms);
+    }
+}
+
+// Checks the ids query lists (at most max), in order.
+static void
+s_listed (notification_delivery_query_t query, size_t max, const uint64_t *ids, size_t count)
+{
+    notification_delivery_t listed[8];
+    cr_assert_leq (max, 8);
+    int found = notification_store_deliveries (s_store, &query, listed, max);
+    cr_assert_eq (found, (int) count);
+    for (size_t index = 0; index < count; index++)
+        cr_assert_eq (listed[index].id, ids[index], "#%zu", index);
+}
+
+#define S_IDS(...) (const uint64_t[]) { __VA_ARGS__ }, \
+    sizeof (const uint64_t[]) { __VA_ARGS__ } / sizeof (uint64_t)
+
+Test (notification_store, deliveries_are_attempted_retried_and_finished)
+{
+    s_alerts ("a", 1);
+    s_alerts ("b", 1);
+    uint64_t first = s_pending (1, "dingtalk", 1, 100);
+    uint64_t webhook = s_pending (1, "webhook-1", 1, 150);
+    uint64_t other = s_pending (2, "dingtalk", 1, 120);
+    s_due (99, 8, NULL, 0);
+    s_due (100, 8, S_IDS (first));
+    s_due (120, 8, S_IDS (first, other));
+    s_due (INT64_MAX, 8, S_IDS (first, other, webhook));
+    s_due (INT64_MAX, 1, S_IDS (first));
+    s_due (INT64_MAX, 0, NULL, 0);
+
+    // The first attempt fails: its outcome and the retry, in one transaction.
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, first, NOTIFICATION_DELIVERY_FAILED,
+                                                      "HTTP 502 Bad Gateway", 110, 200),
+                  NOTIFICATION_STORE_OK);
+    uint64_t retry = s_pending (1, "dingtalk", 2, 200);
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, first, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 120, 0),
+                  NOTIFICATION_STORE_NOT_FOUND, "finished before");
+    notification_delivery_t twice
+        = s_delivery_of (1, "dingtalk", 2, NOTIFICATION_DELIVERY_PENDING, 100, 300);
+    cr_assert_eq (notification_store_delivery_add (s_store, &twice), NOTIFICATION_STORE_CONFLICT);
+    s_due (199, 8, S_IDS (other, webhook));
+    s_due (200, 8, S_IDS (other, webhook, retry));
+    cr_assert_eq (notification_store_delivery_finish (s_store, retry, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 210, 0),
+                  NOTIFICATION_STORE_OK);
+    cr_assert_eq (notification_store_delivery_finish (s_store, other, NOTIFICATION_DELIVERY_DEAD,
+                                                      "HTTP 400 bad token", 130, 0),
+                  NOTIFICATION_STORE_OK);
+    s_due (INT64_MAX, 8, S_IDS (webhook));
+    s_reopen ();
+
+    notification_delivery_t rows[8];
+    notification_delivery_query_t all = { 0 };
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, 8), 4);
+    cr_assert_eq (rows[0].id, first);
+    cr_assert_eq (rows[0].alert, 1);
+    cr_assert_str_eq (rows[0].channel, "dingtalk");
+    cr_assert_eq (rows[0].attempt, 1);
+    cr_assert_eq (rows[0].status, NOTIFICATION_DELIVERY_FAILED);
+    cr_assert_str_eq (rows[0].result, "HTTP 502 Bad Gateway");
+    cr_assert_eq (rows[0].at_ms, 110);
+    cr_assert_eq (rows[0].next_at_ms, 200);
+    cr_assert_eq (rows[1].status, NOTIFICATION_DELIVERY_PENDING);
+    cr_assert_str_eq (rows[1].result, "");
+    cr_assert_eq (rows[2].status, NOTIFICATION_DELIVERY_DEAD);
+    cr_assert_eq (rows[2].next_at_ms, 0, "nothing due");
+    cr_assert_eq (rows[3].id, retry);
+    cr_assert_eq (rows[3].attempt, 2);
+    cr_assert_eq (rows[3].status, NOTIFICATION_DELIVERY_SENT);
+    cr_assert_str_eq (rows[3].result, "HTTP 200");
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'"
+                                 " AND next_at_ms IS NULL"),
+                  1, "stored by name");
+}
+
+Test (notification_store, the_delivery_log_is_queried_by_channel_person_and_status)
+{
+    s_alerts ("a", 1);  // 1
+    s_alerts ("b", 1);  // 2
+    s_alerts ("a", 1);  // 3
+    for (uint64_t alert = 1; alert <= 3; alert++) {
+        s_pending (alert, "dingtalk", 1, 100);  // 1, 3, 5
+        s_pending (alert, "wecom", 1, 100);     // 2, 4, 6
+    }
+    cr_assert_eq (notification_store_delivery_finish (s_store, 1, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 110, 0), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 4, NOTIFICATION_DELIVERY_DEAD,
+                                                      "HTTP 404", 110, 0), 0);
+    s_listed ((notification_delivery_query_t) { 0 }, 8, S_IDS (1, 2, 3, 4, 5, 6));
+    s_listed ((notification_delivery_query_t) { .channel = "dingtalk" }, 8, S_IDS (1, 3, 5));
+    s_listed ((notification_delivery_query_t) { .person = "a" }, 8, S_IDS (1, 2, 5, 6));
+    s_listed ((notification_delivery_query_t) { .status = NOTIFICATION_DELIVERY_PENDING }, 8,
+              S_IDS (2, 3, 5, 6));
+    s_listed ((notification_delivery_query_t) { .status = NOTIFICATION_DELIVERY_SENT }, 8,
+              S_IDS (1));
+    s_listed ((notification_delivery_query_t) { .channel = "dingtalk", .person = "a" }, 8,
+              S_IDS (1, 5));
+    s_listed ((notification_delivery_query_t) { .channel = "wecom",
+                                                .status = NOTIFICATION_DELIVERY_DEAD },
+              8, S_IDS (4));
+    s_listed ((notification_delivery_query_t) { .person = "a",
+                                                .status = NOTIFICATION_DELIVERY_PENDING },
+              8, S_IDS (2, 5, 6));
+    s_listed ((notification_delivery_query_t) { .channel = "dingtalk", .person = "a",
+                                                .status = NOTIFICATION_DELIVERY_PENDING },
+              8, S_IDS (5));
+    // Pages.
+    s_listed ((notification_delivery_query_t) { .person = "a", .after_id = 2 }, 2, S_IDS (5, 6));
+    s_listed ((notification_delivery_query_t) { .person = "a" }, 1, S_IDS (1));
+    s_listed ((notification_delivery_query_t) { .person = "a" }, 0, NULL, 0);
+    s_listed ((notification_delivery_query_t) { .after_id = 6 }, 8, NULL, 0);
+    s_listed ((notification_delivery_query_t) { .after_id = UINT64_MAX }, 8, NULL, 0);
+    s_listed ((notification_delivery_query_t) { .person = "nobody" }, 8, NULL, 0);
+    s_listed ((notification_delivery_query_t) { .channel = "failed" }, 8, NULL, 0);
+    // Invalid queries.
+    notification_delivery_t rows[8];
+    notification_delivery_query_t bad = { .channel = "ding talk" };
+    cr_assert_eq (notification_store_deliveries (s_store, &bad, rows, 8), -1);
+    bad = (notification_delivery_query_t) { .person = "" };
+    cr_assert_eq (notification_store_deliveries (s_store, &bad, rows, 8), -1);
+    bad = (notification_delivery_query_t) { .status = (notification_delivery_status_t) 99 };
+    cr_assert_eq (notification_store_deliveries (s_store, &bad, rows, 8), -1);
+}
+
+Test (notification_store, a_page_of_deliveries_holds_at_most_the_limit)
+{
+    s_alerts ("a", 1);
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    for (int index = 0; index < DELIVERIES_LIST_MAX + 1; index++) {
+        char channel[ID_BYTES_MAX];
+        snprintf (channel, sizeof channel, "webhook-%d", index);
+        // Due in the reverse order of their ids.
+        cr_assert_eq (s_pending (1, channel, 1, DELIVERIES_LIST_MAX + 1 - index),
+                      (uint64_t) index + 1);
+    }
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    size_t size = DELIVERIES_LIST_MAX + 1;
+    notification_delivery_t *rows = calloc (size, sizeof *rows);
+    notification_delivery_query_t all = { 0 };
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, 0), 0);
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, 1), 1);
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, size - 1), size - 1);
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, size), size - 1, "capped");
+    cr_assert_eq (rows[size - 2].id, DELIVERIES_LIST_MAX);
+    all.after_id = DELIVERIES_LIST_MAX;
+    cr_assert_eq (notification_store_deliveries (s_store, &all, rows, size), 1, "the next page");
+    cr_assert_eq (rows[0].id, DELIVERIES_LIST_MAX + 1);
+    cr_assert_eq (notification_store_deliveries_due (s_store, INT64_MAX, rows, 0), 0);
+    cr_assert_eq (notification_store_deliveries_due (s_store, INT64_MAX, rows, 1), 1);
+    cr_assert_eq (rows[0].id, DELIVERIES_LIST_MAX + 1, "the earliest due first");
+    cr_assert_eq (notification_store_deliveries_due (s_store, INT64_MAX, rows, size), size - 1,
+                  "capped");
+    cr_assert_eq (rows[size - 2].id, 2);
+    cr_assert_eq (notification_store_deliveries_due (s_store, 1, rows, size), 1);
+    free (rows);
+}
+
+Test (notification_store, an_invalid_delivery_is_refused_without_writing)
+{
+    s_alerts ("a", 1);
+    const notification_delivery_status_t pending = NOTIFICATION_DELIVERY_PENDING;
+    notification_delivery_t bad[] = {
+        s_delivery_of (0, "dingtalk", 1, pending, 100, 100),
+        s_delivery_of ((uint64_t) INT64_MAX + 1, "dingtalk", 1, pending, 100, 100),
+        s_delivery_of (1, "", 1, pending, 100, 100),
+        s_delivery_of (1, "ding talk", 1, pending, 100, 100),
+        s_delivery_of (1, "dingtalk", 0, pending, 100, 100),
+        s_delivery_of (1, "dingtalk", DELIVERY_ATTEMPTS_MAX + 1, pending, 100, 100),
+        s_delivery_of (1, "dingtalk", 1, NOTIFICATION_DELIVERY_NONE, 100, 100),
+        s_delivery_of (1, "dingtalk", 1, (notification_delivery_status_t) 99, 100, 100),
+        s_delivery_of (1, "dingtalk", 1, pending, 0, 100),
+        s_delivery_of (1, "dingtalk", 1, pending, 100, 0),
+        s_delivery_of (1, "dingtalk", 1, NOTIFICATION_DELIVERY_FAILED, 100, 0),
+        s_delivery_of (1, "dingtalk", 1, NOTIFICATION_DELIVERY_SENT, 100, 100),
+        s_delivery_of (1, "dingtalk", 1, NOTIFICATION_DELIVERY_DEAD, 100, 100),
+        s_delivery_of (1, "dingtalk", 1, pending, 100, 100),  // a result of two lines
+        s_delivery_of (1, "dingtalk", 1, pending, 100, 100),  // unterminated result
+        s_delivery_of (1, "dingtalk", 1, pending, 100, 100),  // unterminated channel
+    };
+    size_t count = sizeof bad / sizeof bad[0];
+    snprintf (bad[count - 3].result, sizeof bad[0].result, "HTTP 500\nretry");
+    memset (bad[count - 2].result, 'x', sizeof bad[0].result);
+    memset (bad[count - 1].channel, 'c', sizeof bad[0].channel);
+    for (size_t index = 0; index < count; index++) {
+        cr_assert_eq (notification_store_delivery_add (s_store, &bad[index]),
+                      NOTIFICATION_STORE_INVALID, "#%zu", index);
+        cr_assert_eq (bad[index].id, 0);
+    }
+    notification_delivery_t unknown = s_delivery_of (2, "dingtalk", 1, pending, 100, 100);
+    cr_assert_eq (notification_store_delivery_add (s_store, &unknown),
+                  NOTIFICATION_STORE_NOT_FOUND, "no such alert");
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM deliveries"), 0);
+
+    // At the limits: taken.
+    notification_delivery_t longest
+        = s_delivery_of (1, "dingtalk", DELIVERY_ATTEMPTS_MAX, NOTIFICATION_DELIVERY_DEAD, 1, 0);
+    memset (longest.result, 'x', sizeof longest.result - 1);
+    memset (longest.channel, 'c', sizeof longest.channel - 1);
+    cr_assert_eq (notification_store_delivery_add (s_store, &longest), NOTIFICATION_STORE_OK);
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM deliveries"), 1);
+}
+
+Test (notification_store, an_invalid_outcome_is_refused_without_writing)
+{
+    s_alerts ("a", 1);
+    char too_long[DELIVERY_RESULT_BYTES_MAX + 1];
+    memset (too_long, 'x', sizeof too_long - 1);
+    too_long[sizeof too_long - 1] = '\0';
+    uint64_t id = s_pending (1, "dingtalk", 1, 100);
+    const notification_delivery_status_t pending = NOTIFICATION_DELIVERY_PENDING;
+    const notification_delivery_status_t failed = NOTIFICATION_DELIVERY_FAILED;
+    const notification_delivery_status_t sent = NOTIFICATION_DELIVERY_SENT;
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, pending, "", 1, 100),
+                  NOTIFICATION_STORE_INVALID, "finished as pending");
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, NOTIFICATION_DELIVERY_NONE,
+                                                      "", 1, 0),
+                  NOTIFICATION_STORE_INVALID);
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, failed, "x", 1, 0),
+                  NOTIFICATION_STORE_INVALID, "a failure says when the retry is due");
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, sent, "x", 1, 5),
+                  NOTIFICATION_STORE_INVALID);
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, sent, NULL, 1, 0),
+                  NOTIFICATION_STORE_INVALID);
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, sent, too_long, 1, 0),
+                  NOTIFICATION_STORE_INVALID);
+    cr_assert_eq (notification_store_delivery_finish (s_store, id, sent, "x", 0, 0),
+                  NOTIFICATION_STORE_INVALID);
+    cr_assert_eq (notification_store_delivery_finish (s_store, id + 1, sent, "x", 1, 0),
+                  NOTIFICATION_STORE_NOT_FOUND);
+    cr_assert_eq (notification_store_delivery_finish (s_store, UINT64_MAX, sent, "x", 1, 0),
+                  NOTIFICATION_STORE_NOT_FOUND);
+    s_due (INT64_MAX, 8, S_IDS (id));  // still pending
+    cr_assert_str_eq (notification_delivery_status_name (NOTIFICATION_DELIVERY_DEAD), "dead");
+    cr_assert_str_eq (notification_delivery_status_name (NOTIFICATION_DELIVERY_NONE), "");
+    cr_assert_str_eq (notification_delivery_status_name ((notification_delivery_status_t) 99), "");
 }
 
