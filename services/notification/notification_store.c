@@ -211,6 +211,91 @@ s_alert_insert (notification_store_t *self, const Shanhai__V1__Alert *alert)
     return 0;
 }
 
+// The integer the single-row query sql returns, or -1 (logged).
+static int64_t
+s_query_integer (sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *select = NULL;
+    int64_t value = -1;
+    if (sqlite3_prepare_v2 (db, sql, -1, &select, NULL) == SQLITE_OK
+        && sqlite3_step (select) == SQLITE_ROW)
+        value = sqlite3_column_int64 (select, 0);
+    else
+        log_error ("read failed", "sql=\"%.60s\" error=\"%s\"", sql, sqlite3_errmsg (db));
+    sqlite3_finalize (select);
+    return value;
+}
+
+// Copies the outbox row of an old alert (seq, at_ms, body) into the alerts table. Returns 1
+// when copied, 0 when the row is skipped (logged: it cannot be an inbox's), -1 on a write error.
+static int
+s_upgrade_row (notification_store_t *self, sqlite3_stmt *select)
+{
+    uint64_t seq = (uint64_t) sqlite3_column_int64 (select, 0);
+    size_t size = (size_t) sqlite3_column_bytes (select, 2);
+    const uint8_t *body = sqlite3_column_blob (select, 2);
+    Shanhai__V1__Alert *alert = shanhai__v1__alert__unpack (NULL, size, body);
+    if (alert && alert->at_ms == 0)
+        alert->at_ms = sqlite3_column_int64 (select, 1);
+    const char *field = alert ? s_alert_invalid_field (alert) : "body";
+    if (field) {
+        log_error ("old alert skipped", "seq=%llu field=%s", (unsigned long long) seq, field);
+        if (alert)
+            shanhai__v1__alert__free_unpacked (alert, NULL);
+        return 0;
+    }
+    // The previous version wrote id == seq; the seq is what Replay shows, so it wins.
+    if (alert->id != seq)
+        log_warn ("old alert's id is not its seq", "seq=%llu id=%llu",
+                  (unsigned long long) seq, (unsigned long long) alert->id);
+    alert->id = seq;
+    int rc = s_alert_insert (self, alert);
+    shanhai__v1__alert__free_unpacked (alert, NULL);
+    return rc ? -1 : 1;
+}
+
+// The previous version kept the alerts only in the outbox (topic "alert.<person>", type
+// "alert", body the Alert). When the alerts table is empty and the outbox has such rows, copies
+// them in one transaction, so that an upgraded deployment keeps its inboxes; a crash midway
+// leaves the table empty, and the next start copies again. Returns 0 or -1 (logged).
+static int
+s_upgrade (notification_store_t *self)
+{
+    int64_t alerts = s_query_integer (self->db, "SELECT EXISTS (SELECT 1 FROM alerts)");
+    int64_t old = s_query_integer (self->db,
+                                   "SELECT EXISTS (SELECT 1 FROM outbox WHERE type = 'alert')");
+    if (alerts < 0 || old < 0)
+        return -1;
+    if (alerts > 0 || old == 0)
+        return 0;
+    sqlite3_stmt *select = store_prepare (self->db, "SELECT seq, at_ms, body FROM outbox "
+                                                    "WHERE type = 'alert' ORDER BY seq");
+    if (!select || store_transaction_begin (self->db)) {
+        sqlite3_finalize (select);
+        return -1;
+    }
+    size_t copied = 0, skipped = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        int copy = s_upgrade_row (self, select);
+        if (copy < 0)
+            break;
+        if (copy > 0)
+            copied++;
+        else
+            skipped++;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        log_error ("old alerts read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+    sqlite3_finalize (select);
+    if (rc != SQLITE_DONE || store_transaction_commit (self->db, NULL)) {
+        store_transaction_rollback (self->db, NULL);
+        return -1;
+    }
+    log_info ("alerts copied from the outbox", "copied=%zu skipped=%zu", copied, skipped);
+    return 0;
+}
+
 notification_store_t *
 notification_store_new (const char *path, const char *pub_endpoint, char *errstr,
                         size_t errstr_size)
@@ -223,7 +308,7 @@ notification_store_new (const char *path, const char *pub_endpoint, char *errstr
     self->db = store_open (path, s_schema, errstr, errstr_size);
     if (self->db)
         self->outbox = outbox_new (self->db, pub_endpoint);
-    if (!self->outbox || s_prepare (self)) {
+    if (!self->outbox || s_prepare (self) || s_upgrade (self)) {
         if (self->db && !*errstr)
             errstr_set (errstr, errstr_size, "cannot set up %s publishing on %s (see the log)",
                         path, pub_endpoint);

@@ -45,7 +45,9 @@ typedef enum {
 } notification_store_result_t;
 
 // Opens (creating if needed) the database at path and binds the outbox's PUB socket to
-// pub_endpoint. Returns the store, or NULL with a one-line reason in errstr.
+// pub_endpoint. A file of the previous version, whose alerts lived only in the outbox, has them
+// copied into the alerts table first. Returns the store, or NULL with a one-line reason in
+// errstr.
 notification_store_t *notification_store_new (const char *path, const char *pub_endpoint,
                                               char *errstr, size_t errstr_size);
 // Closes the store; safe on NULL and twice; nulls *self_p.

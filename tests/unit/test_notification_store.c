@@ -1,7 +1,7 @@
 /*  The notification store: the inbox (alerts by person, ids equal to seqs, paging at its
     limits, topics that never match another person, rollbacks), read and acknowledged state,
-    the delivery log (attempts, outcomes, queries, what is due), and invalid input refused
-    without a write. */
+    the delivery log (attempts, outcomes, queries, what is due), invalid input refused without
+    a write, and the upgrade of a file whose alerts lived only in the outbox. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "common/limits.h"
@@ -788,3 +788,75 @@ Test (notification_store, an_invalid_outcome_is_refused_without_writing)
     cr_assert_str_eq (notification_delivery_status_name ((notification_delivery_status_t) 99), "");
 }
 
+// The upgrade ----------------------------------------------------------------------------------
+
+// Appends an alert as the previous version did: only an outbox row, topic "alert.<person>".
+static void
+s_old_alert (outbox_t *outbox, const char *person, const char *text, int64_t at_ms)
+{
+    Shanhai__V1__Alert alert = s_alert_of (person, text);
+    alert.id = outbox_head (outbox) + 1;
+    alert.at_ms = at_ms;
+    char topic[TOPIC_BYTES_MAX];
+    snprintf (topic, sizeof topic, "alert.%s", person);
+    cr_assert_eq (outbox_append (outbox, topic, "alert", &alert.base), (int64_t) alert.id);
+}
+
+// Writes old.db as the previous version did, and makes it the file s_open opens.
+static void
+s_write_old_file (void)
+{
+    free (s_path);
+    s_path = test_path (s_dir, "old.db");
+    char errstr[256] = "", pub[64];
+    sqlite3 *db = store_open (s_path, NULL, errstr, sizeof errstr);
+    cr_assert (db, "%s", errstr);
+    test_free_endpoint (pub, sizeof pub);
+    outbox_t *outbox = outbox_new (db, pub);
+    cr_assert (outbox);
+    cr_assert_eq (store_begin (db), 0);
+    s_old_alert (outbox, "a", "第一", 1234);     // 1
+    s_old_alert (outbox, "b", "second", 1235);   // 2
+    s_old_alert (outbox, "a", "third", 0);       // 3: the time is the outbox row's
+    s_old_alert (outbox, "", "nobody's", 1236);  // 4: cannot be an inbox's, skipped
+    cr_assert_eq (store_meta_set (db, NOTIFICATION_META_ASSESSMENT_SEQ, 9), 0);
+    cr_assert_eq (store_commit (db), 0);
+    outbox_destroy (&outbox);
+    store_close (&db);
+}
+
+Test (notification_store, an_old_file_keeps_its_inboxes)
+{
+    s_write_old_file ();
+    s_reopen ();
+    Shanhai__V1__AlertList *list = notification_store_alerts (s_store, "a", 0, 0);
+    cr_assert_eq (list->n_alerts, 2);
+    cr_assert_eq (list->alerts[0]->id, 1);
+    cr_assert_str_eq (list->alerts[0]->text, "第一");
+    cr_assert_str_eq (list->alerts[0]->pairing, "hb-01");
+    cr_assert_eq (list->alerts[0]->status, SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK);
+    cr_assert_eq (list->alerts[0]->at_ms, 1234);
+    cr_assert_eq (list->alerts[1]->id, 3);
+    cr_assert_gt (list->alerts[1]->at_ms, 1236, "when the row was written");
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+    cr_assert_eq (s_count ("b", 0, 0), 1);
+    bool failed = true;
+    cr_assert_null (notification_store_alert_find (s_store, 4, &failed));
+    cr_assert_not (failed);
+    cr_assert_eq (notification_store_unread (s_store, "a"), 2);
+    cr_assert_eq (notification_store_meta (s_store, NOTIFICATION_META_ASSESSMENT_SEQ, 0), 9);
+
+    // New alerts follow the old seqs, under the new topics.
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    cr_assert_eq (s_alert ("a", "new"), 5);
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM outbox WHERE seq = 5"
+                                 " AND topic = 'alert.a/'"),
+                  1);
+    cr_assert_eq (notification_store_mark_read (s_store, "a", 5, 2000, NULL), 0);
+    // The copy is made once: a second start finds the alerts table filled.
+    s_reopen ();
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM alerts"), 4);
+    cr_assert_eq (notification_store_unread (s_store, "a"), 0);
+    cr_assert_eq (s_count ("a", 0, 0), 3);
+}
