@@ -96,6 +96,15 @@
 #define ALERTS_LIST_MAX 1000
 // An alert's text.
 #define ALERT_TEXT_BYTES_MAX 1024
+// Deliveries per page of the delivery log, and per batch of due deliveries a channel takes:
+// bounds a reply's size and the time one batch holds the loop, like ALERTS_LIST_MAX.
+#define DELIVERIES_LIST_MAX 1000
+// A delivery's result: one line with the HTTP code and the channel's error message, which
+// DingTalk and WeCom keep under a hundred bytes; what is longer is cut by the channel.
+#define DELIVERY_RESULT_BYTES_MAX 256
+// Attempts of one alert on one channel. Retries that back off from a minute and double reach
+// more than a day by the twelfth; a channel down for longer gets the alert marked dead.
+#define DELIVERY_ATTEMPTS_MAX 16
 
 // Redis: a cache, never the truth. A down Redis must not slow a request by more than this.
 #define CACHE_TIMEOUT_MS 200

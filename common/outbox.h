@@ -38,11 +38,5 @@ void outbox_heartbeat (outbox_t *self);
 uint64_t outbox_head (outbox_t *self);
 // The "<service>.Replay" handler: state is the outbox.
 void outbox_replay_handler (void *state, const rpc_call_t *call, rpc_reply_t *reply);
-// Reads rows with topic == topic and seq > after_seq, oldest first, at most limit; calls
-// visit for each with the event's body. Returns the number visited or -1.
-typedef int (outbox_visit_fn) (void *arg, uint64_t seq, int64_t at_ms, const uint8_t *body,
-                               size_t body_size);
-int outbox_scan_topic (outbox_t *self, const char *topic, uint64_t after_seq, size_t limit,
-                       outbox_visit_fn *visit, void *arg);
 
 #endif

@@ -44,7 +44,14 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
         alert.previous = change->previous;
         alert.text = text;
         alert.at_ms = now_ms;
-        rc = notification_store_alert (self->store, &alert);
+        notification_store_result_t result = notification_store_alert (self->store, &alert);
+        if (result == NOTIFICATION_STORE_INVALID)
+            // A malformed change (the store said why) would block the stream for ever if it
+            // failed the batch: it is dropped, and the rest goes on.
+            log_error ("alert dropped: refused by the store", "pairing=%s rule=%s person=%s",
+                       change->pairing, change->rule->rule, alert.person);
+        else if (result != NOTIFICATION_STORE_OK)
+            rc = -1;
     }
     free (recipients);
     if (rc == 0 && count > 0)

@@ -298,9 +298,8 @@ s_start (void)
         cr_assert (s_server);
         s_client = rpc_client_new (s_config.notification_rpc, TEST_START_PROBE_MS);
         cr_assert (s_client);
-        Shanhai__V1__AlertsRequest request = SHANHAI__V1__ALERTS_REQUEST__INIT;
-        request.person = "probe";
-        if (rpc_client_call (s_client, "notification.Alerts", &request.base, NULL, NULL)
+        Shanhai__V1__ReplayRequest request = SHANHAI__V1__REPLAY_REQUEST__INIT;
+        if (rpc_client_call (s_client, "notification.Replay", &request.base, NULL, NULL)
             == RPC_OK) {
             rpc_client_destroy (&s_client);
             s_client = rpc_client_new (s_config.notification_rpc, TEST_CALL_TIMEOUT_MS);
