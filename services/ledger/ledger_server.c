@@ -30,6 +30,40 @@ typedef struct {
     bool duplicate;
 } s_record_t;
 
+// An id recorded before answers from the store, whatever the registry says now: a retry
+// must get the first result even after the pairing changed (DESIGN: safe retries). The fields
+// the ledger infers (from, to) are compared as the client sent them or as stored. Returns
+// true when the record is answered (duplicate, conflict, or a read error).
+static bool
+s_answer_known_id (ledger_server_t *self, s_record_t *record)
+{
+    bool failed;
+    Shanhai__V1__LedgerEvent *event = record->event;
+    Shanhai__V1__LedgerEvent *stored = ledger_store_find (self->store, event->id, &failed);
+    if (failed)
+        rpc_reply_error (&record->reply, RPC_INTERNAL, "the ledger could not read its store");
+    if (!stored)
+        return failed;
+    char *from = event->from_region, *to = event->to_region;
+    if (!*event->from_region)
+        event->from_region = stored->from_region;
+    if (!*event->to_region)
+        event->to_region = stored->to_region;
+    const char *field = ledger_validate_difference (stored, event);
+    event->from_region = from;
+    event->to_region = to;
+    if (field) {
+        rpc_reply_error (&record->reply, RPC_CONFLICT, "event %s was recorded before with "
+                         "another %s", stored->id, field);
+        shanhai__v1__ledger_event__free_unpacked (stored, NULL);
+        return true;
+    }
+    shanhai__v1__ledger_event__free_unpacked (event, NULL);
+    record->event = stored;
+    record->duplicate = true;
+    return true;
+}
+
 // Decodes and validates one call against the replica of the registry (no round trip); marks
 // it writable when it may be written.
 static void
@@ -43,7 +77,7 @@ s_prepare (ledger_server_t *self, s_record_t *record)
     Shanhai__V1__LedgerEvent *event = record->event;
     reply->status = ledger_validate_event (event, self->clock_day, reply->error,
                                            sizeof reply->error);
-    if (reply->status != RPC_OK)
+    if (reply->status != RPC_OK || s_answer_known_id (self, record))
         return;
     const registry_view_t *view = registry_replica_view (self->registry);
     if (self->clock_day == LEDGER_CLOCK_UNKNOWN || !view) {
