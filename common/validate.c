@@ -153,3 +153,15 @@ validate_escape (const char *text, char *out, size_t out_size)
     out[written] = '\0';
     return needed;
 }
+
+void
+validate_echo (const char *text, char *out, size_t out_size)
+{
+    static const char ellipsis[] = "...";
+    assert (out && out_size >= sizeof ellipsis);
+    if (validate_escape (text, out, out_size) < out_size)
+        return;
+    // Cut again with room for the ellipsis, still between two characters.
+    validate_escape (text, out, out_size - (sizeof ellipsis - 1));
+    strcat (out, ellipsis);
+}

@@ -35,5 +35,8 @@ int validate_text_problem (const char *text, size_t max_bytes, bool multiline, c
 // least 1). Returns the length the whole copy needs, without the NUL, as snprintf does: the
 // copy was cut when that is out_size or more. A NULL text is copied as "".
 size_t validate_escape (const char *text, char *out, size_t out_size);
+// What an error message repeats of a refused value: text escaped as by validate_escape into
+// out (ERROR_ECHO_BYTES_MAX is enough for any id), ending in "..." when it was cut.
+void validate_echo (const char *text, char *out, size_t out_size);
 
 #endif

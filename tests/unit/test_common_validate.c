@@ -188,3 +188,21 @@ Test (validate, the_escape_bound_holds_for_the_worst_text)
         text[index] = '\x85';  // 32 C1 controls: 8 bytes each
     cr_assert_eq (validate_escape (text, out, sizeof out), 4 * 64);
 }
+
+Test (validate, an_echo_is_cut_with_an_ellipsis)
+{
+    char out[ERROR_ECHO_BYTES_MAX];
+    char id[ID_BYTES_MAX];
+    memset (id, '\n', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    validate_echo (id, out, sizeof out);
+    cr_assert_eq (strlen (out), 4 * (ID_BYTES_MAX - 1), "the longest id is repeated whole");
+    cr_assert_null (strstr (out, "..."));
+    char small[8];
+    validate_echo ("abcdefgh", small, sizeof small);
+    cr_assert_str_eq (small, "abcd...");
+    validate_echo ("abcdefg", small, sizeof small);
+    cr_assert_str_eq (small, "abcdefg");
+    validate_echo ("a\nbcdefg", small, sizeof small);
+    cr_assert_str_eq (small, "a...", "an escape is not split for the ellipsis");
+}
