@@ -23,13 +23,13 @@ static const vocab_metric_t s_metrics[] = {
 // suite checks every row against the rules of the table.
 static const vocab_kind_t s_kinds[] = {
     {
-        .name = "aid-funds", .title_zh = "援建资金", .title_en = "aid funds",
+        .name = VOCAB_KIND_AID_FUNDS, .title_zh = "援建资金", .title_en = "aid funds",
         .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
         .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT, .unit = "fen",
         .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_SUM) | VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
     },
     {
-        .name = "leader-visit", .title_zh = "高层互访", .title_en = "leader visit",
+        .name = VOCAB_KIND_LEADER_VISIT, .title_zh = "高层互访", .title_en = "leader visit",
         .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_REQUIRED,
         .direction = VOCAB_DIRECTION_EITHER_WAY, .unit = VOCAB_UNIT_COUNT,
         .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
@@ -187,27 +187,18 @@ vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, char *
     return 0;
 }
 
-static const char *
-s_direction_text (vocab_direction_t direction)
-{
-    switch (direction) {
-    case VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT: return "from the supporter to the recipient";
-    case VOCAB_DIRECTION_EITHER_WAY: return "from either county of the pair to the other";
-    }
-    return "";
-}
-
 static int
 s_route_one_way (const vocab_kind_t *kind, const char *supporter, const char *recipient,
                  vocab_fields_t *fields, char *errstr, size_t errstr_size)
 {
-    const char *rule = s_direction_text (kind->direction);
     if (*fields->from && strcmp (fields->from, supporter) != 0)
-        return errstr_set (errstr, errstr_size, "from %s is not the pairing's supporter %s (%s: "
-                           "%s)", fields->from, supporter, kind->name, rule);
+        return errstr_set (errstr, errstr_size, "from must be %s, the pairing's supporter, not "
+                           "%s (%s events go from %s to %s)", supporter, fields->from,
+                           kind->name, supporter, recipient);
     if (*fields->to && strcmp (fields->to, recipient) != 0)
-        return errstr_set (errstr, errstr_size, "to %s is not the pairing's recipient %s (%s: "
-                           "%s)", fields->to, recipient, kind->name, rule);
+        return errstr_set (errstr, errstr_size, "to must be %s, the pairing's recipient, not %s "
+                           "(%s events go from %s to %s)", recipient, fields->to, kind->name,
+                           supporter, recipient);
     fields->from = supporter;
     fields->to = recipient;
     return 0;
@@ -219,27 +210,28 @@ static int
 s_route_either_way (const vocab_kind_t *kind, const char *supporter, const char *recipient,
                     vocab_fields_t *fields, char *errstr, size_t errstr_size)
 {
-    const char *rule = s_direction_text (kind->direction);
     bool from_said = *fields->from != '\0';
     const char *said = from_said ? fields->from : fields->to;
     const char *other_said = from_said ? fields->to : fields->from;
     if (!*said)
         return 0;  // neither: between the pair as a whole
-    const char *other;
-    if (strcmp (said, supporter) == 0)
+    const char *county, *other;  // the pairing's own strings, as the contract says
+    if (strcmp (said, supporter) == 0) {
+        county = supporter;
         other = recipient;
-    else if (strcmp (said, recipient) == 0)
+    } else if (strcmp (said, recipient) == 0) {
+        county = recipient;
         other = supporter;
-    else
-        return errstr_set (errstr, errstr_size, "%s %s is not a county of the pairing, %s or %s "
-                           "(%s: %s)", from_said ? "from" : "to", said, supporter, recipient,
-                           kind->name, rule);
+    } else
+        return errstr_set (errstr, errstr_size, "%s must be %s or %s, a county of the pairing, "
+                           "not %s (%s events go from either county to the other)",
+                           from_said ? "from" : "to", supporter, recipient, said, kind->name);
     if (*other_said && strcmp (other_said, other) != 0)
-        return errstr_set (errstr, errstr_size, "%s %s is not %s, the pairing's other county "
-                           "(%s: %s)", from_said ? "to" : "from", other_said, other, kind->name,
-                           rule);
-    fields->from = from_said ? said : other;
-    fields->to = from_said ? other : said;
+        return errstr_set (errstr, errstr_size, "%s must be %s, the pairing's other county, not "
+                           "%s (%s events go from either county to the other)",
+                           from_said ? "to" : "from", other, other_said, kind->name);
+    fields->from = from_said ? county : other;
+    fields->to = from_said ? other : county;
     return 0;
 }
 

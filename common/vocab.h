@@ -91,6 +91,10 @@ typedef struct {
         .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),                                      \
     }
 
+// The kinds that code must name itself (a test, the bench); everything else reads the table.
+#define VOCAB_KIND_AID_FUNDS "aid-funds"
+#define VOCAB_KIND_LEADER_VISIT "leader-visit"
+
 // The kinds, in the table's order: index 0..vocab_kind_count () - 1; NULL past the end.
 size_t vocab_kind_count (void);
 const vocab_kind_t *vocab_kind_at (size_t index);
@@ -129,8 +133,9 @@ int vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, ch
 // Applies kind's direction to an event of a pairing between supporter and recipient (valid
 // ids): checks the counties the event says and points fields->from and fields->to at the
 // counties it goes between: supporter, recipient, or "" when it stays between the pair as a
-// whole. Returns 0, or -1 with one line in errstr naming the field, e.g. "from hb-zhuxi is not
-// the pairing's supporter hb-wuhan-donghu (aid-funds: from the supporter to the recipient)".
+// whole. Returns 0, or -1 with one line in errstr naming the field, e.g. "from must be
+// hb-wuhan-donghu, the pairing's supporter, not hb-zhuxi (aid-funds events go from
+// hb-wuhan-donghu to hb-zhuxi)".
 int vocab_kind_route (const vocab_kind_t *kind, const char *supporter, const char *recipient,
                       vocab_fields_t *fields, char *errstr, size_t errstr_size);
 

@@ -206,14 +206,14 @@ Test (vocab, aid_funds_go_from_the_supporter_to_the_recipient)
     s_expect_route (funds, "", "rec", "sup", "rec", NULL);
     s_expect_route (funds, "sup", "rec", "sup", "rec", NULL);
     s_expect_route (funds, "rec", "", NULL, NULL,
-                    "from rec is not the pairing's supporter sup (aid-funds: from the "
-                    "supporter to the recipient)");
+                    "from must be sup, the pairing's supporter, not rec (aid-funds events go "
+                    "from sup to rec)");
     s_expect_route (funds, "sup", "sup", NULL, NULL,
-                    "to sup is not the pairing's recipient rec (aid-funds: from the supporter "
-                    "to the recipient)");
+                    "to must be rec, the pairing's recipient, not sup (aid-funds events go "
+                    "from sup to rec)");
     s_expect_route (funds, "", "elsewhere", NULL, NULL,
-                    "to elsewhere is not the pairing's recipient rec (aid-funds: from the "
-                    "supporter to the recipient)");
+                    "to must be rec, the pairing's recipient, not elsewhere (aid-funds events "
+                    "go from sup to rec)");
 }
 
 Test (vocab, visits_go_either_way)
@@ -225,11 +225,29 @@ Test (vocab, visits_go_either_way)
     s_expect_route (visit, "", "rec", NULL, NULL,
                     "from is required for leader-visit: the county it goes from");
     s_expect_route (visit, "elsewhere", "", NULL, NULL,
-                    "from elsewhere is not a county of the pairing, sup or rec (leader-visit: "
-                    "from either county of the pair to the other)");
+                    "from must be sup or rec, a county of the pairing, not elsewhere "
+                    "(leader-visit events go from either county to the other)");
     s_expect_route (visit, "sup", "sup", NULL, NULL,
-                    "to sup is not rec, the pairing's other county (leader-visit: from either "
-                    "county of the pair to the other)");
+                    "to must be rec, the pairing's other county, not sup (leader-visit events "
+                    "go from either county to the other)");
+}
+
+Test (vocab, a_route_points_at_the_pairings_own_strings)
+{
+    // The ledger copies what the route points at into the event: never the event's own field.
+    static const char supporter[] = "sup", recipient[] = "rec";
+    char from[] = "rec";
+    vocab_fields_t fields = { .amount_fen = 0, .from = from, .to = "" };
+    char errstr[256];
+    cr_assert_eq (vocab_kind_route (vocab_kind_find ("leader-visit"), supporter, recipient,
+                                    &fields, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_eq (fields.from, recipient);
+    cr_assert_eq (fields.to, supporter);
+    fields = (vocab_fields_t) { .amount_fen = 1, .from = from + 3, .to = "rec" };
+    cr_assert_eq (vocab_kind_route (vocab_kind_find ("aid-funds"), supporter, recipient,
+                                    &fields, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_eq (fields.from, supporter);
+    cr_assert_eq (fields.to, recipient);
 }
 
 Test (vocab, a_simple_activity_is_one_row)
@@ -245,11 +263,14 @@ Test (vocab, a_simple_activity_is_one_row)
     s_expect_route (&meeting, "", "sup", "rec", "sup", NULL);
     s_expect_route (&meeting, "rec", "sup", "rec", "sup", NULL);
     s_expect_route (&meeting, "", "elsewhere", NULL, NULL,
-                    "to elsewhere is not a county of the pairing, sup or rec (joint-meeting: "
-                    "from either county of the pair to the other)");
+                    "to must be sup or rec, a county of the pairing, not elsewhere "
+                    "(joint-meeting events go from either county to the other)");
     s_expect_route (&meeting, "rec", "rec", NULL, NULL,
-                    "to rec is not sup, the pairing's other county (joint-meeting: from "
-                    "either county of the pair to the other)");
+                    "to must be sup, the pairing's other county, not rec (joint-meeting events "
+                    "go from either county to the other)");
+    s_expect_route (&meeting, "sup", "elsewhere", NULL, NULL,
+                    "to must be rec, the pairing's other county, not elsewhere (joint-meeting "
+                    "events go from either county to the other)");
     char errstr[256];
     vocab_fields_t fields = { .amount_fen = 5, .from = "", .to = "" };
     cr_assert_eq (vocab_kind_route (&meeting, "sup", "rec", &fields, errstr, sizeof errstr), -1,
