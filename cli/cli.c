@@ -1,22 +1,45 @@
+#define _GNU_SOURCE  // vasprintf, asprintf: a message of any length
 #include "cli.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "common/date.h"
+#include "common/validate.h"
+
+// Prints "shanhai: <what fmt says>[ (usage: <usage>)]" on stderr as one printable line.
+static void s_say (const char *usage, const char *fmt, va_list args)
+    __attribute__ ((format (printf, 2, 0)));
+
+static void
+s_say (const char *usage, const char *fmt, va_list args)
+{
+    char *reason = NULL, *line = NULL, *escaped = NULL;
+    if (vasprintf (&reason, fmt, args) < 0)
+        reason = NULL;
+    else if ((usage ? asprintf (&line, "%s (usage: %s)", reason, usage)
+                    : asprintf (&line, "%s", reason)) < 0)
+        line = NULL;
+    size_t size = line ? VALIDATE_ESCAPED_BYTES (strlen (line)) : 0;
+    if (line && (escaped = malloc (size)))
+        validate_escape (line, escaped, size);
+    fprintf (stderr, "shanhai: %s\n", escaped ? escaped : "out of memory");
+    free (escaped);
+    free (line);
+    free (reason);
+}
 
 int
 cli_error (const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    fputs ("shanhai: ", stderr);
-    vfprintf (stderr, fmt, args);
-    fputc ('\n', stderr);
+    s_say (NULL, fmt, args);
     va_end (args);
-    return 1;
+    return CLI_EXIT_FAILED;
 }
 
 int
@@ -24,17 +47,34 @@ cli_usage (const char *usage, const char *fmt, ...)
 {
     va_list args;
     va_start (args, fmt);
-    fputs ("shanhai: ", stderr);
-    vfprintf (stderr, fmt, args);
-    fprintf (stderr, " (usage: %s)\n", usage);
+    s_say (usage, fmt, args);
     va_end (args);
-    return 2;
+    return CLI_EXIT_USAGE;
 }
 
 int
-cli_bad_option (const char *usage, const char *command, char **argv)
+cli_option_next (cli_options_t *self, int argc, char **argv)
 {
-    return cli_usage (usage, "%s: unknown or incomplete option '%s'", command, argv[optind - 1]);
+    assert (self && self->command && self->usage && self->options);
+    opterr = 0;  // getopt_long's own message would be a second line
+    int index = -1;
+    int option = getopt_long (argc, argv, "", self->options, &index);
+    if (option == -1)
+        return -1;
+    if (option == '?' || option == ':' || index < 0) {
+        cli_usage (self->usage, "%s: unknown or incomplete option '%s'", self->command,
+                   argv[optind - 1]);
+        return CLI_OPTION_REFUSED;
+    }
+    assert (index < 64 && self->options[index].val != CLI_OPTION_REFUSED);
+    uint64_t bit = UINT64_C (1) << index;
+    if (self->seen & bit) {
+        cli_usage (self->usage, "%s: --%s is given twice", self->command,
+                   self->options[index].name);
+        return CLI_OPTION_REFUSED;
+    }
+    self->seen |= bit;
+    return option;
 }
 
 int

@@ -2,15 +2,23 @@
 
     Each subcommand is a function `int cmd_<name> (cli_t *cli, int argc, char **argv)` in its
     own file cli/cmd_<name>.c, with argv[0] the subcommand's name. It parses its own options
-    (getopt_long, with optind reset by the caller), calls the services through cli_call, prints
+    (cli_option_next, with optind reset by the caller), calls the services through cli_call, prints
     a table for people or, with --json, one JSON document (jansson) on stdout, and returns the
     exit status: 0 done, 1 the service refused or failed, 2 bad usage. Every error is one line
-    on stderr, "shanhai: <reason>", printed through cli_error or cli_usage. */
+    of printable text on stderr, "shanhai: <reason>", printed through cli_error or cli_usage,
+    which escape whatever would break the line or act on the terminal (validate_escape): a
+    newline or an ESC in what the user typed or in a service's error is shown as \x0a, \x1b.
+
+    Options are read with cli_option_next, getopt_long's loop with one rule added for every
+    subcommand: an option given twice is refused, naming it (`--pair hb-01 --pair hb-02` would
+    otherwise quietly mean hb-02). */
 #ifndef SHANHAI_CLI_H
 #define SHANHAI_CLI_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "common/config.h"
 #include "common/proto.h"
 #include "common/rpc.h"
@@ -19,16 +27,36 @@ typedef struct {
     config_t config;
 } cli_t;
 
-// Prints "shanhai: <reason>" on stderr and returns 1.
+// The exit statuses of a subcommand besides 0.
+#define CLI_EXIT_FAILED 1
+#define CLI_EXIT_USAGE 2
+
+// Prints "shanhai: <reason>", one printable line, on stderr and returns CLI_EXIT_FAILED.
 int cli_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-// Prints "shanhai: <reason> (usage: <usage>)", one line, on stderr and returns 2.
+// Prints "shanhai: <reason> (usage: <usage>)", one printable line, on stderr and returns
+// CLI_EXIT_USAGE.
 int cli_usage (const char *usage, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-// For getopt_long's '?': names the option it could not take (unknown, or missing its value)
-// through cli_usage, and returns 2.
-int cli_bad_option (const char *usage, const char *command, char **argv);
+
+// The options a subcommand takes, for cli_option_next. Set the first three, and seen to 0.
+typedef struct {
+    const char *command;           // "record": names the subcommand in errors
+    const char *usage;             // its usage line, for errors
+    const struct option *options;  // getopt_long's table, ended by a zero row; no val is '?'
+    uint64_t seen;                 // bit i: options[i] was given
+} cli_options_t;
+
+// What cli_option_next returns for an option it refused.
+#define CLI_OPTION_REFUSED '?'
+// The next option of argv, as getopt_long returns it: the option's val, or -1 after the last
+// (optind then indexes the first operand). An unknown option, one missing its value, and one
+// given a second time (under any spelling getopt_long takes: --pair, --pa, --pair=) are said
+// in one line through cli_usage, naming the option, and return CLI_OPTION_REFUSED: the caller
+// then returns CLI_EXIT_USAGE.
+int cli_option_next (cli_options_t *self, int argc, char **argv);
 // Calls method at endpoint with request; on OK stores the decoded reply in *reply_out (the
 // caller frees it with protobuf_c_message_free_unpacked) and returns 0. Otherwise prints
-// "shanhai: <method>: <STATUS>: <error>" and returns 1.
+// "shanhai: <method>: <STATUS>: <error>" (a NOT_FOUND as the service words it: "shanhai:
+// registry.ListPairings: NOT_FOUND: program nope is not in the registry") and returns 1.
 int cli_call (const char *endpoint, const char *method, const ProtobufCMessage *request,
               const ProtobufCMessageDescriptor *reply_descriptor, ProtobufCMessage **reply_out);
 // Prints a JSON value (compact keys order kept, UTF-8 as is) and a newline on stdout, and

@@ -3,21 +3,23 @@
     Lists a person's alerts, oldest first: a table, or with --json the contract's array of
     {"id","person","pair","rule","year","status","previous","text","at"}.
 
-    With --follow the live stream ("alert.<ID>" on the notification's PUB) is subscribed to
-    before the inbox is read, and every alert is printed once, in id order, one per line (one
-    JSON object per line with --json), until SIGINT or SIGTERM. Ids are seqs shared by every
-    person, so a jump between a person's ids is normal; a live alert right after the last one
-    printed is printed as it comes, any other new one makes the command read the inbox after
-    the last printed id, which prints it together with whatever the live stream missed (the
-    subscription takes a moment to reach the publisher, and a PUB drops at its high-water
-    mark). The inbox is also read every ALERTS_POLL_MS, for an alert missed with nothing after
-    it. */
+    With --follow the person's live stream is subscribed to before the inbox is read: the
+    topic "alert.<ID>/" on the notification's PUB, ended by PROTO_TOPIC_TERMINATOR so that
+    following p1 never matches p12's alerts (each live alert's person is checked all the same).
+    Every alert is printed once, in id order, one per line (one JSON object per line with
+    --json), until SIGINT or SIGTERM. Ids are seqs shared by every person, so a jump between a
+    person's ids is normal; a live alert right after the last one printed is printed as it
+    comes, any other new one makes the command read the inbox after the last printed id, which
+    prints it together with whatever the live stream missed (the subscription takes a moment to
+    reach the publisher, and a PUB drops at its high-water mark). The inbox is also read every
+    ALERTS_POLL_MS, for an alert missed with nothing after it. One RPC client serves the whole
+    run. */
 #include <czmq.h>
-#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "common/validate.h"
 
 static const char *s_usage = "shanhai alerts --person ID [--follow] [--json]";
 
@@ -142,8 +144,9 @@ s_read_inbox (rpc_client_t *client, const char *person, uint64_t *last_id, s_sin
     }
 }
 
-// The alert of a live message for person, or NULL (another person's topic that shares the
-// prefix, a heartbeat, a malformed message). The caller frees it.
+// The alert of a live message for person, or NULL (another person's alert, which the exact
+// topic never brings but a bug or an older publisher might, a heartbeat, a malformed
+// message). The caller frees it.
 static Shanhai__V1__Alert *
 s_live_alert (zsock_t *live, const char *person)
 {
@@ -164,11 +167,13 @@ s_live_alert (zsock_t *live, const char *person)
     return alert;
 }
 
+// A SUB socket connected to endpoint and subscribed to person's exact topic, or NULL.
 static zsock_t *
 s_subscribe (const char *endpoint, const char *person)
 {
     char topic[TOPIC_BYTES_MAX];
-    snprintf (topic, sizeof topic, "alert.%s", person);
+    if (proto_topic_for ("alert.", person, topic, sizeof topic))
+        return NULL;
     zsock_t *live = zsock_new (ZMQ_SUB);
     if (!live)
         return NULL;
@@ -290,18 +295,25 @@ cmd_alerts (cli_t *cli, int argc, char **argv)
         { "person", required_argument, NULL, 'p' }, { "follow", no_argument, NULL, 'f' },
         { "json", no_argument, NULL, 'j' },         { NULL, 0, NULL, 0 },
     };
+    cli_options_t parser = { .command = "alerts", .usage = s_usage, .options = options };
     const char *person = NULL;
     bool follow = false, as_json = false;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+    while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
         case 'p': person = optarg; break;
         case 'f': follow = true; break;
         case 'j': as_json = true; break;
-        default: return cli_bad_option (s_usage, "alerts", argv);
+        default: return CLI_EXIT_USAGE;
         }
     }
     if (optind != argc || !person || !*person)
         return cli_usage (s_usage, "alerts: --person is required");
+    // The person's id makes the live topic: it must be an id (the service says the same).
+    char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
+    if (validate_id_problem (person, reason, sizeof reason)) {
+        validate_echo (person, echo, sizeof echo);
+        return cli_usage (s_usage, "alerts: person \"%s\" %s", echo, reason);
+    }
     return follow ? s_follow (cli, person, as_json) : s_list (cli, person, as_json);
 }

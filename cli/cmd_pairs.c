@@ -1,5 +1,4 @@
 /*  shanhai pairs [--program P] [--region R] [--date D] [--json] */
-#include <getopt.h>
 #include <string.h>
 #include "cli.h"
 
@@ -49,15 +48,16 @@ cmd_pairs (cli_t *cli, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     Shanhai__V1__ListPairingsRequest request = SHANHAI__V1__LIST_PAIRINGS_REQUEST__INIT;
+    cli_options_t parser = { .command = "pairs", .usage = s_usage, .options = options };
     bool as_json = false;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+    while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
         case 'p': request.program = optarg; break;
         case 'r': request.region = optarg; break;
         case 'd': request.date = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_bad_option (s_usage, "pairs", argv);
+        default: return CLI_EXIT_USAGE;
         }
     }
     if (optind != argc)

@@ -1,5 +1,4 @@
 /*  shanhai people --pair ID [--json] */
-#include <getopt.h>
 #include "cli.h"
 
 static const char *s_usage = "shanhai people --pair ID [--json]";
@@ -12,13 +11,14 @@ cmd_people (cli_t *cli, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     Shanhai__V1__PeopleRequest request = SHANHAI__V1__PEOPLE_REQUEST__INIT;
+    cli_options_t parser = { .command = "people", .usage = s_usage, .options = options };
     bool as_json = false;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+    while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
         case 'p': request.pairing = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_bad_option (s_usage, "people", argv);
+        default: return CLI_EXIT_USAGE;
         }
     }
     if (optind != argc || !*request.pairing)

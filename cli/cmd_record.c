@@ -1,20 +1,28 @@
-/*  shanhai record aid-funds|leader-visit --pair ID --date D [--amount YUAN] [--from REGION]
-                   [--id EVENT_ID] [--memo TEXT] [--json]
+/*  shanhai record KIND --pair ID --date D [--amount YUAN] [--from REGION] [--id EVENT_ID]
+                   [--memo TEXT] [--json]
 
-    The command parses what people type and sends it; the ledger alone decides whether the
-    event is valid, so that every client gets the same answers. */
-#include <getopt.h>
+    KIND is a kind of the vocabulary (common/vocab.h: aid-funds, leader-visit, ...); the usage
+    text lists them from there. The command parses what people type and sends it; the ledger
+    alone decides whether the event is valid, so that every client gets the same answers. The
+    command checks only what it needs to build the request (the options the kind's row
+    requires, an amount it can read) and, early, the two values a person types that the ledger
+    would refuse for bytes they cannot see: the id and the memo, so that the real reason is
+    named ("memo contains a control character (\x1b) at byte 5") before anything is sent.
+
+    An empty --id is refused rather than replaced by a made-up one: a retry with the same id is
+    recorded once, and a silently made id would lose that. */
 #include <stdio.h>
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
 #include "common/limits.h"
 #include "common/money.h"
+#include "common/validate.h"
+#include "common/vocab.h"
 #include "event_id.h"
 
-static const char *s_usage
-    = "shanhai record aid-funds|leader-visit --pair ID --date YYYY-MM-DD [--amount YUAN] "
-      "[--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]";
+// The usage line: the kinds' names and the options.
+#define RECORD_USAGE_BYTES_MAX (VOCAB_NAMES_BYTES_MAX + 160)
 
 // How long the command waits for the registry's names of the two counties, after the event
 // is recorded: the names only dress the line, so a slow registry costs a second at most and
@@ -82,8 +90,18 @@ s_print (const cli_t *cli, const Shanhai__V1__RecordReply *reply)
     return 0;
 }
 
-int
-cmd_record (cli_t *cli, int argc, char **argv)
+// What the command line says, before it is checked.
+typedef struct {
+    const vocab_kind_t *kind;
+    Shanhai__V1__LedgerEvent event;  // its strings are argv's, the kind's name the table's
+    const char *amount;              // NULL when not given
+    bool id_given;
+    bool as_json;
+} s_request_t;
+
+// Reads the options and the kind into request. Returns 0, or CLI_EXIT_USAGE when said.
+static int
+s_parse (s_request_t *request, const char *usage, int argc, char **argv)
 {
     static const struct option options[] = {
         { "pair", required_argument, NULL, 'p' }, { "amount", required_argument, NULL, 'a' },
@@ -91,52 +109,85 @@ cmd_record (cli_t *cli, int argc, char **argv)
         { "id", required_argument, NULL, 'i' },   { "memo", required_argument, NULL, 'm' },
         { "json", no_argument, NULL, 'j' },       { NULL, 0, NULL, 0 },
     };
-    Shanhai__V1__LedgerEvent event = SHANHAI__V1__LEDGER_EVENT__INIT;
-    const char *amount = NULL;
-    bool as_json = false, id_given = false;
+    cli_options_t parser = { .command = "record", .usage = usage, .options = options };
+    Shanhai__V1__LedgerEvent *event = &request->event;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+    while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
-        case 'p': event.pairing = optarg; break;
-        case 'a': amount = optarg; break;
-        case 'd': event.date = optarg; break;
-        case 'f': event.from_region = optarg; break;
-        case 'i': event.id = optarg; id_given = true; break;
-        case 'm': event.memo = optarg; break;
-        case 'j': as_json = true; break;
-        default: return cli_bad_option (s_usage, "record", argv);
+        case 'p': event->pairing = optarg; break;
+        case 'a': request->amount = optarg; break;
+        case 'd': event->date = optarg; break;
+        case 'f': event->from_region = optarg; break;
+        case 'i': event->id = optarg; request->id_given = true; break;
+        case 'm': event->memo = optarg; break;
+        case 'j': request->as_json = true; break;
+        default: return CLI_EXIT_USAGE;
         }
     }
+    char kinds[VOCAB_NAMES_BYTES_MAX];
+    vocab_kind_names (", ", kinds, sizeof kinds);
     if (optind + 1 != argc)
-        return cli_usage (s_usage, "record: name one kind, aid-funds or leader-visit");
-    event.kind = argv[optind];
-    bool funds = strcmp (event.kind, "aid-funds") == 0;
-    if (!funds && strcmp (event.kind, "leader-visit") != 0)
-        return cli_usage (s_usage, "record: unknown kind '%s'", event.kind);
-    if (!*event.pairing || !*event.date)
-        return cli_usage (s_usage, "record: --pair and --date are required");
-    if (funds && !amount)
-        return cli_usage (s_usage, "record: aid-funds needs --amount YUAN");
-    if (!funds && amount)
-        return cli_usage (s_usage, "record: a leader-visit has no --amount");
-    if (!funds && !*event.from_region)
-        return cli_usage (s_usage, "record: a leader-visit needs --from REGION");
-    if (amount && amount_parse_yuan (amount, &event.amount_fen))
-        return cli_usage (s_usage, "record: --amount '%s' is not an amount of yuan: digits "
+        return cli_usage (usage, "record: name one kind (%s)", kinds);
+    request->kind = vocab_kind_find (argv[optind]);
+    if (!request->kind)
+        return cli_usage (usage, "record: unknown kind '%s' (%s)", argv[optind], kinds);
+    event->kind = (char *) request->kind->name;
+    return 0;
+}
+
+// Checks what the request needs and what the kind's row requires. Returns 0, or
+// CLI_EXIT_USAGE when said.
+static int
+s_check (s_request_t *request, const char *usage)
+{
+    Shanhai__V1__LedgerEvent *event = &request->event;
+    const vocab_kind_t *kind = request->kind;
+    char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
+    if (!*event->pairing || !*event->date)
+        return cli_usage (usage, "record: --pair and --date are required");
+    if (kind->amount == VOCAB_FIELD_REQUIRED && !request->amount)
+        return cli_usage (usage, "record: %s (%s) needs --amount YUAN", kind->name,
+                          kind->title_zh);
+    if (kind->from == VOCAB_FIELD_REQUIRED && !*event->from_region)
+        return cli_usage (usage, "record: %s (%s) needs --from REGION, the county it goes "
+                          "from", kind->name, kind->title_zh);
+    if (request->amount && amount_parse_yuan (request->amount, &event->amount_fen))
+        return cli_usage (usage, "record: --amount '%s' is not an amount of yuan: digits "
                           "with at most two decimals, like 5000000 or 1234.56, at most "
-                          "%lld", amount, AMOUNT_FEN_MAX / 100);
+                          "%lld", request->amount, AMOUNT_FEN_MAX / 100);
+    if (request->id_given && validate_id_problem (event->id, reason, sizeof reason)) {
+        validate_echo (event->id, echo, sizeof echo);
+        return cli_usage (usage, "record: id \"%s\" %s%s", echo, reason,
+                          *event->id ? "" : " (leave --id out to have one made)");
+    }
+    if (validate_text_problem (event->memo, EVENT_MEMO_BYTES_MAX, true, reason, sizeof reason))
+        return cli_usage (usage, "record: memo %s", reason);
+    return 0;
+}
+
+int
+cmd_record (cli_t *cli, int argc, char **argv)
+{
+    char usage[RECORD_USAGE_BYTES_MAX], kinds[VOCAB_NAMES_BYTES_MAX];
+    vocab_kind_names ("|", kinds, sizeof kinds);
+    snprintf (usage, sizeof usage, "shanhai record %s --pair ID --date YYYY-MM-DD [--amount "
+              "YUAN] [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]", kinds);
+    s_request_t request = { .event = SHANHAI__V1__LEDGER_EVENT__INIT };
+    int rc = s_parse (&request, usage, argc, argv);
+    if (rc || (rc = s_check (&request, usage)))
+        return rc;
     char id[EVENT_ID_TEXT_BYTES];
-    if (!id_given) {  // an empty --id goes to the ledger, which says what is wrong with it
+    if (!request.id_given) {
         if (event_id_new (id))
             return cli_error ("record: cannot make an event id (no random bytes)");
-        event.id = id;
+        request.event.id = id;
     }
     Shanhai__V1__RecordReply *reply = NULL;
-    int rc = cli_call (cli->config.ledger_rpc, "ledger.Record", &event.base,
-                       &shanhai__v1__record_reply__descriptor, (ProtobufCMessage **) &reply);
+    rc = cli_call (cli->config.ledger_rpc, "ledger.Record", &request.event.base,
+                   &shanhai__v1__record_reply__descriptor, (ProtobufCMessage **) &reply);
     if (rc)
         return rc;
-    rc = as_json ? s_print_json (reply) : s_print (cli, reply);
+    rc = request.as_json ? s_print_json (reply) : s_print (cli, reply);
     shanhai__v1__record_reply__free_unpacked (reply, NULL);
     return rc;
 }

@@ -8,10 +8,14 @@ static const char *s_usage = "shanhai registry load FILE";
 int
 cmd_registry (cli_t *cli, int argc, char **argv)
 {
-    if (argc != 3 || strcmp (argv[1], "load") != 0)
+    static const struct option options[] = { { NULL, 0, NULL, 0 } };
+    cli_options_t parser = { .command = "registry", .usage = s_usage, .options = options };
+    if (cli_option_next (&parser, argc, argv) != -1)
+        return CLI_EXIT_USAGE;  // it takes no option: the one given was said
+    if (argc - optind != 2 || strcmp (argv[optind], "load") != 0)
         return cli_usage (s_usage, "registry: expected 'load FILE'");
     char errstr[512];
-    Shanhai__V1__RegistryDoc *doc = registry_json_read (argv[2], errstr, sizeof errstr);
+    Shanhai__V1__RegistryDoc *doc = registry_json_read (argv[optind + 1], errstr, sizeof errstr);
     if (!doc)
         return cli_error ("%s", errstr);
     Shanhai__V1__LoadReply *reply = NULL;

@@ -5,7 +5,6 @@
       {"pair","year","as_of","rules":[{"rule","status","actual","target","expected","unit",
        "source"}]}
     with every number a JSON integer (fen for money). */
-#include <getopt.h>
 #include <string.h>
 #include "cli.h"
 #include "common/limits.h"
@@ -70,14 +69,15 @@ cmd_status (cli_t *cli, int argc, char **argv)
     };
     Shanhai__V1__StatusRequest request = SHANHAI__V1__STATUS_REQUEST__INIT;
     const char *year = NULL;
+    cli_options_t parser = { .command = "status", .usage = s_usage, .options = options };
     bool as_json = false;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+    while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
         case 'p': request.pairing = optarg; break;
         case 'y': year = optarg; break;
         case 'j': as_json = true; break;
-        default: return cli_bad_option (s_usage, "status", argv);
+        default: return CLI_EXIT_USAGE;
         }
     }
     if (optind != argc || !*request.pairing || !year)

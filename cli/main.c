@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "common/vocab.h"
 
 static const char *s_usage
     = "usage: shanhai <command> [options]\n"
@@ -12,7 +13,7 @@ static const char *s_usage
       "  pairs [--program P] [--region R] [--date D] [--json]\n"
       "                                          list pairings\n"
       "  people --pair ID [--json]               the people alerted for a pairing\n"
-      "  record aid-funds|leader-visit --pair ID --date YYYY-MM-DD [--amount YUAN]\n"
+      "  record KIND --pair ID --date YYYY-MM-DD [--amount YUAN]\n"
       "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]\n"
       "                                          record an event in the ledger\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
@@ -20,6 +21,20 @@ static const char *s_usage
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
       "\n"
       "Endpoints come from SHANHAI_*_RPC and SHANHAI_*_PUB (see README.md).\n";
+
+// The usage, then the kinds of event with what each requires, from the vocabulary.
+static void
+s_print_usage (FILE *out)
+{
+    fputs (s_usage, out);
+    fputs ("\nKinds of event (record KIND):\n", out);
+    for (size_t index = 0; index < vocab_kind_count (); index++) {
+        const vocab_kind_t *kind = vocab_kind_at (index);
+        fprintf (out, "  %-16s %s, %s%s%s\n", kind->name, kind->title_zh, kind->title_en,
+                 kind->amount == VOCAB_FIELD_REQUIRED ? "; needs --amount" : "",
+                 kind->from == VOCAB_FIELD_REQUIRED ? "; needs --from" : "");
+    }
+}
 
 typedef struct {
     const char *name;
@@ -37,7 +52,7 @@ main (int argc, char **argv)
 {
     if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
         || strcmp (argv[1], "help") == 0) {
-        fputs (s_usage, argc < 2 ? stderr : stdout);
+        s_print_usage (argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     // The command line handles its own signals (alerts --follow stops on Ctrl-C), and says

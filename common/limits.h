@@ -17,6 +17,12 @@
 #define EVENT_MEMO_BYTES_MAX 1024
 // A citation or note: a document title with its clause.
 #define SOURCE_BYTES_MAX 512
+// Why a value is refused (validate_id_problem, validate_text_problem): a short predicate such
+// as "has a character outside A-Z a-z 0-9 . _ : - at byte 12", with room for long offsets.
+#define REASON_BYTES_MAX 128
+// What an error message repeats of a refused value, escaped (validate_echo): every byte of the
+// longest id may take four ("\x0a"), so that any id is repeated whole; a longer value is cut.
+#define ERROR_ECHO_BYTES_MAX (4 * (ID_BYTES_MAX - 1) + 1)
 // An ISO date "YYYY-MM-DD" and its NUL.
 #define DATE_TEXT_BYTES 11
 // Dates shanhai accepts: the programs start in 2015 and run for decades; anything outside is
@@ -92,6 +98,10 @@
 // A policy pack file.
 #define POLICY_FILE_BYTES_MAX (1024 * 1024)
 
+// The vocabulary's names in one line ("aid-funds|leader-visit") for usage texts and errors:
+// room for some forty kinds of a dozen characters; the vocabulary's suite checks they fit.
+#define VOCAB_NAMES_BYTES_MAX 512
+
 // Alerts per Alerts reply.
 #define ALERTS_LIST_MAX 1000
 // An alert's text.
@@ -127,5 +137,7 @@ _Static_assert (SERVICE_TICK_MS <= PUBLISH_HEARTBEAT_MS, "the tick can keep the 
 _Static_assert (RPC_CONNECT_WAIT_MS < RPC_TIMEOUT_MS, "a connection comes before a reply");
 _Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out a request");
 _Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
+_Static_assert (ERROR_ECHO_BYTES_MAX + REASON_BYTES_MAX + 64 <= RPC_ERROR_BYTES_MAX,
+                "an error that repeats an id and says why fits a reply's error text");
 
 #endif

@@ -1,31 +1,22 @@
 #include "policy.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/errstr.h"
 #include "common/validate.h"
+
+// Where a rule is: "<file>: rule <n>" (its place, counted from 1 as people count the rules),
+// then with its id, "<file>: rule <n> \"<id>\"".
+#define S_PLACE_BYTES_MAX (PATH_BYTES_MAX + 32)
+#define S_WHERE_BYTES_MAX (S_PLACE_BYTES_MAX + ID_BYTES_MAX + 4)
 
 struct policy_set_t {
     size_t pack_count;
     policy_pack_t packs[POLICY_PACKS_MAX];
 };
-
-static int
-s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static int
-s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-    va_list args;
-    va_start (args, fmt);
-    vsnprintf (errstr, errstr_size, fmt, args);
-    va_end (args);
-    return -1;
-}
 
 // Copies the string member key of object into out; a missing optional one leaves "".
 static int
@@ -38,10 +29,10 @@ s_string (const json_t *object, const char *key, bool required, char *out, size_
         return 0;
     }
     if (!json_is_string (value))
-        return s_fail (errstr, errstr_size, "%s: \"%s\" must be a string", where, key);
-    if (!validate_text (json_string_value (value), out_size, false))
-        return s_fail (errstr, errstr_size, "%s: \"%s\" must be text of at most %zu bytes",
-                       where, key, out_size - 1);
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" must be a string", where, key);
+    char reason[REASON_BYTES_MAX];
+    if (validate_text_problem (json_string_value (value), out_size, false, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" %s", where, key, reason);
     snprintf (out, out_size, "%s", json_string_value (value));
     return 0;
 }
@@ -55,8 +46,8 @@ s_integer (const json_t *object, const char *key, bool required, int64_t min, in
         return 0;
     if (!json_is_integer (value) || json_integer_value (value) < min
         || json_integer_value (value) > max)
-        return s_fail (errstr, errstr_size, "%s: \"%s\" must be a whole number in %lld..%lld",
-                       where, key, (long long) min, (long long) max);
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" must be a whole number in "
+                           "%lld..%lld", where, key, (long long) min, (long long) max);
     *out = json_integer_value (value);
     return 0;
 }
@@ -71,8 +62,8 @@ s_choice (const json_t *object, const char *key, const char *allowed, const char
     char padded[64];
     snprintf (padded, sizeof padded, " %s ", value);
     if (!strstr (allowed, padded))
-        return s_fail (errstr, errstr_size, "%s: %s \"%s\" is not one of%s", where, key, value,
-                       allowed);
+        return errstr_set (errstr, errstr_size, "%s: %s \"%s\" is not one of%s", where, key,
+                           value, allowed);
     return 0;
 }
 
@@ -86,8 +77,8 @@ s_parse_deadline (const char *text, policy_rule_t *rule, const char *where, char
     if (sscanf (text, "%2d-%2d%c", &month, &day, &tail) != 2 || strlen (text) != 5
         || month < 1 || month > 12 || day < 1
         || day > (int[]) { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }[month - 1])
-        return s_fail (errstr, errstr_size, "%s: deadline \"%s\" must be MM-DD, a day every "
-                       "year has", where, text);
+        return errstr_set (errstr, errstr_size, "%s: deadline \"%s\" must be MM-DD, a day "
+                           "every year has", where, text);
     rule->deadline_month = month;
     rule->deadline_day = day;
     return 0;
@@ -104,8 +95,11 @@ s_known_members (const json_t *object, const char *allowed, const char *where, c
     json_object_foreach ((json_t *) object, key, value) {
         char padded[ID_BYTES_MAX + 2];
         snprintf (padded, sizeof padded, " %s ", key);
-        if (strlen (key) >= ID_BYTES_MAX || !strstr (allowed, padded))
-            return s_fail (errstr, errstr_size, "%s: unknown member \"%.40s\"", where, key);
+        if (strlen (key) >= ID_BYTES_MAX || !strstr (allowed, padded)) {
+            char echo[ERROR_ECHO_BYTES_MAX];
+            validate_echo (key, echo, sizeof echo);
+            return errstr_set (errstr, errstr_size, "%s: unknown member \"%s\"", where, echo);
+        }
     }
     return 0;
 }
@@ -123,11 +117,58 @@ s_parse_limits (const json_t *object, policy_rule_t *rule, const char *where, ch
                       errstr, errstr_size))
         return -1;
     if (from_year > to_year)
-        return s_fail (errstr, errstr_size, "%s: from_year %lld is after to_year %lld", where,
-                       (long long) from_year, (long long) to_year);
+        return errstr_set (errstr, errstr_size, "%s: from_year %lld is after to_year %lld",
+                           where, (long long) from_year, (long long) to_year);
     rule->target = target;
     rule->from_year = (int) from_year;
     rule->to_year = (int) to_year;
+    return 0;
+}
+
+// event_kind, metric and unit: names of the vocabulary, and a unit that is the metric's over
+// the kind, so that a rule never counts what the ledger does not record.
+static int
+s_parse_vocabulary (const json_t *object, policy_rule_t *rule, const char *where,
+                    char *errstr, size_t errstr_size)
+{
+    char metric_name[ID_BYTES_MAX], unit_name[ID_BYTES_MAX], known[VOCAB_NAMES_BYTES_MAX];
+    if (s_string (object, "event_kind", true, rule->event_kind, sizeof rule->event_kind, where,
+                  errstr, errstr_size)
+        || s_string (object, "metric", true, metric_name, sizeof metric_name, where, errstr,
+                     errstr_size)
+        || s_string (object, "unit", true, unit_name, sizeof unit_name, where, errstr,
+                     errstr_size))
+        return -1;
+    rule->kind = vocab_kind_find (rule->event_kind);
+    const vocab_metric_t *metric = vocab_metric_find (metric_name);
+    // Each check below lists what would have been right: the names are cut, never missing.
+    if (!rule->kind) {
+        vocab_kind_names (", ", known, sizeof known);
+        return errstr_set (errstr, errstr_size, "%s: event_kind \"%s\" is not a known kind "
+                           "(%s)", where, rule->event_kind, known);
+    }
+    if (!metric) {
+        vocab_metric_names (NULL, ", ", known, sizeof known);
+        return errstr_set (errstr, errstr_size, "%s: metric \"%s\" is not a known metric "
+                           "(%s)", where, metric_name, known);
+    }
+    if (!vocab_metric_applies (metric, rule->kind)) {
+        vocab_metric_names (rule->kind, ", ", known, sizeof known);
+        return errstr_set (errstr, errstr_size, "%s: metric \"%s\" does not apply to "
+                           "event_kind \"%s\" (its metrics: %s)", where, metric_name,
+                           rule->event_kind, known);
+    }
+    if (!vocab_unit_find (unit_name)) {
+        vocab_unit_names (", ", known, sizeof known);
+        return errstr_set (errstr, errstr_size, "%s: unit \"%s\" is not a known unit (%s)",
+                           where, unit_name, known);
+    }
+    rule->unit = vocab_metric_unit (metric, rule->kind);
+    if (strcmp (unit_name, rule->unit) != 0)
+        return errstr_set (errstr, errstr_size, "%s: unit \"%s\" is not the unit of %s over "
+                           "%s, which is %s", where, unit_name, metric_name, rule->event_kind,
+                           rule->unit);
+    rule->metric = (policy_metric_t) metric->id;
     return 0;
 }
 
@@ -135,43 +176,30 @@ static int
 s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *errstr,
               size_t errstr_size)
 {
-    char text[64], where[192];
+    char text[64], where[S_WHERE_BYTES_MAX], reason[REASON_BYTES_MAX];
     if (!json_is_object (object))
-        return s_fail (errstr, errstr_size, "%s: must be an object", at);
+        return errstr_set (errstr, errstr_size, "%s: must be an object", at);
     if (s_string (object, "id", true, rule->id, sizeof rule->id, at, errstr, errstr_size))
         return -1;
-    if (!validate_id (rule->id))
-        return s_fail (errstr, errstr_size, "%s: id \"%s\" is not an id ([A-Za-z0-9._:-], "
-                       "1..%d bytes)", at, rule->id, ID_BYTES_MAX - 1);
+    if (validate_id_problem (rule->id, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: id \"%s\" %s", at, rule->id, reason);
     // From here on every error names the rule as well as its place.
-    snprintf (where, sizeof where, "%s (%s)", at, rule->id);
+    snprintf (where, sizeof where, "%s \"%s\"", at, rule->id);
     if (s_known_members (object, " id title source scope metric event_kind unit target period "
                          "deadline from_year to_year ", where, errstr, errstr_size)
         || s_string (object, "title", true, rule->title, sizeof rule->title, where, errstr,
                      errstr_size)
         || s_string (object, "source", true, rule->source, sizeof rule->source, where, errstr,
                      errstr_size)
-        || s_string (object, "event_kind", true, rule->event_kind, sizeof rule->event_kind,
-                     where, errstr, errstr_size)
         || s_choice (object, "scope", " pair ", where, text, sizeof text, errstr, errstr_size)
         || s_choice (object, "period", " year ", where, text, sizeof text, errstr, errstr_size)
         || s_parse_limits (object, rule, where, errstr, errstr_size))
         return -1;
     if (!*rule->title || !*rule->source)
-        return s_fail (errstr, errstr_size, "%s: title and source must not be empty: every "
-                       "verdict cites its clause", where);
-    if (!validate_id (rule->event_kind))
-        return s_fail (errstr, errstr_size, "%s: event_kind \"%s\" is not an id", where,
-                       rule->event_kind);
-    if (s_choice (object, "metric", " sum count ", where, text, sizeof text, errstr,
-                  errstr_size))
-        return -1;
-    rule->metric = strcmp (text, "sum") == 0 ? POLICY_METRIC_SUM : POLICY_METRIC_COUNT;
-    if (s_choice (object, "unit", rule->metric == POLICY_METRIC_SUM ? " fen " : " count ", where,
-                  text, sizeof text, errstr, errstr_size))
-        return -1;
-    rule->unit = rule->metric == POLICY_METRIC_SUM ? "fen" : "count";
-    if (s_string (object, "deadline", true, text, sizeof text, where, errstr, errstr_size))
+        return errstr_set (errstr, errstr_size, "%s: title and source must not be empty: every "
+                           "verdict cites its clause", where);
+    if (s_parse_vocabulary (object, rule, where, errstr, errstr_size)
+        || s_string (object, "deadline", true, text, sizeof text, where, errstr, errstr_size))
         return -1;
     return s_parse_deadline (text, rule, where, errstr, errstr_size);
 }
@@ -182,7 +210,7 @@ policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, ch
 {
     memset (pack, 0, sizeof *pack);
     if (!json_is_object (root))
-        return s_fail (errstr, errstr_size, "%s: a policy pack is a JSON object", name);
+        return errstr_set (errstr, errstr_size, "%s: a policy pack is a JSON object", name);
     if (s_string (root, "program", true, pack->program, sizeof pack->program, name, errstr,
                   errstr_size)
         || s_string (root, "title", false, pack->title, sizeof pack->title, name, errstr,
@@ -191,24 +219,26 @@ policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, ch
                      errstr_size)
         || s_known_members (root, " program title source rules ", name, errstr, errstr_size))
         return -1;
-    if (!validate_id (pack->program))
-        return s_fail (errstr, errstr_size, "%s: program \"%s\" is not an id", name, pack->program);
+    char reason[REASON_BYTES_MAX];
+    if (validate_id_problem (pack->program, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: program \"%s\" %s", name, pack->program,
+                           reason);
     json_t *rules = json_object_get (root, "rules");
     if (!json_is_array (rules) || json_array_size (rules) == 0)
-        return s_fail (errstr, errstr_size, "%s: \"rules\" must be a non-empty list", name);
+        return errstr_set (errstr, errstr_size, "%s: \"rules\" must be a non-empty list", name);
     if (json_array_size (rules) > POLICY_RULES_MAX)
-        return s_fail (errstr, errstr_size, "%s: %zu rules: at most %d", name,
-                       json_array_size (rules), POLICY_RULES_MAX);
+        return errstr_set (errstr, errstr_size, "%s: %zu rules: at most %d", name,
+                           json_array_size (rules), POLICY_RULES_MAX);
     for (size_t index = 0; index < json_array_size (rules); index++) {
-        char where[128];
-        snprintf (where, sizeof where, "%s: rules[%zu]", name, index);
+        char where[S_PLACE_BYTES_MAX];
+        snprintf (where, sizeof where, "%s: rule %zu", name, index + 1);
         policy_rule_t *rule = &pack->rules[index];
         if (s_parse_rule (json_array_get (rules, index), rule, where, errstr, errstr_size))
             return -1;
         for (size_t other = 0; other < index; other++)
             if (strcmp (pack->rules[other].id, rule->id) == 0)
-                return s_fail (errstr, errstr_size, "%s: rule id \"%s\" is used twice", where,
-                               rule->id);
+                return errstr_set (errstr, errstr_size, "%s \"%s\": id \"%s\" is rule %zu's "
+                                   "as well", where, rule->id, rule->id, other + 1);
         pack->rule_count++;
     }
     return 0;
@@ -222,17 +252,17 @@ s_load_file (policy_set_t *self, const char *dir, const char *file, char *errstr
     snprintf (path, sizeof path, "%s/%s", dir, file);
     struct stat status;
     if (stat (path, &status) != 0 || !S_ISREG (status.st_mode))
-        return s_fail (errstr, errstr_size, "%s: not a readable file", path);
+        return errstr_set (errstr, errstr_size, "%s: not a readable file", path);
     if (status.st_size > POLICY_FILE_BYTES_MAX)
-        return s_fail (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
+        return errstr_set (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
                        (long long) status.st_size, POLICY_FILE_BYTES_MAX);
     if (self->pack_count == POLICY_PACKS_MAX)
-        return s_fail (errstr, errstr_size, "%s: more than %d policy packs", dir,
+        return errstr_set (errstr, errstr_size, "%s: more than %d policy packs", dir,
                        POLICY_PACKS_MAX);
     json_error_t error;
     json_t *root = json_load_file (path, JSON_REJECT_DUPLICATES, &error);
     if (!root)
-        return s_fail (errstr, errstr_size, "%s: line %d column %d: %s", path, error.line,
+        return errstr_set (errstr, errstr_size, "%s: line %d column %d: %s", path, error.line,
                        error.column, error.text);
     policy_pack_t *pack = &self->packs[self->pack_count];
     int rc = policy_pack_parse (root, path, pack, errstr, errstr_size);
@@ -241,11 +271,11 @@ s_load_file (policy_set_t *self, const char *dir, const char *file, char *errstr
         return -1;
     for (size_t index = 0; index < self->pack_count; index++) {
         if (strcmp (self->packs[index].program, pack->program) == 0)
-            return s_fail (errstr, errstr_size, "%s: program %s has another pack", path,
+            return errstr_set (errstr, errstr_size, "%s: program %s has another pack", path,
                            pack->program);
         for (size_t rule = 0; rule < pack->rule_count; rule++)
             if (policy_set_rule (self, pack->rules[rule].id))
-                return s_fail (errstr, errstr_size, "%s: rule id %s is used by another pack",
+                return errstr_set (errstr, errstr_size, "%s: rule id %s is used by another pack",
                                path, pack->rules[rule].id);
     }
     self->pack_count++;
@@ -257,11 +287,11 @@ policy_set_load (const char *dir, char *errstr, size_t errstr_size)
 {
     DIR *folder = opendir (dir);
     if (!folder) {
-        s_fail (errstr, errstr_size, "cannot read the policy directory %s", dir);
+        errstr_set (errstr, errstr_size, "cannot read the policy directory %s", dir);
         return NULL;
     }
     policy_set_t *self = calloc (1, sizeof *self);
-    int rc = self ? 0 : s_fail (errstr, errstr_size, "out of memory");
+    int rc = self ? 0 : errstr_set (errstr, errstr_size, "out of memory");
     struct dirent *entry;
     while (rc == 0 && (entry = readdir (folder))) {
         size_t length = strlen (entry->d_name);

@@ -6,12 +6,18 @@
        "target": 500000000, "period": "year", "deadline": "12-31",
        "from_year": 2021, "to_year": 2025}
 
-    metric "sum" adds the events' amount_fen (unit "fen"); "count" counts events (unit
-    "count"). Scope "pair" and period "year" are what the programs ask for so far; anything
-    else is refused at load, so that a pack never means something the code does not do; so is
-    a member the format does not have (a misspelt "to_yaer" would silently mean "no end").
-    from_year and to_year are optional (no bound). A pack may also carry "title" and "source"
-    (the program's document). */
+    event_kind, metric and unit are names of the vocabulary (common/vocab.h): the metric must
+    apply to the kind ("sum" adds amount_fen, so it does not apply to leader-visit, which has
+    none) and the unit must be the metric's over the kind ("fen" for sum over aid-funds,
+    "count" for count). Scope "pair" and period "year" are what the programs ask for so far.
+    Anything else is refused at load, so that a pack never means something the code does not
+    do; so is a member the format does not have (a misspelt "to_yaer" would silently mean "no
+    end"). from_year and to_year are optional (no bound). A pack may also carry "title" and
+    "source" (the program's document).
+
+    A refusal is one line naming the file, the rule (counted from 1, and its id) and the field:
+      policies/x.json: rule 2 "hb-visits": event_kind "leader-vist" is not a known kind
+      (aid-funds, leader-visit) */
 #ifndef SHANHAI_POLICY_H
 #define SHANHAI_POLICY_H
 
@@ -19,11 +25,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "common/limits.h"
+#include "common/vocab.h"
 
 // A rule's title: a sentence of the document, in Chinese.
 #define POLICY_TITLE_BYTES_MAX 512
 
-typedef enum { POLICY_METRIC_SUM, POLICY_METRIC_COUNT } policy_metric_t;
+// The vocabulary's metrics, under the names the assessment has always used.
+typedef enum {
+    POLICY_METRIC_SUM = VOCAB_METRIC_SUM,
+    POLICY_METRIC_COUNT = VOCAB_METRIC_COUNT,
+} policy_metric_t;
 
 typedef struct {
     char id[ID_BYTES_MAX];
@@ -31,12 +42,13 @@ typedef struct {
     char source[SOURCE_BYTES_MAX];
     policy_metric_t metric;
     char event_kind[ID_BYTES_MAX];
-    const char *unit;  // "fen" or "count"
+    const char *unit;  // the metric's over the kind: "fen" or "count" (the vocabulary's)
     int64_t target;
     int deadline_month;
     int deadline_day;
     int from_year;
     int to_year;
+    const vocab_kind_t *kind;  // the vocabulary's row for event_kind
 } policy_rule_t;
 
 typedef struct {

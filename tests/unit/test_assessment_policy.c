@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "common/validate.h"
 #include "policy.h"
 #include "support.h"
 
@@ -33,9 +34,10 @@ s_expect_rule (const char *key, const char *value, const char *what)
     else {
         cr_assert_eq (rc, -1, "accepted %s=%s", key, value);
         cr_assert (strstr (errstr, what), "error '%s' lacks '%s'", errstr, what);
-        cr_assert (strstr (errstr, "hb.json: rules[0]"), "error '%s' names no place", errstr);
+        cr_assert (strstr (errstr, "hb.json: rule 1"), "error '%s' names no place", errstr);
         if (!key || strcmp (key, "id") != 0)
-            cr_assert (strstr (errstr, "rules[0] (r1)"), "error '%s' names no rule", errstr);
+            cr_assert (strstr (errstr, "rule 1 \"r1\": "), "error '%s' names no rule", errstr);
+        cr_assert (validate_text (errstr, sizeof errstr, false), "one line: %s", errstr);
     }
 }
 
@@ -43,8 +45,8 @@ Test (policy, a_rule_parses) { s_expect_rule (NULL, NULL, NULL); }
 
 Test (policy, every_field_is_checked)
 {
-    s_expect_rule ("metric", "\"average\"", "metric \"average\" is not one of");
-    s_expect_rule ("unit", "\"count\"", "unit \"count\" is not one of");
+    s_expect_rule ("metric", "\"average\"", "metric \"average\" is not a known metric");
+    s_expect_rule ("unit", "\"count\"", "unit \"count\" is not the unit of sum");
     s_expect_rule ("scope", "\"city\"", "scope \"city\"");
     s_expect_rule ("period", "\"month\"", "period \"month\"");
     s_expect_rule ("target", "0", "\"target\" must be a whole number");
@@ -57,7 +59,7 @@ Test (policy, every_field_is_checked)
     s_expect_rule ("from_year", "2030", NULL);
     s_expect_rule ("to_year", "2020", "from_year 2021 is after to_year 2020");
     s_expect_rule ("source", NULL, "\"source\" must be a string");
-    s_expect_rule ("id", "\"a b\"", "id \"a b\" is not an id");
+    s_expect_rule ("id", "\"a b\"", "id \"a b\" has a character outside A-Z a-z 0-9");
     s_expect_rule ("target", "-5", "\"target\" must be a whole number");
     s_expect_rule ("target", "10000000000000", NULL);
     s_expect_rule ("target", "10000000000001", "\"target\" must be a whole number");
@@ -69,9 +71,11 @@ Test (policy, every_field_is_checked)
     s_expect_rule ("from_year", "1999", "\"from_year\" must be a whole number in 2000..2099");
     s_expect_rule ("to_year", "2021", NULL);
     s_expect_rule ("source", "\"\"", "title and source must not be empty");
-    s_expect_rule ("event_kind", "\"aid funds\"", "event_kind \"aid funds\" is not an id");
+    s_expect_rule ("event_kind", "\"aid funds\"", "event_kind \"aid funds\" is not a known");
     s_expect_rule ("targt", "100", "unknown member \"targt\"");
-    s_expect_rule ("metric", "\"count\"", "unit \"fen\" is not one of");
+    s_expect_rule ("metric", "\"count\"", "unit \"fen\" is not the unit of count");
+    s_expect_rule ("title", "\"a\\u001bb\"", "\"title\" contains a control character (\\x1b) "
+                   "at byte 1");
 }
 
 Test (policy, every_field_is_required_but_the_years)
@@ -87,6 +91,75 @@ Test (policy, every_field_is_required_but_the_years)
     s_expect_rule ("to_year", NULL, NULL);
 }
 
+// Parses a pack whose rule is s_rule with the members of overrides (a JSON object) put in;
+// expects exactly the error expected, or success when it is NULL (then returns the rule).
+static policy_rule_t
+s_expect_vocabulary (const char *overrides, const char *expected)
+{
+    json_t *rule = json_loads (s_rule, 0, NULL);
+    json_t *changes = json_loads (overrides, 0, NULL);
+    cr_assert (rule && changes, "%s", overrides);
+    json_object_update (rule, changes);
+    json_decref (changes);
+    json_t *root = json_pack ("{s:s, s:[o]}", "program", "hb", "rules", rule);
+    policy_pack_t *pack = malloc (sizeof *pack);
+    char errstr[512] = "";
+    int rc = policy_pack_parse (root, "policies/hb.json", pack, errstr, sizeof errstr);
+    json_decref (root);
+    policy_rule_t parsed = pack->rules[0];
+    free (pack);
+    if (!expected)
+        cr_assert_eq (rc, 0, "%s: %s", overrides, errstr);
+    else {
+        cr_assert_eq (rc, -1, "accepted %s", overrides);
+        cr_assert_str_eq (errstr, expected);
+    }
+    return parsed;
+}
+
+Test (policy, names_outside_the_vocabulary_are_refused)
+{
+    s_expect_vocabulary ("{\"event_kind\": \"leader-vist\"}",
+                         "policies/hb.json: rule 1 \"r1\": event_kind \"leader-vist\" is not a "
+                         "known kind (aid-funds, leader-visit)");
+    s_expect_vocabulary ("{\"metric\": \"average\"}",
+                         "policies/hb.json: rule 1 \"r1\": metric \"average\" is not a known "
+                         "metric (sum, count)");
+    s_expect_vocabulary ("{\"unit\": \"yuan\"}",
+                         "policies/hb.json: rule 1 \"r1\": unit \"yuan\" is not a known unit "
+                         "(fen, count)");
+    s_expect_vocabulary ("{\"event_kind\": \"\"}",
+                         "policies/hb.json: rule 1 \"r1\": event_kind \"\" is not a known kind "
+                         "(aid-funds, leader-visit)");
+}
+
+Test (policy, a_metric_must_apply_to_the_kind_and_the_unit_fit_both)
+{
+    s_expect_vocabulary ("{\"event_kind\": \"leader-visit\", \"metric\": \"sum\", "
+                         "\"unit\": \"fen\"}",
+                         "policies/hb.json: rule 1 \"r1\": metric \"sum\" does not apply to "
+                         "event_kind \"leader-visit\" (its metrics: count)");
+    s_expect_vocabulary ("{\"metric\": \"sum\", \"unit\": \"count\"}",
+                         "policies/hb.json: rule 1 \"r1\": unit \"count\" is not the unit of "
+                         "sum over aid-funds, which is fen");
+    s_expect_vocabulary ("{\"event_kind\": \"leader-visit\", \"metric\": \"count\", "
+                         "\"unit\": \"fen\"}",
+                         "policies/hb.json: rule 1 \"r1\": unit \"fen\" is not the unit of "
+                         "count over leader-visit, which is count");
+    policy_rule_t rule = s_expect_vocabulary ("{\"event_kind\": \"leader-visit\", "
+                                              "\"metric\": \"count\", \"unit\": \"count\"}",
+                                              NULL);
+    cr_assert_eq (rule.metric, POLICY_METRIC_COUNT);
+    cr_assert_str_eq (rule.unit, "count");
+    cr_assert_eq (rule.kind, vocab_kind_find ("leader-visit"));
+    rule = s_expect_vocabulary ("{\"metric\": \"count\", \"unit\": \"count\"}", NULL);
+    cr_assert_eq (rule.metric, POLICY_METRIC_COUNT, "transfers may be counted");
+    rule = s_expect_vocabulary ("{}", NULL);
+    cr_assert_eq (rule.metric, POLICY_METRIC_SUM);
+    cr_assert_str_eq (rule.unit, "fen");
+    cr_assert_eq (rule.kind, vocab_kind_find ("aid-funds"));
+}
+
 Test (policy, a_rule_without_an_id_is_named_by_its_place)
 {
     json_t *rule = json_loads (s_rule, 0, NULL);
@@ -95,14 +168,14 @@ Test (policy, a_rule_without_an_id_is_named_by_its_place)
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[512] = "";
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
-    cr_assert (strstr (errstr, "hb.json: rules[0]: \"id\" must be a string"), "%s", errstr);
+    cr_assert (strstr (errstr, "hb.json: rule 1: \"id\" must be a string"), "%s", errstr);
     json_decref (root);
     root = json_pack ("{s:s, s:[], s:s}", "program", "hb", "rules", "extra", "x");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     json_decref (root);
     root = json_pack ("{s:s, s:[s]}", "program", "hb", "rules", "not an object");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
-    cr_assert (strstr (errstr, "hb.json: rules[0]: must be an object"), "%s", errstr);
+    cr_assert (strstr (errstr, "hb.json: rule 1: must be an object"), "%s", errstr);
     json_decref (root);
     free (pack);
 }
@@ -192,7 +265,7 @@ Test (policy, duplicate_rule_ids)
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[256];
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
-    cr_assert (strstr (errstr, "rule id \"r1\" is used twice"), "%s", errstr);
+    cr_assert_str_eq (errstr, "hb.json: rule 2 \"r1\": id \"r1\" is rule 1's as well");
     free (pack);
     json_decref (root);
 }
@@ -280,5 +353,26 @@ Test (policy, the_shipped_rules_say_what_the_documents_say)
     cr_assert (strstr (policy_set_rule (set, "wz-leader-visits")->source, "三(二)"));
     cr_assert_eq (policy_set_pack (set, "hb-shanchuan")->rule_count, 2);
     policy_set_destroy (&set);
+    free (dir);
+}
+
+Test (policy, a_load_names_the_file_the_rule_and_the_field)
+{
+    char *dir = test_tmpdir ();
+    char pack[2048];
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"rules\": [%s, {\"id\": \"hb-visits\", "
+              "\"title\": \"t\", \"source\": \"s\", \"scope\": \"pair\", \"metric\": \"count\", "
+              "\"event_kind\": \"leader-vist\", \"unit\": \"count\", \"target\": 2, "
+              "\"period\": \"year\", \"deadline\": \"12-31\"}]}", s_rule);
+    s_write (dir, "x.json", pack);
+    char errstr[2048] = "";
+    cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
+    char *path = test_path (dir, "x.json");
+    char expected[2048];
+    snprintf (expected, sizeof expected, "%s: rule 2 \"hb-visits\": event_kind \"leader-vist\" "
+              "is not a known kind (aid-funds, leader-visit)", path);
+    cr_assert_str_eq (errstr, expected);
+    free (path);
+    test_rmdir (dir);
     free (dir);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "common/date.h"
 #include "common/limits.h"
+#include "common/validate.h"
 #include "ledger_validate.h"
 
 static Shanhai__V1__Pairing s_pairing;
@@ -69,7 +70,8 @@ s_expect (const char *what)
     else {
         cr_assert_eq (status, RPC_INVALID, "status %d, expected INVALID '%s'", status, what);
         cr_assert (strstr (errstr, what), "error '%s' lacks '%s'", errstr, what);
-        cr_assert_null (strchr (errstr, '\n'), "one line: %s", errstr);
+        cr_assert (validate_text (errstr, sizeof errstr, false), "one printable line: %s",
+                   errstr);
     }
 }
 
@@ -90,14 +92,14 @@ Test (ledger_validate, aid_funds_are_filled_in_from_supporter_to_recipient)
 Test (ledger_validate, aid_funds_in_the_wrong_direction)
 {
     s_event.from_region = "hb-zhuxi";
-    s_expect ("aid funds of pairing hb-01 go from hb-wuhan-donghu to hb-zhuxi, not from "
-              "hb-zhuxi to -");
-    s_event.from_region = "hb-zhuxi";
+    s_expect ("from must be hb-wuhan-donghu, the pairing's supporter, not hb-zhuxi (aid-funds "
+              "events go from hb-wuhan-donghu to hb-zhuxi)");
+    s_event.from_region = "hb-wuhan-donghu";
     s_event.to_region = "hb-wuhan-donghu";
-    s_expect ("not from hb-zhuxi to hb-wuhan-donghu");
+    s_expect ("to must be hb-zhuxi, the pairing's recipient, not hb-wuhan-donghu");
     s_event.from_region = "";
     s_event.to_region = "hb-wufeng";
-    s_expect ("not from - to hb-wufeng");
+    s_expect ("to must be hb-zhuxi, the pairing's recipient, not hb-wufeng");
 }
 
 Test (ledger_validate, the_program_is_the_pairings)
@@ -114,7 +116,7 @@ Test (ledger_validate, amounts_at_the_limits)
     s_event.amount_fen = AMOUNT_FEN_MAX;
     s_expect (NULL);
     s_event.amount_fen = 0;
-    s_expect ("amount_fen must be 1..10000000000000 for aid-funds, not 0");
+    s_expect ("amount_fen must be 1..10000000000000 for aid-funds, not 0");  // the vocabulary's
     s_event.amount_fen = -10;
     s_expect ("not -10");
     s_event.amount_fen = AMOUNT_FEN_MAX + 1;
@@ -135,7 +137,7 @@ Test (ledger_validate, the_clock_at_the_limit)
     cr_assert_eq (ledger_validate_event (s_result, s_clock, errstr, sizeof errstr), RPC_OK,
                   "%s", errstr);
     s_event.kind = "gift";
-    s_expect ("kind");  // what the event says by itself is still checked
+    s_expect ("kind \"gift\"");  // what the event says by itself is still checked
 }
 
 Test (ledger_validate, the_pairings_days_at_the_limits)
@@ -171,7 +173,7 @@ Test (ledger_validate, visits_go_either_way_between_the_two_counties)
 {
     s_event.kind = "leader-visit";
     s_event.amount_fen = 0;
-    s_expect ("a leader-visit needs from");
+    s_expect ("from is required for leader-visit");
     s_event.from_region = "hb-zhuxi";
     s_expect (NULL);
     cr_assert_str_eq (s_result->to_region, "hb-wuhan-donghu", "the other county is filled in");
@@ -182,10 +184,12 @@ Test (ledger_validate, visits_go_either_way_between_the_two_counties)
     s_event.to_region = "hb-zhuxi";
     s_expect (NULL);
     s_event.to_region = "hb-wuhan-donghu";
-    s_expect ("a visit from hb-wuhan-donghu goes to hb-zhuxi, not hb-wuhan-donghu");
+    s_expect ("to must be hb-zhuxi, the pairing's other county, not hb-wuhan-donghu "
+              "(leader-visit events go from either county to the other)");
     s_event.to_region = "";
     s_event.from_region = "hb-wufeng";
-    s_expect ("a visit of pairing hb-01 is from hb-zhuxi or hb-wuhan-donghu, not hb-wufeng");
+    s_expect ("from must be hb-wuhan-donghu or hb-zhuxi, a county of the pairing, not "
+              "hb-wufeng");
 }
 
 Test (ledger_validate, a_visit_has_no_amount)
@@ -193,9 +197,9 @@ Test (ledger_validate, a_visit_has_no_amount)
     s_event.kind = "leader-visit";
     s_event.from_region = "hb-zhuxi";
     s_event.amount_fen = 1;
-    s_expect ("a leader-visit has no amount (amount_fen 1)");
+    s_expect ("amount_fen must be 0 for leader-visit (it has no amount), not 1");
     s_event.amount_fen = -1;
-    s_expect ("a leader-visit has no amount (amount_fen -1)");
+    s_expect ("amount_fen must be 0 for leader-visit (it has no amount), not -1");
     s_event.amount_fen = 0;
     s_expect (NULL);
 }
@@ -203,14 +207,18 @@ Test (ledger_validate, a_visit_has_no_amount)
 Test (ledger_validate, ids_and_kinds)
 {
     s_event.kind = "gift";
-    s_expect ("kind \"gift\" must be aid-funds or leader-visit");
+    s_expect ("kind \"gift\" is not a known kind (aid-funds, leader-visit)");
     s_event.kind = "";
-    s_expect ("kind \"\" must be");
+    s_expect ("kind \"\" is not a known kind");
+    s_event.kind = "leader-vist\x1b";
+    s_expect ("kind \"leader-vist\\x1b\" is not a known kind (aid-funds, leader-visit)");
     s_event.kind = "aid-funds";
     s_event.id = "has space";
-    s_expect ("event id \"has space\" must be 1..63 characters");
+    s_expect ("id \"has space\" has a character outside A-Z a-z 0-9 . _ : - at byte 3");
+    s_event.id = "a\nb";
+    s_expect ("id \"a\\x0ab\" has a character outside A-Z a-z 0-9 . _ : - at byte 1");
     s_event.id = "";
-    s_expect ("event id \"\" must be");
+    s_expect ("id \"\" is empty");
     char id[ID_BYTES_MAX + 1];
     memset (id, 'i', sizeof id);
     id[ID_BYTES_MAX - 1] = '\0';  // 63 bytes: the longest id
@@ -218,13 +226,18 @@ Test (ledger_validate, ids_and_kinds)
     s_expect (NULL);
     id[ID_BYTES_MAX - 1] = 'i';
     id[ID_BYTES_MAX] = '\0';
-    s_expect ("event id");
+    s_expect ("is 64 bytes, more than 63");
     s_event.id = "e1";
     s_event.pairing = "";
-    s_expect ("pairing \"\" is not a valid id");
+    s_expect ("pairing \"\" is empty");
+    s_event.pairing = "hb\x1b[2J01";
+    s_expect ("pairing \"hb\\x1b[2J01\" has a character outside A-Z a-z 0-9 . _ : - at byte 2");
     s_event.pairing = "hb-01";
     s_event.from_region = "hb zhuxi";
-    s_expect ("from and to must be region codes");
+    s_expect ("from \"hb zhuxi\" has a character outside");
+    s_event.from_region = "";
+    s_event.to_region = "hb\nzhuxi";
+    s_expect ("to \"hb\\x0azhuxi\" has a character outside");
 }
 
 Test (ledger_validate, memo_at_the_limit)
@@ -236,13 +249,15 @@ Test (ledger_validate, memo_at_the_limit)
     s_expect (NULL);
     memo[EVENT_MEMO_BYTES_MAX - 1] = 'm';
     memo[EVENT_MEMO_BYTES_MAX] = '\0';
-    s_expect ("memo must be UTF-8 text of at most 1023 bytes");
+    s_expect ("memo is 1024 bytes, more than 1023");
     s_event.memo = "two\nlines are fine, 中文 too";
     s_expect (NULL);
     s_event.memo = "bad \xff byte";
-    s_expect ("memo must be UTF-8");
+    s_expect ("memo is not valid UTF-8 at byte 4");
     s_event.memo = "a bell \a";
-    s_expect ("memo must be UTF-8");
+    s_expect ("memo contains a control character (\\x07) at byte 7");
+    s_event.memo = "12 bytes\x1b[0m";  // the memo that was once "at most 1023 bytes"
+    s_expect ("memo contains a control character (\\x1b) at byte 8");
 }
 
 Test (ledger_validate, difference_names_the_field)
@@ -275,4 +290,22 @@ Test (ledger_validate, difference_names_the_field)
     other.program = "other";
     other.recorded_at_ms = 5;
     cr_assert_null (ledger_validate_difference (&s_event, &other));
+}
+
+Test (ledger_validate, what_is_repeated_is_escaped_and_cut)
+{
+    char id[200];
+    memset (id, '\x1b', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    s_event.id = id;  // 199 ESCs: far too long, and every byte a control character
+    s_expect ("id \"\\x1b\\x1b");
+    char errstr[RPC_ERROR_BYTES_MAX];
+    s_check (errstr, sizeof errstr);
+    cr_assert (strstr (errstr, "...\" is 199 bytes, more than 63"), "%s", errstr);
+    s_event.id = "e1";
+    s_event.date = "2021-06-3\n";
+    s_expect ("date \"2021-06-3\\x0a\" is not a date YYYY-MM-DD");
+    s_event.date = "2021-06-30";
+    s_event.memo = "中文 and a \xc2\x9b CSI";
+    s_expect ("memo contains a control character (\\xc2\\x9b) at byte 13");
 }

@@ -1,0 +1,142 @@
+/*  vocab.h: shanhai's vocabulary, declared once: the kinds of event the ledger records, the
+    units quantities are counted in, and the metrics a policy rule applies to a kind.
+
+    The ledger checks events by it (vocab_kind_check, vocab_kind_route), the assessment refuses
+    a policy pack that says something outside it (vocab_metric_applies, vocab_metric_unit), and
+    the CLI takes its kinds, usage text and required options from it. Nothing else names a
+    kind: a new kind is a new row of the table in vocab.c, and a simple activity (an event
+    between the two counties of a pair, counted, with no amount) is one VOCAB_ACTIVITY line.
+
+    Today's kinds:
+      aid-funds     援建资金  money from the pairing's supporter to its recipient; amount_fen
+                              1..AMOUNT_FEN_MAX; from and to may be left out and are filled in.
+                              Measured in fen; rules may sum or count it.
+      leader-visit  高层互访  principal leaders of one county of the pair visit the other; from
+                              is required, to is filled in as the other county; no amount.
+                              Measured in visits; rules may count it.
+    Units: fen (a hundredth of a yuan), count. Metrics: sum (adds amount_fen, in the kind's
+    unit), count (counts events, in count).
+
+    Everything here is static and read-only: every pointer returned is borrowed, valid for the
+    life of the program, and safe to share between threads. */
+#ifndef SHANHAI_VOCAB_H
+#define SHANHAI_VOCAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// Whether an event of a kind says a field.
+typedef enum {
+    VOCAB_FIELD_FORBIDDEN,  // never: amount_fen is 0; from (and to) are empty
+    VOCAB_FIELD_OPTIONAL,   // it may: a from left out is filled in where the direction tells
+    VOCAB_FIELD_REQUIRED,   // it must: amount_fen is 1..AMOUNT_FEN_MAX; from is a county
+} vocab_presence_t;
+
+// Which way an event goes between the two counties of its pairing.
+typedef enum {
+    // From the supporter to the recipient, never back. Either side may be left out: both are
+    // filled in.
+    VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT,
+    // From either county to the other. A side left out is the other county of the side said;
+    // an event that says neither (when its kind lets from be left out) is between the pair as
+    // a whole, and stays so.
+    VOCAB_DIRECTION_EITHER_WAY,
+} vocab_direction_t;
+
+// A unit of the quantities rules set targets in and replies report.
+typedef struct {
+    const char *name;      // "fen": what policy packs and replies say
+    const char *title_zh;  // "分"
+    const char *title_en;  // "fen (a hundredth of a yuan)"
+} vocab_unit_t;
+
+// The metrics, as numbers for switches and for a kind's set of metrics (VOCAB_METRIC_BIT).
+typedef enum { VOCAB_METRIC_SUM, VOCAB_METRIC_COUNT } vocab_metric_id_t;
+#define VOCAB_METRIC_BIT(id) (1u << (id))
+
+// What a rule computes over a year's events of one kind.
+typedef struct {
+    vocab_metric_id_t id;
+    const char *name;      // "sum"
+    const char *title_zh;  // "合计"
+    const char *title_en;  // "sum of the amounts"
+    // true: adds each event's amount_fen, in the kind's unit (only for kinds with an amount);
+    // false: counts the events, in VOCAB_UNIT_COUNT.
+    bool adds_amount;
+} vocab_metric_t;
+
+// The unit of a metric that counts events.
+#define VOCAB_UNIT_COUNT "count"
+
+// A kind of event: one row of the table.
+typedef struct {
+    const char *name;             // "aid-funds": what events, policy packs and the CLI say
+    const char *title_zh;         // "援建资金"
+    const char *title_en;         // "aid funds"
+    vocab_presence_t amount;      // amount_fen
+    vocab_presence_t from;        // from_region; FORBIDDEN forbids to_region as well
+    vocab_direction_t direction;  // where from and to may be, and how they are filled in
+    const char *unit;             // what one event measures: its amount in "fen", or "count"
+    unsigned metrics;             // VOCAB_METRIC_BIT of each metric a rule may apply to it
+} vocab_kind_t;
+
+// A simple activity's row: counted, no amount, between the pair; it may say the county it
+// went from (the other is filled in as to) or neither.
+#define VOCAB_ACTIVITY(name_, title_zh_, title_en_)                                             \
+    {                                                                                          \
+        .name = (name_), .title_zh = (title_zh_), .title_en = (title_en_),                     \
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_OPTIONAL,                         \
+        .direction = VOCAB_DIRECTION_EITHER_WAY, .unit = VOCAB_UNIT_COUNT,                     \
+        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),                                      \
+    }
+
+// The kinds that code must name itself (a test, the bench); everything else reads the table.
+#define VOCAB_KIND_AID_FUNDS "aid-funds"
+#define VOCAB_KIND_LEADER_VISIT "leader-visit"
+
+// The kinds, in the table's order: index 0..vocab_kind_count () - 1; NULL past the end.
+size_t vocab_kind_count (void);
+const vocab_kind_t *vocab_kind_at (size_t index);
+// The kind, metric or unit of that name, or NULL (for NULL too).
+const vocab_kind_t *vocab_kind_find (const char *name);
+const vocab_metric_t *vocab_metric_find (const char *name);
+const vocab_unit_t *vocab_unit_find (const char *name);
+
+// Whether a rule may apply metric to events of kind.
+bool vocab_metric_applies (const vocab_metric_t *metric, const vocab_kind_t *kind);
+// The unit of metric over kind ("fen" for sum over aid-funds, "count" for count over
+// anything), or NULL when the metric does not apply to the kind.
+const char *vocab_metric_unit (const vocab_metric_t *metric, const vocab_kind_t *kind);
+
+// The names of every kind, metric or unit, in the table's order, joined by separator, into
+// out: "aid-funds|leader-visit" for a usage text, "sum, count" for an error. With a kind,
+// vocab_metric_names names only the metrics that apply to it. Returns 0, or -1 when out is
+// too small (VOCAB_NAMES_BYTES_MAX is enough; the copy is then cut, and terminated).
+int vocab_kind_names (const char *separator, char *out, size_t out_size);
+int vocab_metric_names (const vocab_kind_t *kind, const char *separator, char *out,
+                        size_t out_size);
+int vocab_unit_names (const char *separator, char *out, size_t out_size);
+
+// What an event says in the fields a kind governs; "" for a county not said.
+typedef struct {
+    int64_t amount_fen;
+    const char *from;
+    const char *to;
+} vocab_fields_t;
+
+// Checks the fields against kind's presences alone (no pairing needed): the amount's range,
+// a required from, a forbidden from or to. Returns 0, or -1 with one line in errstr that
+// names the field, e.g. "amount_fen must be 1..10000000000000 for aid-funds, not 0".
+int vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, char *errstr,
+                      size_t errstr_size);
+// Applies kind's direction to an event of a pairing between supporter and recipient (valid
+// ids): checks the counties the event says and points fields->from and fields->to at the
+// counties it goes between: supporter, recipient, or "" when it stays between the pair as a
+// whole. Returns 0, or -1 with one line in errstr naming the field, e.g. "from must be
+// hb-wuhan-donghu, the pairing's supporter, not hb-zhuxi (aid-funds events go from
+// hb-wuhan-donghu to hb-zhuxi)".
+int vocab_kind_route (const vocab_kind_t *kind, const char *supporter, const char *recipient,
+                      vocab_fields_t *fields, char *errstr, size_t errstr_size);
+
+#endif
