@@ -23,10 +23,6 @@
 
 static const char *s_usage = "shanhai alerts --person ID [--follow] [--json]";
 
-// How often --follow reads the inbox besides listening.
-#define ALERTS_POLL_MS 2000
-// How long --follow waits on the live stream at once: bounds the delay of a stop signal.
-#define ALERTS_WAIT_MS 200
 // "2026-11-23T05:23:32Z" and its NUL.
 #define ALERTS_AT_BYTES 21
 

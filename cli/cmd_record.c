@@ -24,10 +24,6 @@
 // The usage line: the kinds' names and the options.
 #define RECORD_USAGE_BYTES_MAX (VOCAB_NAMES_BYTES_MAX + 160)
 
-// How long the command waits for the registry's names of the two counties, after the event
-// is recorded: the names only dress the line, so a slow registry costs a second at most and
-// the codes are printed instead.
-#define RECORD_NAMES_TIMEOUT_MS 1000
 
 // The pairing's county names from the registry (the caller frees it), or NULL.
 static Shanhai__V1__Pairing *
@@ -63,10 +59,11 @@ s_print_json (const Shanhai__V1__RecordReply *reply)
 {
     const Shanhai__V1__LedgerEvent *e = reply->event;
     return cli_print_json (json_pack (
-        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", e->id, "seq",
+        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:b}", "id", e->id, "seq",
         (json_int_t) e->seq, "kind", e->kind, "pair", e->pairing, "program", e->program,
         "from", e->from_region, "to", e->to_region, "amount_fen", (json_int_t) e->amount_fen,
-        "date", e->date, "memo", e->memo, "duplicate", reply->duplicate));
+        "date", e->date, "memo", e->memo, "registry_version", (json_int_t) e->registry_version,
+        "duplicate", reply->duplicate));
 }
 
 // "recorded <id> seq <seq>: aid-funds 5,000,000.00 yuan <from> -> <to> on <date>".

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/errstr.h"
 
 // A string field of an entry: its JSON key, where it goes, whether it must be there.
 typedef struct {
@@ -42,18 +43,8 @@ static const s_field_t s_person_fields[] = {
     S_FIELD (Shanhai__V1__Person, program, false),  { NULL, 0, false },
 };
 
-static void
-s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static void
-s_fail (char *errstr, size_t errstr_size, const char *fmt, ...)
-{
-    va_list args;
-    va_start (args, fmt);
-    vsnprintf (errstr, errstr_size, fmt, args);
-    va_end (args);
-}
+// Every reason is written through the one errstr helper.
+#define s_fail errstr_set
 
 // Fills the string fields of message from object. Returns 0, or -1 with the reason.
 static int

@@ -9,9 +9,6 @@
 #include "common/limits.h"
 #include "common/log.h"
 
-// SCAN pages one delete_prefix walks at most; at COUNT 500 that is half a million keys, far
-// more than shanhai ever caches. A larger cache is left to the TTL.
-#define CACHE_SCAN_PAGES_MAX 1000
 
 struct cache_t {
     bool enabled;

@@ -130,6 +130,21 @@
 // Endpoints "tcp://127.0.0.1:7101".
 #define ENDPOINT_BYTES_MAX 256
 
+// The command line (cli/).
+// How often --follow reads the inbox besides listening.
+#define ALERTS_POLL_MS 2000
+// How long --follow waits on the live stream at once: bounds the delay of a stop signal.
+#define ALERTS_WAIT_MS 200
+// How long the command waits for the registry's names of the two counties, after the event
+// is recorded: the names only dress the line, so a slow registry costs a second at most and
+// the codes are printed instead.
+#define RECORD_NAMES_TIMEOUT_MS 1000
+// SCAN pages one delete_prefix walks at most; at COUNT 500 that is half a million keys, far
+// more than shanhai ever caches. A larger cache is left to the TTL.
+#define CACHE_SCAN_PAGES_MAX 1000
+// Room around a body for the envelope's own fields (method, request id, error).
+#define RPC_ENVELOPE_BYTES_MAX 4096
+
 _Static_assert (DATE_TEXT_BYTES == sizeof "YYYY-MM-DD", "DATE_TEXT_BYTES fits an ISO date");
 _Static_assert (REPLAY_EVENTS_MAX <= ZMQ_HWM_MESSAGES, "a replay fits in the queues");
 _Static_assert (SUBSCRIBER_BATCH_EVENTS_MAX >= REPLAY_EVENTS_MAX, "a replay page is one batch");

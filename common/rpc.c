@@ -8,8 +8,6 @@
 #include <unistd.h>
 #include "common/log.h"
 
-// Room around a body for the envelope's own fields (method, request id, error).
-#define RPC_ENVELOPE_BYTES_MAX 4096
 
 struct rpc_server_t {
     zsock_t *router;

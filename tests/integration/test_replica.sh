@@ -42,6 +42,10 @@ check "naming the pairing's days" grep -q "hb-01" <<<"$out"
 check "a retry of an event recorded before the change is still a duplicate" \
   "$cli" record aid-funds --pair hb-01 --amount 10 --date 2024-05-01 --id in-period
 
+check_eq "a new event carries the version it was validated against" \
+  "$("$cli" record aid-funds --pair hb-02 --amount 10 --date 2024-05-01 --id v2 --json \
+     | jq .registry_version)" 2
+
 # The registry stopped: validation goes on from the replica, even across a ledger restart.
 "$root/scripts/stack" stop registry
 check "recorded with the registry down" \
@@ -51,7 +55,7 @@ check "recorded by a ledger started while the registry is down" \
   "$cli" record aid-funds --pair hb-02 --amount 10 --date 2024-05-03 --id registry-down-2
 out=$("$cli" record aid-funds --pair hb-01 --amount 10 --date 2024-05-01 --id down-after-end 2>&1)
 check "still refused from the stored replica" test $? -ne 0
-eventually "the assessment counts them without the registry" 2000 \
+eventually "the assessment counts them without the registry" 3000 \
   rule_field hb-02 2024 hb-aid-funds actual
 "$root/scripts/stack" start registry
 
