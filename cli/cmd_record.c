@@ -15,6 +15,7 @@
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
+#include "common/event_json.h"
 #include "common/limits.h"
 #include "common/money.h"
 #include "common/validate.h"
@@ -57,13 +58,10 @@ s_region_name (const Shanhai__V1__Pairing *pairing, const char *code)
 static int
 s_print_json (const Shanhai__V1__RecordReply *reply)
 {
-    const Shanhai__V1__LedgerEvent *e = reply->event;
-    return cli_print_json (json_pack (
-        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:b}", "id", e->id, "seq",
-        (json_int_t) e->seq, "kind", e->kind, "pair", e->pairing, "program", e->program,
-        "from", e->from_region, "to", e->to_region, "amount_fen", (json_int_t) e->amount_fen,
-        "date", e->date, "memo", e->memo, "registry_version", (json_int_t) e->registry_version,
-        "duplicate", reply->duplicate));
+    json_t *object = event_json_from_event (reply->event, true);
+    if (object && json_object_set_new (object, "duplicate", json_boolean (reply->duplicate)))
+        json_decref (object), object = NULL;
+    return cli_print_json (object);
 }
 
 // "recorded <id> seq <seq>: aid-funds 5,000,000.00 yuan <from> -> <to> on <date>".
