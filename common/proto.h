@@ -8,6 +8,7 @@
 #include "shanhai/v1/ledger.pb-c.h"
 #include "shanhai/v1/assessment.pb-c.h"
 #include "shanhai/v1/notification.pb-c.h"
+#include "shanhai/v1/health.pb-c.h"
 
 typedef Shanhai__V1__Status rpc_status_t;
 #define RPC_OK SHANHAI__V1__STATUS__OK
