@@ -100,6 +100,15 @@ config_load (config_t *config, char *errstr, size_t errstr_size)
         return -1;
     }
     snprintf (config->clock, sizeof config->clock, "%s", clock);
+    const char *batch = s_getenv ("SHANHAI_BATCH_EVENTS", "");
+    char *end = NULL;
+    long events = *batch ? strtol (batch, &end, 10) : SUBSCRIBER_BATCH_EVENTS_MAX;
+    if (*batch && (*end || events < 1 || events > SUBSCRIBER_BATCH_EVENTS_MAX)) {
+        snprintf (errstr, errstr_size, "SHANHAI_BATCH_EVENTS must be a whole number in 1..%d, "
+                  "not '%.40s'", SUBSCRIBER_BATCH_EVENTS_MAX, batch);
+        return -1;
+    }
+    config->batch_events = (int) events;
     config->log_level = LOG_LEVEL_INFO;
     const char *level = s_getenv ("SHANHAI_LOG_LEVEL", "info");
     if (log_level_parse (level, &config->log_level)) {

@@ -6,6 +6,9 @@
       SHANHAI_REDIS             127.0.0.1:6379    host:port of the cache, or "off"
       SHANHAI_CLOCK             (real time)       YYYY-MM-DD: the registry starts its clock there
       SHANHAI_LOG_LEVEL         info              debug, info, warn, error
+      SHANHAI_BATCH_EVENTS      1000              events a consumer applies in one transaction
+                                                  (1..SUBSCRIBER_BATCH_EVENTS_MAX; 1 applies
+                                                  them one by one, for comparison)
       SHANHAI_REGISTRY_RPC      tcp://127.0.0.1:7101   and SHANHAI_REGISTRY_PUB      ...:7102
       SHANHAI_LEDGER_RPC        tcp://127.0.0.1:7201   and SHANHAI_LEDGER_PUB        ...:7202
       SHANHAI_ASSESSMENT_RPC    tcp://127.0.0.1:7301   and SHANHAI_ASSESSMENT_PUB    ...:7302
@@ -27,6 +30,7 @@ typedef struct {
     int redis_port;
     char clock[DATE_TEXT_BYTES];  // empty: real time
     log_level_t log_level;
+    int batch_events;  // the most events a consumer applies in one transaction
     char registry_rpc[ENDPOINT_BYTES_MAX];
     char registry_pub[ENDPOINT_BYTES_MAX];
     char ledger_rpc[ENDPOINT_BYTES_MAX];

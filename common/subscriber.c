@@ -16,6 +16,7 @@ struct subscriber_t {
     uint64_t last_seq;
     uint64_t known_head;  // the newest seq the publisher is known to have
     bool caught_up;       // a catch-up has reached the head at least once
+    size_t batch_max;     // events per apply
     subscriber_apply_fn *apply;
     void *state;
 };
@@ -33,6 +34,7 @@ subscriber_new (const char *pub_endpoint, const char *rpc_endpoint, const char *
     snprintf (self->endpoint, sizeof self->endpoint, "%s", pub_endpoint);
     self->last_seq = last_seq;
     self->known_head = last_seq;
+    self->batch_max = SUBSCRIBER_BATCH_EVENTS_MAX;
     self->apply = apply;
     self->state = state;
     self->client = rpc_client_new (rpc_endpoint, RPC_TIMEOUT_MS);
@@ -64,6 +66,13 @@ subscriber_destroy (subscriber_t **self_p)
         free (*self_p);
         *self_p = NULL;
     }
+}
+
+void
+subscriber_set_batch (subscriber_t *self, size_t events_max)
+{
+    assert (events_max >= 1 && events_max <= SUBSCRIBER_BATCH_EVENTS_MAX);
+    self->batch_max = events_max;
 }
 
 zsock_t *
@@ -137,9 +146,16 @@ s_replay_page (subscriber_t *self)
                    (unsigned long long) reply->events[first + count]->seq);
         result = -1;
     }
-    int rc = s_apply (self, (const Shanhai__V1__Event *const *) reply->events + first, count);
-    if (rc)
-        result = rc;
+    for (size_t done = 0; done < count;) {
+        size_t chunk = count - done < self->batch_max ? count - done : self->batch_max;
+        int rc = s_apply (self, (const Shanhai__V1__Event *const *) reply->events + first + done,
+                          chunk);
+        if (rc) {
+            result = rc;
+            break;
+        }
+        done += chunk;
+    }
     bool more = reply->n_events > 0 && self->last_seq < reply->head_seq;
     shanhai__v1__replay_reply__free_unpacked (reply, NULL);
     return result ? result : more ? 2 : 0;
@@ -206,7 +222,7 @@ s_take (subscriber_t *self, s_batch_t *batch, zmsg_t *msg)
     bool heartbeat = strcmp (event->type, "_head") == 0;
     if (!heartbeat && event->seq == next && self->caught_up && batch->result == 0) {
         batch->events[batch->count++] = event;
-        if (batch->count == SUBSCRIBER_BATCH_EVENTS_MAX)
+        if (batch->count == self->batch_max)
             s_flush (self, batch);
         return;
     }

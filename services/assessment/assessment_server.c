@@ -495,6 +495,8 @@ s_connect (assessment_server_t *self, const config_t *config, char *errstr, size
         config->ledger_pub, config->ledger_rpc, "ledger.Replay",
         (uint64_t) assessment_store_meta (self->store, S_META_LEDGER_SEQ, 0), s_apply_ledger,
         self);
+    if (self->ledger_events)
+        subscriber_set_batch (self->ledger_events, (size_t) config->batch_events);
     self->service = service_new ("assessment", config->assessment_rpc, s_methods, self);
     if (!self->cache || !self->snapshots || !self->registry_events || !self->ledger_events
         || !self->service)

@@ -198,6 +198,8 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
     self->assessment_events = subscriber_new (config->assessment_pub, config->assessment_rpc,
                                               "assessment.Replay", assessment_seq,
                                               s_apply_changes, self);
+    if (self->assessment_events)
+        subscriber_set_batch (self->assessment_events, (size_t) config->batch_events);
     self->service = service_new ("notification", config->notification_rpc, s_methods, self);
     if (!self->registry_events || !self->assessment_events || !self->service)
         return -1;
