@@ -31,8 +31,9 @@
 
     Settings (environment): BENCH_PAIRS (2000), BENCH_INGEST_EVENTS (20000), BENCH_E2E_EVENTS
     (40000), BENCH_LATENCY_SAMPLES (2000, at most twice the pairs), BENCH_LATENCY_RATE (1000
-    a second), BENCH_WINDOW (128), BENCH_STALL_S (30), BENCH_PROFILE_DIR (when set: `perf
-    record` of the ledger and the assessment during the end-to-end phase, into that folder). */
+    a second), BENCH_WINDOW (128), BENCH_STALL_S (30), BENCH_PROFILE_DIR (when set: perf on
+    the ledger during the ingest, and on the ledger and the assessment during the end-to-end
+    phase, into that folder; profile.h) with BENCH_PROFILE_TOOL (cpu, or syscalls). */
 #ifndef SHANHAI_BENCH_SCENARIO_H
 #define SHANHAI_BENCH_SCENARIO_H
 
