@@ -80,16 +80,6 @@ s_wait (pid_t child, int timeout_ms)
     return -1;
 }
 
-int
-proc_run (char *const argv[], int timeout_ms)
-{
-    pid_t child;
-    if (posix_spawn (&child, argv[0], NULL, NULL, argv, environ) != 0)
-        return -1;
-    int status = s_wait (child, timeout_ms);
-    return status >= 0 && WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 pid_t
 proc_start_quiet (char *const argv[])
 {

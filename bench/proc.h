@@ -1,6 +1,6 @@
 /*  proc.h: the services as processes, seen from outside as an operator would: the pid that
-    scripts/stack recorded, what /proc says of it, and child processes the bench runs (the
-    stack script, perf), each waited for with a bound. */
+    scripts/stack recorded, what /proc says of it, and the child processes the bench runs
+    (perf), each waited for with a bound. */
 #ifndef SHANHAI_BENCH_PROC_H
 #define SHANHAI_BENCH_PROC_H
 
@@ -12,9 +12,6 @@ pid_t proc_pid_of (const char *data_dir, const char *service);
 long proc_status_kib (pid_t pid, const char *key);
 // CPU time (user and system) pid has used, in seconds, or -1.
 double proc_cpu_s (pid_t pid);
-// Runs argv (argv[0] a path) with the bench's environment and waits for it, at most
-// timeout_ms (then kills it). Returns its exit status, or -1.
-int proc_run (char *const argv[], int timeout_ms);
 // Starts argv (argv[0] looked up in PATH) with its output to /dev/null. Returns its pid, or
 // 0 when it could not start.
 pid_t proc_start_quiet (char *const argv[]);

@@ -1,7 +1,8 @@
 /*  profile.h: perf on some services during one phase of the bench, for BENCH_PROFILE, one
     tool per run (perf trace's tracing of every system call would fill a CPU profile taken at
     the same time):
-      PROFILE_CPU       `perf record -g`: where their CPU time goes (DIR/<phase>-<service>.perf.data)
+      PROFILE_CPU       `perf record` with call graphs: where their CPU time goes
+                        (DIR/<phase>-<service>.perf.data)
       PROFILE_SYSCALLS  `perf trace -s`: their system calls, how many and how long (an fsync
                         waits off the CPU, so a CPU profile does not show it)
                         (DIR/<phase>-<service>.trace.txt)

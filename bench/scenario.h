@@ -3,19 +3,18 @@
     against real services, each figure printed next to the raw limit it is bounded by
     (raw.h), measured in the same run, with its target (a miss is reported, never fatal).
 
-    The stack is the caller's: the registry and the ledger running (and redis-server, or
-    SHANHAI_REDIS=off), the assessment and the notification not yet, on the endpoints of the
-    SHANHAI_* variables (config.h), with SHANHAI_CLOCK at a day of the first half of a year and
-    SHANHAI_POLICY_DIR holding the bench pack. The scenario starts the assessment and the
-    notification itself, with the stack script it is given, once the ledger has been measured
-    alone.
+    The stack is the caller's: the four services running (and redis-server, or
+    SHANHAI_REDIS=off) on the endpoints of the SHANHAI_* variables (config.h), with
+    SHANHAI_CLOCK at a day of the first half of a year and SHANHAI_POLICY_DIR holding the bench
+    pack (bench/run starts it). Its pids are read from $SHANHAI_DATA_DIR/run/ (scripts/stack).
 
       1. raw limits of this run: ZeroMQ one at a time and pipelined, SQLite commits, SQLite
          rows shaped like the ledger's in batches of BENCH_WINDOW
-      2. registry.Load of the generated registry
-      3. ingest: ledger.Record with BENCH_WINDOW in flight, one pair after the other
-      4. catch-up: the assessment and the notification start behind the load (every pair's
-         first evaluation: AT_RISK, alerted) and the ingest
+      2. load: registry.Load of the generated registry, until the last alert of every pair's
+         first evaluation (AT_RISK)
+      3. ingest: ledger.Record with BENCH_WINDOW in flight, each to the next pair, with the
+         assessment and the notification paused (SIGSTOP): the ledger alone
+      4. catch-up: they resume (SIGCONT) and apply the ingest
       5. end to end: small aid funds per pair, then one that makes the pair MET, until the
          last MET alert arrives at a SUB on the notification's PUB
       6. latency: one leader visit per ms (open loop), each turning a pair ON_TRACK (then
@@ -37,7 +36,7 @@
 #ifndef SHANHAI_BENCH_SCENARIO_H
 #define SHANHAI_BENCH_SCENARIO_H
 
-// argv: "scenario" STACK_SCRIPT. Returns 0 when the scenario ran (whatever its figures), 1
+// argv: "scenario". Returns 0 when the scenario ran (whatever its figures), 1
 // when it could not (a bad setting, a service that does not answer at all), 2 on bad usage.
 int scenario_main (int argc, char **argv);
 
