@@ -4,7 +4,9 @@
       shanhai-bench raw                       ZeroMQ round trips, shanhai rpc round trips,
                                               SQLite commits one by one and in batches
       shanhai-bench ledger ENDPOINT PAIR DATE N   N ledger.Record calls one at a time, then N
-                                              with up to LEDGER_WINDOW calls in flight
+                                              with up to BENCH_LEDGER_WINDOW calls in flight
+      shanhai-bench scenario                  the end-to-end scenario against a running stack
+                                              (scenario.h; bench/run starts the stack)
 
     Prints one line per measure: name, count, seconds, per second. */
 #include <czmq.h>
@@ -13,7 +15,8 @@
 #include "common/date.h"
 #include "common/proto.h"
 #include "common/rpc.h"
-#include "common/store.h"
+#include "raw.h"
+#include "scenario.h"
 
 // Calls kept in flight by the windowed ledger run: enough to fill a group commit.
 #define BENCH_LEDGER_WINDOW 64
@@ -24,125 +27,24 @@
 static void
 s_report (const char *name, long count, int64_t elapsed_us)
 {
-    double seconds = elapsed_us / 1e6;
-    printf ("%-34s %8ld in %7.3f s  %10.0f /s\n", name, count, seconds, count / seconds);
-    fflush (stdout);
+    raw_print (name, (raw_figure_t) { count, elapsed_us });
 }
 
 static void
-s_echo_actor (zsock_t *pipe, void *args)
+s_bench_raw (void)
 {
-    zsock_t *router = zsock_new_router ((const char *) args);
-    zsock_signal (pipe, 0);
-    zpoller_t *poller = zpoller_new (pipe, router, NULL);
-    while (zpoller_wait (poller, -1) == router) {
-        zmsg_t *msg = zmsg_recv (router);
-        zmsg_send (&msg, router);
-    }
-    zpoller_destroy (&poller);
-    zsock_destroy (&router);
-}
-
-static void
-s_ping (void *state, const rpc_call_t *call, rpc_reply_t *reply)
-{
-    Shanhai__V1__Clock clock = SHANHAI__V1__CLOCK__INIT;
-    clock.today = "2021-01-01";
-    rpc_reply_set_body (reply, &clock.base);
-}
-
-static void
-s_rpc_actor (zsock_t *pipe, void *args)
-{
-    static const rpc_method_t methods[] = { { "bench.Ping", s_ping }, { NULL, NULL } };
-    rpc_server_t *server = rpc_server_new ((const char *) args, methods, NULL);
-    zsock_signal (pipe, 0);
-    zpoller_t *poller = zpoller_new (pipe, rpc_server_socket (server), NULL);
-    while (zpoller_wait (poller, -1) == rpc_server_socket (server))
-        rpc_server_handle_all (server);
-    zpoller_destroy (&poller);
-    rpc_server_destroy (&server);
-}
-
-static void
-s_bench_zmq (void)
-{
-    const char *endpoint = "tcp://127.0.0.1:47811";
-    zactor_t *echo = zactor_new (s_echo_actor, (void *) endpoint);
-    zsock_t *dealer = zsock_new_dealer (endpoint);
-    int64_t start = zclock_usecs ();
-    for (int index = 0; index < BENCH_ROUND_TRIPS; index++) {
-        zstr_send (dealer, "ping with a body of about the size of a small request");
-        char *reply = zstr_recv (dealer);
-        zstr_free (&reply);
-    }
-    s_report ("zeromq dealer/router round trip", BENCH_ROUND_TRIPS, zclock_usecs () - start);
-    zsock_destroy (&dealer);
-    zactor_destroy (&echo);
-}
-
-static void
-s_bench_rpc (void)
-{
-    const char *endpoint = "tcp://127.0.0.1:47812";
-    zactor_t *server = zactor_new (s_rpc_actor, (void *) endpoint);
-    rpc_client_t *client = rpc_client_new (endpoint, RPC_TIMEOUT_MS);
-    Shanhai__V1__SetClockRequest request = SHANHAI__V1__SET_CLOCK_REQUEST__INIT;
-    request.date = "2021-01-01";
-    int64_t start = zclock_usecs ();
-    for (int index = 0; index < BENCH_ROUND_TRIPS; index++) {
-        Shanhai__V1__Clock *clock = NULL;
-        rpc_client_call (client, "bench.Ping", &request.base, &shanhai__v1__clock__descriptor,
-                         (ProtobufCMessage **) &clock);
-        shanhai__v1__clock__free_unpacked (clock, NULL);
-    }
-    s_report ("shanhai rpc round trip", BENCH_ROUND_TRIPS, zclock_usecs () - start);
-    rpc_client_destroy (&client);
-    zactor_destroy (&server);
-}
-
-static void
-s_bench_sqlite (void)
-{
+    raw_print ("zeromq dealer/router round trip", raw_zmq_round_trips (BENCH_ROUND_TRIPS));
+    raw_print ("shanhai rpc round trip", raw_rpc_round_trips (BENCH_ROUND_TRIPS));
     char dir[] = "/tmp/shanhai-bench-XXXXXX";
-    if (!mkdtemp (dir))
+    if (!mkdtemp (dir)) {
+        fprintf (stderr, "bench: cannot make a temporary directory\n");
         return;
-    char path[128], errstr[256];
-    snprintf (path, sizeof path, "%s/bench.db", dir);
-    sqlite3 *db = store_open (path, "CREATE TABLE t (id TEXT PRIMARY KEY, body BLOB)", errstr,
-                              sizeof errstr);
-    sqlite3_stmt *insert = store_prepare (db, "INSERT INTO t VALUES (?, zeroblob(200))");
-    long row = 0;
-    char id[32];
-    int64_t start = zclock_usecs ();
-    for (int commit = 0; commit < BENCH_COMMITS; commit++) {
-        store_begin (db);
-        snprintf (id, sizeof id, "row-%ld", row++);
-        sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_step (insert);
-        sqlite3_reset (insert);
-        store_commit (db);
     }
-    s_report ("sqlite FULL commit, 1 row each", BENCH_COMMITS, zclock_usecs () - start);
-    start = zclock_usecs ();
-    for (int commit = 0; commit < BENCH_COMMITS / 10; commit++) {
-        store_begin (db);
-        for (int index = 0; index < BENCH_BATCH_ROWS; index++) {
-            snprintf (id, sizeof id, "row-%ld", row++);
-            sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
-            sqlite3_step (insert);
-            sqlite3_reset (insert);
-        }
-        store_commit (db);
-    }
-    s_report ("sqlite FULL commit, 256 rows (rows)", (long) BENCH_COMMITS / 10 * BENCH_BATCH_ROWS,
-              zclock_usecs () - start);
-    sqlite3_finalize (insert);
-    store_close (&db);
-    char command[160];
-    snprintf (command, sizeof command, "rm -rf %s", dir);
-    if (system (command) != 0)
-        fprintf (stderr, "cannot remove %s\n", dir);
+    raw_print ("sqlite FULL commit, 1 row each", raw_sqlite_commits (dir, BENCH_COMMITS));
+    raw_print ("sqlite FULL commit, 256 rows (rows)",
+               raw_sqlite_batched (dir, BENCH_COMMITS / 10 * BENCH_BATCH_ROWS, BENCH_BATCH_ROWS));
+    if (rmdir (dir) != 0)
+        fprintf (stderr, "bench: cannot remove %s\n", dir);
 }
 
 static void
@@ -182,20 +84,20 @@ s_bench_ledger (const char *endpoint, const char *pair, const char *date, long c
     char id[64];
     Shanhai__V1__LedgerEvent event;
     long failures = 0;
-    int64_t start = zclock_usecs ();
+    int64_t start = raw_now_us ();
     for (long index = 0; index < count; index++) {
         s_event (&event, id, sizeof id, "seq", index, pair, date);
         if (rpc_client_call (client, "ledger.Record", &event.base, NULL, NULL) != RPC_OK
             && failures++ == 0)
             fprintf (stderr, "ledger.Record: %s\n", rpc_client_error (client));
     }
-    s_report ("ledger.Record, one at a time", count, zclock_usecs () - start);
+    s_report ("ledger.Record, one at a time", count, raw_now_us () - start);
     rpc_client_destroy (&client);
 
     zsock_t *dealer = zsock_new_dealer (endpoint);
     zsock_set_rcvtimeo (dealer, RPC_TIMEOUT_MS);
     long sent = 0, received = 0;
-    start = zclock_usecs ();
+    start = raw_now_us ();
     while (received < count) {
         while (sent < count && sent - received < BENCH_LEDGER_WINDOW) {
             s_event (&event, id, sizeof id, "win", sent, pair, date);
@@ -215,7 +117,7 @@ s_bench_ledger (const char *endpoint, const char *pair, const char *date, long c
         zframe_destroy (&frame);
         received++;
     }
-    s_report ("ledger.Record, 64 in flight", count, zclock_usecs () - start);
+    s_report ("ledger.Record, 64 in flight", count, raw_now_us () - start);
     zsock_destroy (&dealer);
     if (failures)
         fprintf (stderr, "%ld calls failed\n", failures);
@@ -227,13 +129,13 @@ main (int argc, char **argv)
 {
     zsys_init ();
     if (argc == 2 && streq (argv[1], "raw")) {
-        s_bench_zmq ();
-        s_bench_rpc ();
-        s_bench_sqlite ();
+        s_bench_raw ();
         return 0;
     }
+    if (argc >= 2 && streq (argv[1], "scenario"))
+        return scenario_main (argc - 1, argv + 1);
     if (argc == 6 && streq (argv[1], "ledger"))
         return s_bench_ledger (argv[2], argv[3], argv[4], atol (argv[5]));
-    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N\n");
+    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N | scenario\n");
     return 2;
 }
