@@ -56,6 +56,10 @@
 
 // Events per Replay reply: bounds the reply's size (events are small, a few hundred bytes).
 #define REPLAY_EVENTS_MAX 1000
+// Messages a publisher keeps in memory from its open transaction, to send after the commit
+// without reading them back: more than a clock move publishes for ten thousand pairs. Past it
+// the rest are read from the outbox table, as after a restart.
+#define OUTBOX_PENDING_MAX 65536
 // How often a publisher announces its newest seq ("_head"), so that a subscriber that missed
 // the last events notices without waiting for the next one.
 #define PUBLISH_HEARTBEAT_MS 1000

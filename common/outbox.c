@@ -23,6 +23,11 @@ struct outbox_t {
     sqlite3_stmt *unsent;     // rows with seq > ?, with their topics, in order
     uint64_t head_seq;        // newest appended, committed or not
     uint64_t published_seq;   // newest sent on pub
+    // The messages of the open transaction's appends, ready to send once it commits, so that
+    // publishing reads nothing back from disk. Seqs published_seq + 1 ... in order; bounded by
+    // OUTBOX_PENDING_MAX (past it, publish reads the rest from the table).
+    zlistx_t *pending;
+    uint64_t pending_first_seq;
 };
 
 static uint64_t
@@ -55,7 +60,10 @@ outbox_new (sqlite3 *db, const char *endpoint)
     self->unsent = store_prepare (db, "SELECT seq, topic, type, at_ms, body FROM outbox "
                                       "WHERE seq > ? ORDER BY seq");
     self->pub = zsock_new (ZMQ_PUB);
-    if (!self->insert || !self->after || !self->unsent || !self->pub) {
+    self->pending = zlistx_new ();
+    if (self->pending)
+        zlistx_set_destructor (self->pending, (zlistx_destructor_fn *) zmsg_destroy);
+    if (!self->pending || !self->insert || !self->after || !self->unsent || !self->pub) {
         outbox_destroy (&self);
         return NULL;
     }
@@ -82,10 +90,49 @@ outbox_destroy (outbox_t **self_p)
         sqlite3_finalize (self->insert);
         sqlite3_finalize (self->after);
         sqlite3_finalize (self->unsent);
+        zlistx_destroy (&self->pending);
         zsock_destroy (&self->pub);
         free (self);
         *self_p = NULL;
     }
+}
+
+static zmsg_t *
+s_message (const char *topic, const Shanhai__V1__Event *event)
+{
+    size_t size = shanhai__v1__event__get_packed_size (event);
+    zframe_t *frame = zframe_new (NULL, size);
+    zmsg_t *msg = frame ? zmsg_new () : NULL;
+    if (!msg) {
+        zframe_destroy (&frame);
+        return NULL;
+    }
+    shanhai__v1__event__pack (event, zframe_data (frame));
+    zmsg_addstr (msg, topic);
+    zmsg_append (msg, &frame);
+    return msg;
+}
+
+// Keeps the message of an append for the publish after the commit, while the pending ones
+// run without a gap from the first unpublished seq (anything else is read from the table).
+static void
+s_keep (outbox_t *self, const char *topic, const char *type, uint64_t seq, int64_t at_ms,
+        const uint8_t *body, size_t size)
+{
+    size_t count = zlistx_size (self->pending);
+    if (count == 0)
+        self->pending_first_seq = seq;
+    if (count >= OUTBOX_PENDING_MAX || self->pending_first_seq + count != seq)
+        return;
+    Shanhai__V1__Event event = SHANHAI__V1__EVENT__INIT;
+    event.seq = seq;
+    event.type = (char *) type;
+    event.at_ms = at_ms;
+    event.body.data = (uint8_t *) body;
+    event.body.len = size;
+    zmsg_t *msg = s_message (topic, &event);
+    if (msg)
+        zlistx_add_end (self->pending, msg);
 }
 
 int64_t
@@ -100,15 +147,16 @@ outbox_append (outbox_t *self, const char *topic, const char *type,
     if (!packed)
         return -1;
     protobuf_c_message_pack (body, packed);
+    int64_t at_ms = date_now_ms ();
     sqlite3_reset (self->insert);
     sqlite3_bind_text (self->insert, 1, topic, -1, SQLITE_STATIC);
     sqlite3_bind_text (self->insert, 2, type, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (self->insert, 3, date_now_ms ());
+    sqlite3_bind_int64 (self->insert, 3, at_ms);
     sqlite3_bind_blob (self->insert, 4, packed, (int) size, SQLITE_STATIC);
     int rc = sqlite3_step (self->insert);
     sqlite3_reset (self->insert);
-    free (packed);
     if (rc != SQLITE_DONE) {
+        free (packed);
         log_error ("outbox append failed", "topic=%s error=\"%s\"", topic,
                    sqlite3_errmsg (self->db));
         return -1;
@@ -116,6 +164,8 @@ outbox_append (outbox_t *self, const char *topic, const char *type,
     int64_t seq = sqlite3_last_insert_rowid (self->db);
     assert ((uint64_t) seq == self->head_seq + 1);
     self->head_seq = (uint64_t) seq;
+    s_keep (self, topic, type, (uint64_t) seq, at_ms, packed, size);
+    free (packed);
     return seq;
 }
 
@@ -123,6 +173,7 @@ void
 outbox_rollback (outbox_t *self)
 {
     self->head_seq = s_head_on_disk (self->db);
+    zlistx_purge (self->pending);
 }
 
 uint64_t
@@ -134,23 +185,36 @@ outbox_head (outbox_t *self)
 static void
 s_send (zsock_t *pub, const char *topic, const Shanhai__V1__Event *event)
 {
-    size_t size = shanhai__v1__event__get_packed_size (event);
-    zframe_t *frame = zframe_new (NULL, size);
-    if (!frame)
-        return;
-    shanhai__v1__event__pack (event, zframe_data (frame));
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, topic);
-    zmsg_append (msg, &frame);
+    zmsg_t *msg = s_message (topic, event);
     // A PUB socket never blocks: at the high-water mark it drops, and replay repairs that.
-    if (zmsg_send (&msg, pub) != 0)
+    if (msg && zmsg_send (&msg, pub) != 0)
         zmsg_destroy (&msg);
+}
+
+// Sends the kept messages of the committed transaction. Returns how many.
+static int
+s_publish_kept (outbox_t *self)
+{
+    int published = 0;
+    if (zlistx_size (self->pending) > 0 && self->pending_first_seq == self->published_seq + 1) {
+        zmsg_t *msg;
+        while ((msg = zlistx_detach (self->pending, NULL))) {
+            if (zmsg_send (&msg, self->pub) != 0)
+                zmsg_destroy (&msg);
+            self->published_seq++;
+            published++;
+        }
+    }
+    zlistx_purge (self->pending);
+    return published;
 }
 
 int
 outbox_publish (outbox_t *self)
 {
-    int published = 0;
+    int published = s_publish_kept (self);
+    if (self->published_seq >= self->head_seq)
+        return published;
     sqlite3_stmt *select = self->unsent;
     sqlite3_reset (select);
     sqlite3_bind_int64 (select, 1, (int64_t) self->published_seq);

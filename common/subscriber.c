@@ -71,8 +71,8 @@ subscriber_destroy (subscriber_t **self_p)
 void
 subscriber_set_batch (subscriber_t *self, size_t events_max)
 {
-    assert (events_max >= 1 && events_max <= SUBSCRIBER_BATCH_EVENTS_MAX);
-    self->batch_max = events_max;
+    assert (events_max <= SUBSCRIBER_BATCH_EVENTS_MAX);
+    self->batch_max = events_max ? events_max : SUBSCRIBER_BATCH_EVENTS_MAX;
 }
 
 zsock_t *

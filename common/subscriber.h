@@ -35,8 +35,8 @@ subscriber_t *subscriber_new (const char *pub_endpoint, const char *rpc_endpoint
                               const char *replay_method, uint64_t last_seq,
                               subscriber_apply_fn *apply, void *state);
 void subscriber_destroy (subscriber_t **self_p);
-// The most events handed to the consumer at once: 1..SUBSCRIBER_BATCH_EVENTS_MAX (the
-// default).
+// The most events handed to the consumer at once: 1..SUBSCRIBER_BATCH_EVENTS_MAX, or 0 for
+// SUBSCRIBER_BATCH_EVENTS_MAX (the default).
 void subscriber_set_batch (subscriber_t *self, size_t events_max);
 // The SUB socket, for a zloop reader. Borrowed.
 zsock_t *subscriber_socket (subscriber_t *self);

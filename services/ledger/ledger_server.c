@@ -77,7 +77,7 @@ s_prepare (ledger_server_t *self, s_record_t *record)
     Shanhai__V1__LedgerEvent *event = record->event;
     reply->status = ledger_validate_event (event, self->clock_day, reply->error,
                                            sizeof reply->error);
-    if (reply->status != RPC_OK || s_answer_known_id (self, record))
+    if (reply->status != RPC_OK)
         return;
     const registry_view_t *view = registry_replica_view (self->registry);
     if (self->clock_day == LEDGER_CLOCK_UNKNOWN || !view) {
@@ -88,11 +88,21 @@ s_prepare (ledger_server_t *self, s_record_t *record)
     }
     const Shanhai__V1__Pairing *pairing = registry_view_pairing (view, event->pairing);
     if (!pairing) {
-        rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
-                         event->pairing);
+        if (!s_answer_known_id (self, record))
+            rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
+                             event->pairing);
         return;
     }
     reply->status = ledger_validate_pairing (event, pairing, reply->error, sizeof reply->error);
+    // Only an event the registry refuses now is looked up first: an id recorded before, when
+    // the registry said otherwise, still answers as recorded (the happy path costs no read).
+    if (reply->status == RPC_INVALID) {
+        rpc_reply_t refused = *reply;
+        reply->status = RPC_OK;
+        if (!s_answer_known_id (self, record))
+            *reply = refused;
+        return;
+    }
     if (reply->status == RPC_INTERNAL)
         rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
     event->registry_version = registry_view_version (view);
