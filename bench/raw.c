@@ -233,6 +233,36 @@ raw_sqlite_commits (const char *dir, long count)
 }
 
 raw_figure_t
+raw_sqlite_commit_durations (const char *dir, long count, int64_t *durations_us)
+{
+    char path[1024];
+    raw_figure_t figure = { 0, 0 };
+    sqlite3 *db = s_open (dir, "raw-durations.db", "CREATE TABLE t (id TEXT PRIMARY KEY, body "
+                          "BLOB)", path, sizeof path);
+    sqlite3_stmt *insert = db ? store_prepare (db, "INSERT INTO t VALUES (?, zeroblob(200))")
+                              : NULL;
+    char id[32];
+    int64_t start = raw_now_us ();
+    bool failed = !insert;
+    while (!failed && figure.count < count) {
+        int64_t begun = raw_now_us ();
+        snprintf (id, sizeof id, "row-%ld", figure.count);
+        failed = store_begin (db) != 0;
+        sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
+        failed = failed || sqlite3_step (insert) != SQLITE_DONE;
+        sqlite3_reset (insert);
+        failed = failed || store_commit (db) != 0;
+        durations_us[figure.count++] = raw_now_us () - begun;
+    }
+    figure.elapsed_us = raw_now_us () - start;
+    if (failed)
+        figure.count = 0;
+    sqlite3_finalize (insert);
+    s_remove (&db, path);
+    return figure;
+}
+
+raw_figure_t
 raw_sqlite_batched (const char *dir, long count, long batch)
 {
     assert (batch > 0);

@@ -34,6 +34,9 @@ raw_figure_t raw_zmq_pipelined (long count, long window);
 raw_figure_t raw_rpc_round_trips (long count);
 // count commits of one row each (WAL, synchronous=FULL) in a database under dir.
 raw_figure_t raw_sqlite_commits (const char *dir, long count);
+// count commits of one row each, as raw_sqlite_commits, writing how long each took (from
+// BEGIN to the end of COMMIT, microseconds) into durations_us (count entries).
+raw_figure_t raw_sqlite_commit_durations (const char *dir, long count, int64_t *durations_us);
 // count rows in commits of batch rows each, same table and settings.
 raw_figure_t raw_sqlite_batched (const char *dir, long count, long batch);
 
