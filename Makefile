@@ -4,7 +4,7 @@ TEST_BUILD_DIR ?= build-test
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: run test build bootstrap bench clean
+.PHONY: run test test-deploy build bootstrap bench clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -26,6 +26,10 @@ test: bootstrap
 	@cmake -S . -B $(TEST_BUILD_DIR) -DSHANHAI_SANITIZE=ON -DSHANHAI_WERROR=ON >/dev/null
 	@cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	@cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The compose deployment, built and proved with a real container engine (tests/deploy/).
+test-deploy:
+	@tests/deploy/compose.sh
 
 bench: build
 	@SHANHAI_BUILD_DIR=$(BUILD_DIR) bench/run
