@@ -101,6 +101,15 @@
 #define POLICY_PACKS_MAX 64
 // A policy pack file.
 #define POLICY_FILE_BYTES_MAX (1024 * 1024)
+// Warning thresholds of a rule (days before its deadline): the programs' practice is a month,
+// a week and a day; a few more leave room.
+#define POLICY_WARNINGS_MAX 8
+// A rule's weight in the scoreboard: a whole number, so that scores add up exactly.
+#define POLICY_WEIGHT_MAX 1000
+// Grades of a scoreboard (the assessments grade 好, 较好, 一般, 差).
+#define POLICY_GRADES_MAX 8
+// A grade's name: a few Chinese characters.
+#define POLICY_GRADE_BYTES_MAX 32
 
 // The vocabulary's names in one line ("aid-funds|leader-visit") for usage texts and errors:
 // room for some forty kinds of a dozen characters; the vocabulary's suite checks they fit.

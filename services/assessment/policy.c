@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "common/errstr.h"
+#include "common/date.h"
+#include "common/proto.h"
 #include "common/validate.h"
 
 // Where a rule is: "<file>: rule <n>" (its place, counted from 1 as people count the rules),
@@ -172,6 +174,51 @@ s_parse_vocabulary (const json_t *object, policy_rule_t *rule, const char *where
     return 0;
 }
 
+// "warnings": days before the deadline, decreasing, each 1..366; [30, 7, 1] when absent.
+static int
+s_parse_warnings (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                  size_t errstr_size)
+{
+    json_t *warnings = json_object_get (object, "warnings");
+    if (!warnings) {
+        rule->warning_count = 3;
+        memcpy (rule->warnings_days, (int[]) { 30, 7, 1 }, 3 * sizeof (int));
+        return 0;
+    }
+    if (!json_is_array (warnings) || json_array_size (warnings) > POLICY_WARNINGS_MAX)
+        return errstr_set (errstr, errstr_size, "%s: \"warnings\" must be a list of at most "
+                           "%d days before the deadline", where, POLICY_WARNINGS_MAX);
+    for (size_t index = 0; index < json_array_size (warnings); index++) {
+        json_t *days = json_array_get (warnings, index);
+        json_int_t value = json_is_integer (days) ? json_integer_value (days) : 0;
+        if (value < 1 || value > 366
+            || (index > 0 && value >= rule->warnings_days[index - 1]))
+            return errstr_set (errstr, errstr_size, "%s: \"warnings\" must be decreasing "
+                               "whole numbers of days in 1..366 (item %zu)", where, index + 1);
+        rule->warnings_days[index] = (int) value;
+    }
+    rule->warning_count = json_array_size (warnings);
+    return 0;
+}
+
+// What a rule adds for people and for the scoreboard: an English title, a note, a weight,
+// warnings.
+static int
+s_parse_extras (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                size_t errstr_size)
+{
+    int64_t weight = 1;
+    if (s_string (object, "title_en", false, rule->title_en, sizeof rule->title_en, where,
+                  errstr, errstr_size)
+        || s_string (object, "note", false, rule->note, sizeof rule->note, where, errstr,
+                     errstr_size)
+        || s_integer (object, "weight", false, 0, POLICY_WEIGHT_MAX, &weight, where, errstr,
+                      errstr_size))
+        return -1;
+    rule->weight = (int) weight;
+    return s_parse_warnings (object, rule, where, errstr, errstr_size);
+}
+
 static int
 s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *errstr,
               size_t errstr_size)
@@ -185,8 +232,10 @@ s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *e
         return errstr_set (errstr, errstr_size, "%s: id \"%s\" %s", at, rule->id, reason);
     // From here on every error names the rule as well as its place.
     snprintf (where, sizeof where, "%s \"%s\"", at, rule->id);
-    if (s_known_members (object, " id title source scope metric event_kind unit target period "
-                         "deadline from_year to_year ", where, errstr, errstr_size)
+    if (s_known_members (object, " id title title_en source note scope metric event_kind unit "
+                         "target period deadline from_year to_year weight warnings ", where,
+                         errstr, errstr_size)
+        || s_parse_extras (object, rule, where, errstr, errstr_size)
         || s_string (object, "title", true, rule->title, sizeof rule->title, where, errstr,
                      errstr_size)
         || s_string (object, "source", true, rule->source, sizeof rule->source, where, errstr,
@@ -204,6 +253,96 @@ s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *e
     return s_parse_deadline (text, rule, where, errstr, errstr_size);
 }
 
+// "scores": points 0..100 per status name; the defaults where absent.
+static int
+s_parse_scores (const json_t *root, policy_pack_t *pack, const char *name, char *errstr,
+                size_t errstr_size)
+{
+    memcpy (pack->scores, (int[]) { 0, 100, 80, 40, 0, 0 }, sizeof pack->scores);
+    json_t *scores = json_object_get (root, "scores");
+    if (!scores)
+        return 0;
+    if (!json_is_object (scores))
+        return errstr_set (errstr, errstr_size, "%s: \"scores\" must be an object of points "
+                           "per status", name);
+    const char *key;
+    json_t *value;
+    json_object_foreach (scores, key, value) {
+        int status = 1;
+        while (status <= 5 && strcmp (compliance_status_name (status), key) != 0)
+            status++;
+        json_int_t points = json_is_integer (value) ? json_integer_value (value) : -1;
+        if (status > 5)
+            return errstr_set (errstr, errstr_size, "%s: scores: \"%.40s\" is not a status "
+                               "(MET, ON_TRACK, AT_RISK, BREACHED, NO_DATA)", name, key);
+        if (points < 0 || points > 100)
+            return errstr_set (errstr, errstr_size, "%s: scores: %s must be a whole number in "
+                               "0..100", name, key);
+        pack->scores[status] = (int) points;
+    }
+    return 0;
+}
+
+// "grades": by decreasing min_score, the last 0; 好 90, 较好 75, 一般 60, 差 0 by default.
+static int
+s_parse_grades (const json_t *root, policy_pack_t *pack, const char *name, char *errstr,
+                size_t errstr_size)
+{
+    json_t *grades = json_object_get (root, "grades");
+    if (!grades) {
+        const policy_grade_t defaults[] = { { "好", 90 }, { "较好", 75 }, { "一般", 60 },
+                                            { "差", 0 } };
+        memcpy (pack->grades, defaults, sizeof defaults);
+        pack->grade_count = 4;
+        return 0;
+    }
+    size_t count = json_is_array (grades) ? json_array_size (grades) : 0;
+    if (count == 0 || count > POLICY_GRADES_MAX)
+        return errstr_set (errstr, errstr_size, "%s: \"grades\" must be a list of 1..%d "
+                           "{\"grade\", \"min_score\"}", name, POLICY_GRADES_MAX);
+    for (size_t index = 0; index < count; index++) {
+        json_t *grade = json_array_get (grades, index);
+        char where[S_PLACE_BYTES_MAX];
+        snprintf (where, sizeof where, "%s: grade %zu", name, index + 1);
+        int64_t min_score = -1;
+        if (!json_is_object (grade)
+            || s_known_members (grade, " grade min_score ", where, errstr, errstr_size)
+            || s_string (grade, "grade", true, pack->grades[index].name,
+                         sizeof pack->grades[index].name, where, errstr, errstr_size)
+            || s_integer (grade, "min_score", true, 0, 100, &min_score, where, errstr,
+                          errstr_size))
+            return json_is_object (grade) ? -1 : errstr_set (errstr, errstr_size,
+                                                             "%s: must be an object", where);
+        if (index > 0 && min_score >= pack->grades[index - 1].min_score)
+            return errstr_set (errstr, errstr_size, "%s: min_score must decrease", where);
+        pack->grades[index].min_score = (int) min_score;
+    }
+    if (pack->grades[count - 1].min_score != 0)
+        return errstr_set (errstr, errstr_size, "%s: the last grade's min_score must be 0, so "
+                           "that every pair has a grade", name);
+    pack->grade_count = count;
+    return 0;
+}
+
+// version (required), effective (optional), scores and grades.
+static int
+s_parse_pack_head (const json_t *root, policy_pack_t *pack, const char *name, char *errstr,
+                   size_t errstr_size)
+{
+    int64_t version = 0;
+    int32_t day;
+    if (s_integer (root, "version", true, 1, INT32_MAX, &version, name, errstr, errstr_size)
+        || s_string (root, "effective", false, pack->effective, sizeof pack->effective, name,
+                     errstr, errstr_size))
+        return -1;
+    if (*pack->effective && date_parse (pack->effective, &day))
+        return errstr_set (errstr, errstr_size, "%s: \"effective\" must be a date YYYY-MM-DD",
+                           name);
+    pack->version = (int) version;
+    return s_parse_scores (root, pack, name, errstr, errstr_size)
+           || s_parse_grades (root, pack, name, errstr, errstr_size) ? -1 : 0;
+}
+
 int
 policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, char *errstr,
                    size_t errstr_size)
@@ -217,7 +356,9 @@ policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, ch
                      errstr_size)
         || s_string (root, "source", false, pack->source, sizeof pack->source, name, errstr,
                      errstr_size)
-        || s_known_members (root, " program title source rules ", name, errstr, errstr_size))
+        || s_known_members (root, " program title source version effective scores grades "
+                            "rules ", name, errstr, errstr_size)
+        || s_parse_pack_head (root, pack, name, errstr, errstr_size))
         return -1;
     char reason[REASON_BYTES_MAX];
     if (validate_id_problem (pack->program, reason, sizeof reason))

@@ -15,6 +15,15 @@
     end"). from_year and to_year are optional (no bound). A pack may also carry "title" and
     "source" (the program's document).
 
+    A pack also has a "version" (a whole number from 1, raised with every change, named by
+    every verdict) and may have "effective" (YYYY-MM-DD), "scores" (points 0..100 per status
+    for the scoreboard: {"MET": 100, "ON_TRACK": 80, "AT_RISK": 40, "BREACHED": 0,
+    "NO_DATA": 0} by default) and "grades" ([{"grade": "好", "min_score": 90}, ...], by
+    decreasing min_score, the last 0; 好 90, 较好 75, 一般 60, 差 0 by default). A rule may
+    have "title_en", "note" (why the pack chose what the document leaves vague), "weight"
+    (1 by default) and "warnings" (days before the deadline at which a rule not MET is
+    warned of, decreasing; [30, 7, 1] by default).
+
     A refusal is one line naming the file, the rule (counted from 1, and its id) and the field:
       policies/x.json: rule 2 "hb-visits": event_kind "leader-vist" is not a known kind
       (aid-funds, leader-visit) */
@@ -49,12 +58,30 @@ typedef struct {
     int from_year;
     int to_year;
     const vocab_kind_t *kind;  // the vocabulary's row for event_kind
+    char title_en[POLICY_TITLE_BYTES_MAX];  // optional
+    char note[SOURCE_BYTES_MAX];  // why the pack chose what the document leaves vague
+    int weight;                   // in the scoreboard, 1 by default
+    size_t warning_count;
+    int warnings_days[POLICY_WARNINGS_MAX];  // days before the deadline, decreasing
 } policy_rule_t;
+
+// A grade of the scoreboard: a pair whose score is at least min_score (0..100) gets it.
+typedef struct {
+    char name[POLICY_GRADE_BYTES_MAX];
+    int min_score;
+} policy_grade_t;
 
 typedef struct {
     char program[ID_BYTES_MAX];
     char title[NAME_BYTES_MAX];
     char source[SOURCE_BYTES_MAX];  // the document that sets the program up (optional)
+    int version;                    // the pack's version, 1, 2, ...: every verdict names it
+    char effective[DATE_TEXT_BYTES];  // the day it takes effect ("": always)
+    // Points (0..100) a rule scores by its status, weighted in the scoreboard, indexed by
+    // Shanhai__V1__ComplianceStatus (COMPLIANCE_NONE scores 0).
+    int scores[6];
+    size_t grade_count;
+    policy_grade_t grades[POLICY_GRADES_MAX];  // by decreasing min_score, the last at 0
     size_t rule_count;
     policy_rule_t rules[POLICY_RULES_MAX];
 } policy_pack_t;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "common/validate.h"
+#include "common/proto.h"
 #include "policy.h"
 #include "support.h"
 
@@ -23,7 +24,7 @@ s_expect_rule (const char *key, const char *value, const char *what)
         json_object_set_new (rule, key, json_loads (value, JSON_DECODE_ANY, NULL));
     else if (key)
         json_object_del (rule, key);
-    json_t *root = json_pack ("{s:s, s:[o]}", "program", "hb", "rules", rule);
+    json_t *root = json_pack ("{s:s, s:i, s:[o]}", "program", "hb", "version", 1, "rules", rule);
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[512] = "";
     int rc = policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr);
@@ -101,7 +102,7 @@ s_expect_vocabulary (const char *overrides, const char *expected)
     cr_assert (rule && changes, "%s", overrides);
     json_object_update (rule, changes);
     json_decref (changes);
-    json_t *root = json_pack ("{s:s, s:[o]}", "program", "hb", "rules", rule);
+    json_t *root = json_pack ("{s:s, s:i, s:[o]}", "program", "hb", "version", 1, "rules", rule);
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[512] = "";
     int rc = policy_pack_parse (root, "policies/hb.json", pack, errstr, sizeof errstr);
@@ -164,16 +165,16 @@ Test (policy, a_rule_without_an_id_is_named_by_its_place)
 {
     json_t *rule = json_loads (s_rule, 0, NULL);
     json_object_del (rule, "id");
-    json_t *root = json_pack ("{s:s, s:[o]}", "program", "hb", "rules", rule);
+    json_t *root = json_pack ("{s:s, s:i, s:[o]}", "program", "hb", "version", 1, "rules", rule);
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[512] = "";
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     cr_assert (strstr (errstr, "hb.json: rule 1: \"id\" must be a string"), "%s", errstr);
     json_decref (root);
-    root = json_pack ("{s:s, s:[], s:s}", "program", "hb", "rules", "extra", "x");
+    root = json_pack ("{s:s, s:i, s:[], s:s}", "program", "hb", "version", 1, "rules", "extra", "x");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     json_decref (root);
-    root = json_pack ("{s:s, s:[s]}", "program", "hb", "rules", "not an object");
+    root = json_pack ("{s:s, s:i, s:[s]}", "program", "hb", "version", 1, "rules", "not an object");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     cr_assert (strstr (errstr, "hb.json: rule 1: must be an object"), "%s", errstr);
     json_decref (root);
@@ -215,7 +216,7 @@ Test (policy, a_bad_pack_stops_the_load)
 {
     char *dir = test_tmpdir ();
     char pack[1024];
-    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"rules\": [%s]}", s_rule);
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s]}", s_rule);
     s_write (dir, "hb.json", pack);
     s_write (dir, "notes.txt", "not a pack: ignored");
     char errstr[512] = "";
@@ -230,7 +231,7 @@ Test (policy, a_bad_pack_stops_the_load)
     cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
     cr_assert (strstr (errstr, "hb2.json: line 1"), "%s", errstr);
     cr_assert_null (policy_set_load ("/nonexistent", errstr, sizeof errstr));
-    s_write (dir, "hb2.json", "{\"program\": \"x\", \"rules\": [], \"extra\": 1}");
+    s_write (dir, "hb2.json", "{\"program\": \"x\", \"version\": 1, \"rules\": [], \"extra\": 1}");
     cr_assert_null (policy_set_load (dir, errstr, sizeof errstr));
     cr_assert (strstr (errstr, "hb2.json"), "%s", errstr);
     test_rmdir (dir);
@@ -248,7 +249,7 @@ Test (policy, the_rule_count_limit_is_exact)
             json_object_set_new (rule, "id", json_string (id));
             json_array_append_new (rules, rule);
         }
-        json_t *root = json_pack ("{s:s, s:o}", "program", "hb", "rules", rules);
+        json_t *root = json_pack ("{s:s, s:i, s:o}", "program", "hb", "version", 1, "rules", rules);
         policy_pack_t *pack = malloc (sizeof *pack);
         char errstr[256] = "";
         int rc = policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr);
@@ -260,7 +261,7 @@ Test (policy, the_rule_count_limit_is_exact)
 
 Test (policy, duplicate_rule_ids)
 {
-    json_t *root = json_pack ("{s:s, s:[oo]}", "program", "hb", "rules",
+    json_t *root = json_pack ("{s:s, s:i, s:[oo]}", "program", "hb", "version", 1, "rules",
                               json_loads (s_rule, 0, NULL), json_loads (s_rule, 0, NULL));
     policy_pack_t *pack = malloc (sizeof *pack);
     char errstr[256];
@@ -275,7 +276,7 @@ static void
 s_write_padded (const char *dir, const char *name, size_t size)
 {
     char pack[1024];
-    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"rules\": [%s]}", s_rule);
+    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s]}", s_rule);
     cr_assert ((size_t) length <= size);
     char *path = test_path (dir, name);
     FILE *file = fopen (path, "w");
@@ -312,7 +313,8 @@ Test (policy, the_pack_count_limit_is_exact)
         snprintf (id, sizeof id, "r%d", count);
         json_object_set_new (rule, "id", json_string (id));
         snprintf (id, sizeof id, "p%d", count);
-        json_t *root = json_pack ("{s:s, s:[o]}", "program", id, "rules", rule);
+        json_t *root = json_pack ("{s:s, s:i, s:[o]}", "program", id, "version", 1, "rules",
+                                  rule);
         snprintf (name, sizeof name, "p%d.json", count);
         char *path = test_path (dir, name);
         cr_assert_eq (json_dump_file (root, path, 0), 0);
@@ -360,7 +362,7 @@ Test (policy, a_load_names_the_file_the_rule_and_the_field)
 {
     char *dir = test_tmpdir ();
     char pack[2048];
-    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"rules\": [%s, {\"id\": \"hb-visits\", "
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s, {\"id\": \"hb-visits\", "
               "\"title\": \"t\", \"source\": \"s\", \"scope\": \"pair\", \"metric\": \"count\", "
               "\"event_kind\": \"leader-vist\", \"unit\": \"count\", \"target\": 2, "
               "\"period\": \"year\", \"deadline\": \"12-31\"}]}", s_rule);
@@ -375,4 +377,109 @@ Test (policy, a_load_names_the_file_the_rule_and_the_field)
     free (path);
     test_rmdir (dir);
     free (dir);
+}
+
+// Parses a pack of the one rule s_rule with head members added; returns 0 or -1 with errstr.
+static int
+s_parse_head (const char *head, policy_pack_t *pack, char *errstr, size_t errstr_size)
+{
+    char text[4096];
+    snprintf (text, sizeof text, "{\"program\": \"hb\", %s \"rules\": [%s]}", head, s_rule);
+    json_error_t error;
+    json_t *root = json_loads (text, 0, &error);
+    cr_assert (root, "%s: %s", text, error.text);
+    int rc = policy_pack_parse (root, "p.json", pack, errstr, errstr_size);
+    json_decref (root);
+    return rc;
+}
+
+Test (policy, a_pack_has_a_version_and_defaults_for_the_scoreboard)
+{
+    policy_pack_t pack;
+    char errstr[512] = "";
+    cr_assert_eq (s_parse_head ("", &pack, errstr, sizeof errstr), -1);
+    cr_assert_str_eq (errstr, "p.json: \"version\" must be a whole number in 1..2147483647");
+    cr_assert_eq (s_parse_head ("\"version\": 0,", &pack, errstr, sizeof errstr), -1);
+    cr_assert_eq (s_parse_head ("\"version\": 3, \"effective\": \"2024-02-30\",", &pack, errstr,
+                                sizeof errstr), -1);
+    cr_assert_str_eq (errstr, "p.json: \"effective\" must be a date YYYY-MM-DD");
+    cr_assert_eq (s_parse_head ("\"version\": 3, \"effective\": \"2024-02-29\",", &pack, errstr,
+                                sizeof errstr), 0, "%s", errstr);
+    cr_assert_eq (pack.version, 3);
+    cr_assert_str_eq (pack.effective, "2024-02-29");
+    cr_assert_eq (pack.scores[SHANHAI__V1__COMPLIANCE_STATUS__MET], 100);
+    cr_assert_eq (pack.scores[SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK], 80);
+    cr_assert_eq (pack.grade_count, 4);
+    cr_assert_str_eq (pack.grades[0].name, "好");
+    cr_assert_eq (pack.grades[3].min_score, 0);
+    const policy_rule_t *rule = &pack.rules[0];
+    cr_assert_eq (rule->weight, 1);
+    cr_assert_eq (rule->warning_count, 3);
+    cr_assert_eq (rule->warnings_days[0], 30);
+    cr_assert_eq (rule->warnings_days[2], 1);
+}
+
+Test (policy, scores_and_grades_are_checked)
+{
+    struct { const char *head; const char *error; } cases[] = {
+        { "\"version\": 1, \"scores\": {\"MET\": 101},", "p.json: scores: MET must be a whole "
+          "number in 0..100" },
+        { "\"version\": 1, \"scores\": {\"GREEN\": 1},", "p.json: scores: \"GREEN\" is not a "
+          "status (MET, ON_TRACK, AT_RISK, BREACHED, NO_DATA)" },
+        { "\"version\": 1, \"grades\": [],", "p.json: \"grades\" must be a list of 1..8 "
+          "{\"grade\", \"min_score\"}" },
+        { "\"version\": 1, \"grades\": [{\"grade\": \"好\", \"min_score\": 50}],",
+          "p.json: the last grade's min_score must be 0, so that every pair has a grade" },
+        { "\"version\": 1, \"grades\": [{\"grade\": \"好\", \"min_score\": 0}, {\"grade\": "
+          "\"差\", \"min_score\": 0}],", "p.json: grade 2: min_score must decrease" },
+        { "\"version\": 1, \"grades\": [{\"grade\": \"好\", \"min\": 0}],",
+          "p.json: grade 1: unknown member \"min\"" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        policy_pack_t pack;
+        char errstr[512] = "";
+        cr_assert_eq (s_parse_head (cases[index].head, &pack, errstr, sizeof errstr), -1, "%s",
+                      cases[index].head);
+        cr_assert_str_eq (errstr, cases[index].error);
+    }
+    policy_pack_t pack;
+    char errstr[512] = "";
+    cr_assert_eq (s_parse_head ("\"version\": 1, \"scores\": {\"ON_TRACK\": 50}, \"grades\": "
+                                "[{\"grade\": \"A\", \"min_score\": 60}, {\"grade\": \"B\", "
+                                "\"min_score\": 0}],", &pack, errstr, sizeof errstr), 0, "%s",
+                  errstr);
+    cr_assert_eq (pack.scores[SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK], 50);
+    cr_assert_eq (pack.scores[SHANHAI__V1__COMPLIANCE_STATUS__MET], 100, "the others default");
+    cr_assert_eq (pack.grade_count, 2);
+}
+
+Test (policy, weights_and_warnings_are_checked)
+{
+    struct { const char *extra; const char *error; } cases[] = {
+        { "\"weight\": -1", "weight\" must be a whole number in 0..1000" },
+        { "\"weight\": 1001", "weight\" must be a whole number in 0..1000" },
+        { "\"warnings\": [7, 30]", "\"warnings\" must be decreasing whole numbers of days in "
+          "1..366 (item 2)" },
+        { "\"warnings\": [0]", "(item 1)" },
+        { "\"warnings\": [367]", "(item 1)" },
+        { "\"warnings\": [9, 8, 7, 6, 5, 4, 3, 2, 1]", "\"warnings\" must be a list of at most 8" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        json_error_t error;
+        json_t *rule = json_loads (s_rule, 0, &error);
+        char object[256];
+        snprintf (object, sizeof object, "{%s}", cases[index].extra);
+        json_t *members = json_loads (object, 0, &error);
+        cr_assert (members, "%s", object);
+        json_object_update (rule, members);
+        json_decref (members);
+        json_t *root = json_pack ("{s:s, s:i, s:[o]}", "program", "hb", "version", 1, "rules",
+                                  rule);
+        policy_pack_t pack;
+        char errstr[512] = "";
+        cr_assert_eq (policy_pack_parse (root, "p.json", &pack, errstr, sizeof errstr), -1,
+                      "%s", object);
+        cr_assert (strstr (errstr, cases[index].error), "%s: %s", object, errstr);
+        json_decref (root);
+    }
 }
