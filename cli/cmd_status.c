@@ -3,7 +3,7 @@
     The compliance of one pair in one year, as of the registry's clock: a table for people
     (money in yuan with two decimals), or with --json the document of the CLI contract,
       {"pair","year","as_of","rules":[{"rule","status","actual","target","expected","unit",
-       "source"}]}
+       "source","scope","subject","period","deadline","colour","version"}]}
     with every number a JSON integer (fen for money). */
 #include <string.h>
 #include "cli.h"
@@ -29,11 +29,14 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
         for (size_t index = 0; index < reply->n_rules; index++) {
             const Shanhai__V1__RuleStatus *r = reply->rules[index];
             json_array_append_new (
-                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "rule", r->rule,
+                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
+                                  "s:s, s:i}", "rule", r->rule,
                                   "status", compliance_status_name (r->status), "actual",
                                   (json_int_t) r->actual, "target", (json_int_t) r->target,
                                   "expected", (json_int_t) r->expected, "unit", r->unit,
-                                  "source", r->source));
+                                  "source", r->source, "scope", r->scope, "subject",
+                                  r->subject, "period", r->period, "deadline", r->deadline,
+                                  "colour", r->colour, "version", (int) r->version));
         }
         return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year",
                                           reply->year, "as_of", reply->as_of, "rules", rules));

@@ -30,6 +30,18 @@ compliance_status_name (Shanhai__V1__ComplianceStatus status)
     }
 }
 
+const char *
+compliance_colour (Shanhai__V1__ComplianceStatus status)
+{
+    switch (status) {
+    case SHANHAI__V1__COMPLIANCE_STATUS__MET:
+    case SHANHAI__V1__COMPLIANCE_STATUS__ON_TRACK: return "green";
+    case SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK: return "yellow";
+    case SHANHAI__V1__COMPLIANCE_STATUS__BREACHED: return "red";
+    default: return "grey";
+    }
+}
+
 static const char *s_role_names[] = {
     [SHANHAI__V1__ROLE__PARTY_SECRETARY] = "party_secretary",
     [SHANHAI__V1__ROLE__COUNTY_HEAD] = "county_head",

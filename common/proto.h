@@ -22,6 +22,9 @@ typedef Shanhai__V1__Status rpc_status_t;
 const char *rpc_status_name (rpc_status_t status);
 // "MET", "ON_TRACK", ... and "" for COMPLIANCE_NONE.
 const char *compliance_status_name (Shanhai__V1__ComplianceStatus status);
+// The program offices' three colours: "green" for MET and ON_TRACK, "yellow" for AT_RISK,
+// "red" for BREACHED, "grey" for NO_DATA and no status.
+const char *compliance_colour (Shanhai__V1__ComplianceStatus status);
 // "party_secretary", "county_head", "liaison_officer", "program_office"; "" for unspecified.
 const char *role_name (Shanhai__V1__Role role);
 // The inverse of role_name; returns SHANHAI__V1__ROLE__ROLE_UNSPECIFIED for anything else.

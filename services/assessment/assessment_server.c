@@ -96,18 +96,36 @@ s_ready (assessment_server_t *self)
     return self->clock_day >= 0 && registry_replica_view (self->registry);
 }
 
+// The texts of a RuleStatus that are not the rule's own; they live as long as the status.
+typedef struct {
+    char period[16];
+    char deadline[DATE_TEXT_BYTES];
+} s_labels_t;
+
+// Fills the verdict of rule (of pack) for subject in year as of today; labels is its storage.
 static void
-s_rule_status (Shanhai__V1__RuleStatus *status, const policy_rule_t *rule, int64_t actual,
-               evaluate_period_t period, int32_t today)
+s_rule_status (Shanhai__V1__RuleStatus *status, const policy_pack_t *pack,
+               const policy_rule_t *rule, const char *subject, int year, int64_t actual,
+               evaluate_period_t period, int32_t today, s_labels_t *labels)
 {
     status->rule = (char *) rule->id;
     status->title = (char *) rule->title;
+    status->title_en = (char *) rule->title_en;
     status->status = evaluate_status (actual, rule->target, period, today);
     status->actual = actual;
     status->target = rule->target;
     status->expected = evaluate_expected (rule->target, period, today);
     status->unit = (char *) rule->unit;
     status->source = (char *) rule->source;
+    status->scope = "pair";
+    status->subject = (char *) subject;
+    snprintf (labels->period, sizeof labels->period, "%d", year);
+    status->period = labels->period;
+    date_format (period.deadline, labels->deadline);
+    status->deadline = labels->deadline;
+    status->colour = (char *) compliance_colour (status->status);
+    status->version = pack ? (uint32_t) pack->version : 0;
+    status->weight = (uint32_t) rule->weight;
 }
 
 // Appends the "compliance.changed" of status (previous before it). Returns 0 or -1.
@@ -154,7 +172,9 @@ s_evaluate (assessment_server_t *self, const policy_rule_t *rule, const char *pr
         return -1;
     actual = evaluate_accumulate (actual, delta);
     Shanhai__V1__RuleStatus status = SHANHAI__V1__RULE_STATUS__INIT;
-    s_rule_status (&status, rule, actual, period, self->clock_day);
+    s_labels_t labels;
+    s_rule_status (&status, policy_set_pack (self->policies, program), rule, pairing->id, year,
+                   actual, period, self->clock_day, &labels);
     if (status.status == previous && delta == 0)
         return 0;
     if (status.status != previous
@@ -385,6 +405,7 @@ s_build_status (assessment_server_t *self, const s_pairing_t *known, int year,
     const policy_pack_t *pack = policy_set_pack (self->policies, pairing->program);
     Shanhai__V1__RuleStatus statuses[POLICY_RULES_MAX];
     Shanhai__V1__RuleStatus *pointers[POLICY_RULES_MAX];
+    s_labels_t labels[POLICY_RULES_MAX];
     char as_of[DATE_TEXT_BYTES];
     date_format (self->clock_day, as_of);
     Shanhai__V1__StatusReply status = SHANHAI__V1__STATUS_REPLY__INIT;
@@ -407,7 +428,8 @@ s_build_status (assessment_server_t *self, const s_pairing_t *known, int year,
         }
         Shanhai__V1__RuleStatus *rule_status = &statuses[status.n_rules];
         shanhai__v1__rule_status__init (rule_status);
-        s_rule_status (rule_status, rule, actual, period, self->clock_day);
+        s_rule_status (rule_status, pack, rule, pairing->id, year, actual, period,
+                       self->clock_day, &labels[status.n_rules]);
         pointers[status.n_rules++] = rule_status;
     }
     rpc_reply_set_body (reply, &status.base);

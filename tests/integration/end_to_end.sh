@@ -16,6 +16,12 @@ check "hb-01 has an aid-funds rule and a leader-visit rule" test -n "$aid" -a -n
 check_eq "the aid target is 5,000,000 yuan" "$(rule_field hb-01 2021 "$aid" target)" 500000000
 check_eq "the rule cites its clause" "$(rule_field hb-01 2021 "$aid" source | grep -c '十三')" 1
 check_eq "a new year starts ON_TRACK" "$(rule_field hb-01 2021 "$aid" status)" ON_TRACK
+verdict() {  # the fields that say what was judged, when, under which pack, in which colour
+  "$cli" status --pair "$1" --year "$2" --json | jq -r --arg rule "$3" \
+    '.rules[] | select(.rule == $rule) | "\(.scope) \(.subject) \(.period) \(.deadline) \(.colour) \(.version)"'
+}
+check_eq "a verdict says its scope, subject, period, deadline, colour and pack version" \
+  "$(verdict hb-01 2021 "$aid")" "pair hb-01 2021 2021-12-31 green 1"
 
 # The pairings of a region on a date: clause 24 ended 海宁-云和 (zj-00) at the end of 2017.
 pairs_of() { "$cli" pairs --region "$1" --date "$2" --json | jq -r '[.[].id] | join(" ")'; }
@@ -45,6 +51,7 @@ eventually "the clock reaches the assessment" 2021-07-01 status_as_of hb-01 2021
 # 181 of 364 days: 500,000,000 fen * 181 / 364 = 248,626,373.6, rounded up.
 check_eq "the expectation is pro-rated by day" "$(rule_field hb-01 2021 "$aid" expected)" 248626374
 check_eq "1,000,000 yuan by July 1 is AT_RISK" "$(rule_field hb-01 2021 "$aid" status)" AT_RISK
+check_eq "AT_RISK is yellow" "$(rule_field hb-01 2021 "$aid" colour)" yellow
 check_eq "no visit by July 1 is AT_RISK" "$(rule_field hb-01 2021 "$visits" status)" AT_RISK
 
 check "one fen short of the expectation" record aid-funds --pair hb-01 --amount 1486263.73 --date 2021-07-01
@@ -65,6 +72,7 @@ check_eq "the total is exactly the target" "$(rule_field hb-01 2021 "$aid" actua
 
 check "the clock crosses the year's deadline" "$cli" clock set 2022-01-01
 eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021 "$aid" status
+check_eq "BREACHED is red" "$(rule_field hb-02 2021 "$aid" colour)" red
 check_eq "a pair that met its targets stays MET" "$(rule_field hb-01 2021 "$aid" status)" MET
 
 for person in $people; do
