@@ -10,7 +10,8 @@
 #include "common/limits.h"
 #include "common/money.h"
 
-static const char *s_usage = "shanhai status --pair ID --year YYYY [--json]";
+static const char *s_usage
+    = "shanhai status --pair ID | --program P --year YYYY [--json]";
 
 static void
 s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_t out_size)
@@ -21,10 +22,10 @@ s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_
         snprintf (out, out_size, "%lld", (long long) value);
 }
 
-static int
-s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
+// The contract's JSON document of one pair's status (a new reference).
+static json_t *
+s_status_json (const Shanhai__V1__StatusReply *reply)
 {
-    if (as_json) {
         json_t *rules = json_array ();
         for (size_t index = 0; index < reply->n_rules; index++) {
             const Shanhai__V1__RuleStatus *r = reply->rules[index];
@@ -38,9 +39,15 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
                                   r->subject, "period", r->period, "deadline", r->deadline,
                                   "colour", r->colour, "version", (int) r->version));
         }
-        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year",
-                                          reply->year, "as_of", reply->as_of, "rules", rules));
-    }
+        return json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year", reply->year,
+                          "as_of", reply->as_of, "rules", rules);
+}
+
+static int
+s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
+{
+    if (as_json)
+        return cli_print_json (s_status_json (reply));
     printf ("pair %s (%s), year %d, as of %s\n", reply->pairing, reply->program, reply->year,
             reply->as_of);
     if (reply->n_rules == 0) {
@@ -63,32 +70,76 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
     return 0;
 }
 
+// Every pair of a program: {"program","year","as_of","pairs":[status documents]}, or the tables.
+static int
+s_print_program (const Shanhai__V1__ProgramStatusReply *reply, bool as_json)
+{
+    if (as_json) {
+        json_t *pairs = json_array ();
+        for (size_t index = 0; index < reply->n_pairs; index++)
+            json_array_append_new (pairs, s_status_json (reply->pairs[index]));
+        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "program", reply->program,
+                                          "year", reply->year, "as_of", reply->as_of, "pairs",
+                                          pairs));
+    }
+    if (reply->n_pairs == 0)
+        printf ("no rule of %s applies to any of its pairs in %d\n", reply->program,
+                reply->year);
+    for (size_t index = 0; index < reply->n_pairs; index++) {
+        if (index > 0)
+            printf ("\n");
+        s_print (reply->pairs[index], false);
+    }
+    return 0;
+}
+
+static int
+s_program (cli_t *cli, const char *program, int year, bool as_json)
+{
+    Shanhai__V1__ProgramStatusRequest request = SHANHAI__V1__PROGRAM_STATUS_REQUEST__INIT;
+    request.program = (char *) program;
+    request.year = year;
+    Shanhai__V1__ProgramStatusReply *reply = NULL;
+    int rc = cli_call (cli->config.assessment_rpc, "assessment.ProgramStatus", &request.base,
+                       &shanhai__v1__program_status_reply__descriptor,
+                       (ProtobufCMessage **) &reply);
+    if (rc)
+        return rc;
+    rc = s_print_program (reply, as_json);
+    shanhai__v1__program_status_reply__free_unpacked (reply, NULL);
+    return rc;
+}
+
 int
 cmd_status (cli_t *cli, int argc, char **argv)
 {
     static const struct option options[] = {
         { "pair", required_argument, NULL, 'p' }, { "year", required_argument, NULL, 'y' },
-        { "json", no_argument, NULL, 'j' },       { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },       { "program", required_argument, NULL, 'g' },
+        { NULL, 0, NULL, 0 },
     };
     Shanhai__V1__StatusRequest request = SHANHAI__V1__STATUS_REQUEST__INIT;
-    const char *year = NULL;
+    const char *year = NULL, *program = NULL;
     cli_options_t parser = { .command = "status", .usage = s_usage, .options = options };
     bool as_json = false;
     int option;
     while ((option = cli_option_next (&parser, argc, argv)) != -1) {
         switch (option) {
         case 'p': request.pairing = optarg; break;
+        case 'g': program = optarg; break;
         case 'y': year = optarg; break;
         case 'j': as_json = true; break;
         default: return CLI_EXIT_USAGE;
         }
     }
-    if (optind != argc || !*request.pairing || !year)
-        return cli_usage (s_usage, "status: --pair and --year are required");
+    if (optind != argc || (!*request.pairing) == !program || !year)
+        return cli_usage (s_usage, "status: --year and one of --pair or --program are required");
     int year_value;
     if (cli_parse_year (year, &year_value))
         return cli_usage (s_usage, "status: --year '%s' is not a year in %d..%d", year,
                           DATE_YEAR_MIN, DATE_YEAR_MAX);
+    if (program)
+        return s_program (cli, program, year_value, as_json);
     request.year = year_value;
     Shanhai__V1__StatusReply *reply = NULL;
     int rc = cli_call (cli->config.assessment_rpc, "assessment.Status", &request.base,

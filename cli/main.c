@@ -17,6 +17,9 @@ static const char *s_usage
       "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]\n"
       "                                          record an event in the ledger\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
+      "  status --program P --year YYYY [--json] every pairing of a program\n"
+      "  scoreboard --program P --year YYYY [--json]\n"
+      "                                          the pairings ranked, with grades\n"
       "  alerts --person ID [--follow] [--json]  a person's alerts\n"
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
       "\n"
@@ -44,7 +47,8 @@ typedef struct {
 static const s_command_t s_commands[] = {
     { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
-    { "clock", cmd_clock },       { NULL, NULL },
+    { "clock", cmd_clock },       { "scoreboard", cmd_scoreboard },
+    { NULL, NULL },
 };
 
 int

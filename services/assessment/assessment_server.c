@@ -15,6 +15,7 @@
 #include "common/validate.h"
 #include "evaluate.h"
 #include "policy.h"
+#include "scoreboard.h"
 
 // The meta keys of what the assessment has applied.
 #define S_META_CLOCK "clock_day"
@@ -395,26 +396,51 @@ s_cache_state (assessment_server_t *self)
     };
 }
 
-// Builds the StatusReply of pairing in year as of the clock, from the stored actuals, into
-// reply's body (or an error).
+// One pair's verdicts for a year, built from the store: the reply and the storage it points
+// into, sized by the pack's rules.
+typedef struct {
+    Shanhai__V1__StatusReply reply;
+    Shanhai__V1__RuleStatus *statuses;
+    Shanhai__V1__RuleStatus **pointers;
+    s_labels_t *labels;
+    char as_of[DATE_TEXT_BYTES];
+} s_verdicts_t;
+
 static void
-s_build_status (assessment_server_t *self, const s_pairing_t *known, int year,
-                rpc_reply_t *reply)
+s_verdicts_free (s_verdicts_t *verdicts)
+{
+    free (verdicts->statuses);
+    free (verdicts->pointers);
+    free (verdicts->labels);
+    memset (verdicts, 0, sizeof *verdicts);
+}
+
+// Builds the verdicts of known in year as of the clock from the stored actuals. Returns 0, or
+// -1 (out of memory or a read error; *verdicts is then empty).
+static int
+s_verdicts_build (assessment_server_t *self, const s_pairing_t *known, int year,
+                  s_verdicts_t *verdicts)
 {
     const Shanhai__V1__Pairing *pairing = known->pairing;
     const policy_pack_t *pack = policy_set_pack (self->policies, pairing->program);
-    Shanhai__V1__RuleStatus statuses[POLICY_RULES_MAX];
-    Shanhai__V1__RuleStatus *pointers[POLICY_RULES_MAX];
-    s_labels_t labels[POLICY_RULES_MAX];
-    char as_of[DATE_TEXT_BYTES];
-    date_format (self->clock_day, as_of);
-    Shanhai__V1__StatusReply status = SHANHAI__V1__STATUS_REPLY__INIT;
-    status.pairing = pairing->id;
-    status.year = year;
-    status.as_of = as_of;
-    status.program = pairing->program;
-    status.rules = pointers;
-    for (size_t index = 0; pack && index < pack->rule_count; index++) {
+    size_t rules = pack ? pack->rule_count : 0;
+    memset (verdicts, 0, sizeof *verdicts);
+    verdicts->statuses = calloc (rules + 1, sizeof *verdicts->statuses);
+    verdicts->pointers = calloc (rules + 1, sizeof *verdicts->pointers);
+    verdicts->labels = calloc (rules + 1, sizeof *verdicts->labels);
+    if (!verdicts->statuses || !verdicts->pointers || !verdicts->labels) {
+        s_verdicts_free (verdicts);
+        return -1;
+    }
+    Shanhai__V1__StatusReply *status = &verdicts->reply;
+    shanhai__v1__status_reply__init (status);
+    date_format (self->clock_day, verdicts->as_of);
+    status->pairing = pairing->id;
+    status->year = year;
+    status->as_of = verdicts->as_of;
+    status->program = pairing->program;
+    status->rules = verdicts->pointers;
+    for (size_t index = 0; index < rules; index++) {
         const policy_rule_t *rule = &pack->rules[index];
         evaluate_period_t period;
         if (!evaluate_period (rule, year, known->start, known->end, &period))
@@ -423,16 +449,194 @@ s_build_status (assessment_server_t *self, const s_pairing_t *known, int year,
         Shanhai__V1__ComplianceStatus stored;
         if (assessment_store_get (self->store, rule->id, pairing->id, year, &actual, &stored)
             < 0) {
-            rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
-            return;
+            s_verdicts_free (verdicts);
+            return -1;
         }
-        Shanhai__V1__RuleStatus *rule_status = &statuses[status.n_rules];
+        Shanhai__V1__RuleStatus *rule_status = &verdicts->statuses[status->n_rules];
         shanhai__v1__rule_status__init (rule_status);
         s_rule_status (rule_status, pack, rule, pairing->id, year, actual, period,
-                       self->clock_day, &labels[status.n_rules]);
-        pointers[status.n_rules++] = rule_status;
+                       self->clock_day, &verdicts->labels[status->n_rules]);
+        verdicts->pointers[status->n_rules++] = rule_status;
     }
-    rpc_reply_set_body (reply, &status.base);
+    return 0;
+}
+
+// The StatusReply of known in year as the reply's body (or an error).
+static void
+s_build_status (assessment_server_t *self, const s_pairing_t *known, int year,
+                rpc_reply_t *reply)
+{
+    s_verdicts_t verdicts;
+    if (s_verdicts_build (self, known, year, &verdicts))
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+    else
+        rpc_reply_set_body (reply, &verdicts.reply.base);
+    s_verdicts_free (&verdicts);
+}
+
+// Checks a program and year asked for; returns the program's pack (NULL for a program with
+// no pack: no rules), or sets the reply and returns NULL with *refused.
+static const policy_pack_t *
+s_check_program (assessment_server_t *self, const char *program, int year, bool *refused,
+                 rpc_reply_t *reply)
+{
+    const registry_view_t *view = registry_replica_view (self->registry);
+    *refused = true;
+    if (!validate_id (program))
+        rpc_reply_error (reply, RPC_INVALID, "program \"%.80s\" is not a valid id", program);
+    else if (!date_year_is_valid (year))
+        rpc_reply_error (reply, RPC_INVALID, "year %d is not in %d..%d", year, DATE_YEAR_MIN,
+                         DATE_YEAR_MAX);
+    else if (!s_ready (self))
+        rpc_reply_error (reply, RPC_UNAVAILABLE, "the assessment has not heard the %s from "
+                         "the registry yet", self->clock_day < 0 ? "clock" : "reference data");
+    else if (!registry_view_program (view, program))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "program %s is not in the registry", program);
+    else
+        *refused = false;
+    return *refused ? NULL : policy_set_pack (self->policies, program);
+}
+
+// The verdicts of every pair of program that has a rule in year, by pairing id (the
+// replica's order). Returns how many (*all is the caller's to free with each entry), or -1.
+static long
+s_program_verdicts (assessment_server_t *self, const char *program, int year,
+                    s_verdicts_t **all)
+{
+    *all = calloc (self->pairings.count + 1, sizeof **all);
+    if (!*all)
+        return -1;
+    long count = 0;
+    for (size_t index = 0; index < self->pairings.count; index++) {
+        const s_pairing_t *known = &self->pairings.known[index];
+        if (strcmp (known->pairing->program, program) != 0)
+            continue;
+        if (s_verdicts_build (self, known, year, &(*all)[count])) {
+            while (count > 0)
+                s_verdicts_free (&(*all)[--count]);
+            free (*all);
+            *all = NULL;
+            return -1;
+        }
+        if ((*all)[count].reply.n_rules > 0)
+            count++;
+        else
+            s_verdicts_free (&(*all)[count]);
+    }
+    return count;
+}
+
+static void
+s_program_verdicts_free (s_verdicts_t **all, long count)
+{
+    for (long index = 0; *all && index < count; index++)
+        s_verdicts_free (&(*all)[index]);
+    free (*all);
+    *all = NULL;
+}
+
+// assessment.ProgramStatus: every pair of a program in a year.
+static void
+s_program_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    assessment_server_t *self = state;
+    Shanhai__V1__ProgramStatusRequest *request
+        = (Shanhai__V1__ProgramStatusRequest *) rpc_call_decode (
+            call, &shanhai__v1__program_status_request__descriptor, reply);
+    if (!request)
+        return;
+    bool refused;
+    s_verdicts_t *all = NULL;
+    s_check_program (self, request->program, request->year, &refused, reply);
+    long count = refused ? 0 : s_program_verdicts (self, request->program, request->year, &all);
+    Shanhai__V1__StatusReply **pairs = count > 0 ? calloc ((size_t) count, sizeof *pairs) : NULL;
+    if (!refused && (count < 0 || (count > 0 && !pairs)))
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+    else if (!refused) {
+        char as_of[DATE_TEXT_BYTES];
+        date_format (self->clock_day, as_of);
+        Shanhai__V1__ProgramStatusReply message = SHANHAI__V1__PROGRAM_STATUS_REPLY__INIT;
+        message.program = request->program;
+        message.year = request->year;
+        message.as_of = as_of;
+        message.pairs = pairs;
+        message.n_pairs = (size_t) count;
+        for (long index = 0; index < count; index++)
+            pairs[index] = &all[index].reply;
+        rpc_reply_set_body (reply, &message.base);
+    }
+    free (pairs);
+    s_program_verdicts_free (&all, count);
+    shanhai__v1__program_status_request__free_unpacked (request, NULL);
+}
+
+// Fills and ranks the scoreboard of verdicts[0..count) under pack into message; its entries
+// point into *storage (the caller frees both message->entries and *storage). Returns 0 or -1
+// (out of memory).
+static int
+s_scoreboard_fill (assessment_server_t *self, const policy_pack_t *pack, s_verdicts_t *all,
+                   long count, Shanhai__V1__Scoreboard *message,
+                   Shanhai__V1__ScoreboardEntry **storage)
+{
+    Shanhai__V1__ScoreboardEntry *entries = *storage
+        = calloc ((size_t) count + 1, sizeof *entries);
+    message->entries = calloc ((size_t) count + 1, sizeof *message->entries);
+    if (!entries || !message->entries)
+        return -1;
+    for (long index = 0; index < count; index++) {
+        const Shanhai__V1__StatusReply *verdicts = &all[index].reply;
+        int score = scoreboard_score (pack, verdicts);
+        if (score < 0)
+            continue;  // its rules weigh nothing
+        Shanhai__V1__ScoreboardEntry *entry = &entries[message->n_entries];
+        shanhai__v1__scoreboard_entry__init (entry);
+        const s_pairing_t *known = s_find_pairing (self, verdicts->pairing);
+        entry->pairing = verdicts->pairing;
+        entry->recipient_name = known->pairing->recipient_name;
+        entry->supporter_name = known->pairing->supporter_name;
+        entry->score = (uint32_t) score;
+        entry->grade = (char *) scoreboard_grade (pack, score);
+        scoreboard_count (verdicts, entry);
+        message->entries[message->n_entries++] = entry;
+    }
+    scoreboard_rank (message->entries, message->n_entries);
+    return 0;
+}
+
+// assessment.Scoreboard: the pairs of a program ranked by the pack's score, with grades.
+static void
+s_scoreboard (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    assessment_server_t *self = state;
+    Shanhai__V1__ScoreboardRequest *request = (Shanhai__V1__ScoreboardRequest *) rpc_call_decode (
+        call, &shanhai__v1__scoreboard_request__descriptor, reply);
+    if (!request)
+        return;
+    bool refused;
+    s_verdicts_t *all = NULL;
+    const policy_pack_t *pack = s_check_program (self, request->program, request->year,
+                                                 &refused, reply);
+    long count = refused || !pack ? 0
+                                  : s_program_verdicts (self, request->program, request->year,
+                                                        &all);
+    char as_of[DATE_TEXT_BYTES];
+    date_format (self->clock_day, as_of);
+    Shanhai__V1__Scoreboard message = SHANHAI__V1__SCOREBOARD__INIT;
+    message.program = request->program;
+    message.year = request->year;
+    message.as_of = as_of;
+    message.version = pack ? (uint32_t) pack->version : 0;
+    Shanhai__V1__ScoreboardEntry *storage = NULL;
+    if (!refused
+        && (count < 0
+            || (pack && s_scoreboard_fill (self, pack, all, count, &message, &storage))))
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+    else if (!refused)
+        rpc_reply_set_body (reply, &message.base);
+    free (storage);
+    free (message.entries);
+    s_program_verdicts_free (&all, count);
+    shanhai__v1__scoreboard_request__free_unpacked (request, NULL);
 }
 
 // assessment.Status: the snapshot from the cache, or built from the store and cached.
@@ -477,6 +681,8 @@ s_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 
 static const rpc_method_t s_methods[] = {
     { "assessment.Status", s_status },
+    { "assessment.ProgramStatus", s_program_status },
+    { "assessment.Scoreboard", s_scoreboard },
     { "assessment.Replay", s_replay },
     { NULL, NULL },
 };

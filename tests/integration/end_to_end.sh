@@ -75,6 +75,22 @@ eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021
 check_eq "BREACHED is red" "$(rule_field hb-02 2021 "$aid" colour)" red
 check_eq "a pair that met its targets stays MET" "$(rule_field hb-01 2021 "$aid" status)" MET
 
+# The program's view: every pair, and the scoreboard the office prints for its assessment.
+check_eq "status --program lists every Hubei pair" \
+  "$("$cli" status --program hb-shanchuan --year 2021 --json | jq '.pairs | length')" 22
+board=$("$cli" scoreboard --program hb-shanchuan --year 2021 --json)
+check_eq "hb-01 ranks first, with full marks and the top grade" \
+  "$(jq -r '.pairs[0] | "\(.rank) \(.pair) \(.score) \(.grade) \(.counts.MET)"' <<<"$board")" \
+  "1 hb-01 100 好 2"
+check_eq "the others share rank 2 at 0 points, graded 差" \
+  "$(jq -r '[.pairs[1:][] | "\(.rank) \(.score) \(.grade) \(.counts.BREACHED)"] | unique | join(",")' <<<"$board")" \
+  "2 0 差 2"
+check_eq "the scoreboard names the pack's version" "$(jq .version <<<"$board")" 1
+out=$("$cli" scoreboard --program nowhere --year 2021 2>&1)
+check "an unknown program is refused" test $? -eq 1
+check_eq "as NOT_FOUND, in one line" "$out" \
+  "shanhai: assessment.Scoreboard: NOT_FOUND: program nowhere is not in the registry"
+
 for person in $people; do
   eventually "$person: one alert per aid transition" "ON_TRACK>AT_RISK AT_RISK>ON_TRACK ON_TRACK>MET" \
     alert_trail "$person" hb-01 "$aid" 2021
