@@ -18,6 +18,8 @@ static const char *s_usage
       "                                          record an event in the ledger\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
       "  status --program P --year YYYY [--json] every pairing of a program\n"
+      "  explain --pair ID --rule R --year YYYY [--json]\n"
+      "                                          a verdict, its clause and its ledger entries\n"
       "  scoreboard --program P --year YYYY [--json]\n"
       "                                          the pairings ranked, with grades\n"
       "  alerts --person ID [--follow] [--json]  a person's alerts\n"
@@ -48,6 +50,7 @@ static const s_command_t s_commands[] = {
     { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
     { "clock", cmd_clock },       { "scoreboard", cmd_scoreboard },
+    { "explain", cmd_explain },
     { NULL, NULL },
 };
 

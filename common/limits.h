@@ -101,6 +101,9 @@
 #define POLICY_PACKS_MAX 64
 // A policy pack file.
 #define POLICY_FILE_BYTES_MAX (1024 * 1024)
+// Ledger entries an explanation lists (the total is always given): a year of a pair's events
+// of one kind is far fewer.
+#define EXPLAIN_ENTRIES_MAX 1000
 // Warning thresholds of a rule (days before its deadline): the programs' practice is a month,
 // a week and a day; a few more leave room.
 #define POLICY_WARNINGS_MAX 8

@@ -309,7 +309,7 @@ s_find_pairing (assessment_server_t *self, const char *id)
 // Inside the caller's transaction. Returns 0 or -1.
 static int
 s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
-               const s_pairing_t *known, int year)
+               uint64_t seq, const s_pairing_t *known, int year)
 {
     // The ledger names the program with the event; it is the pairing's.
     const char *program = *recorded->program ? recorded->program : known->pairing->program;
@@ -321,7 +321,15 @@ s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *record
             || !evaluate_period (rule, year, known->start, known->end, &period))
             continue;
         int64_t delta = rule->metric == POLICY_METRIC_SUM ? recorded->amount_fen : 1;
-        if (s_evaluate (self, rule, program, known->pairing, year, period, delta))
+        Shanhai__V1__Contribution entry = SHANHAI__V1__CONTRIBUTION__INIT;
+        entry.seq = seq;
+        entry.id = recorded->id;
+        entry.kind = recorded->kind;
+        entry.date = recorded->date;
+        entry.value = delta;
+        if (s_evaluate (self, rule, program, known->pairing, year, period, delta)
+            || assessment_store_contribute (self->store, rule->id, known->pairing->id, year,
+                                            &entry))
             return -1;
     }
     return 0;
@@ -348,7 +356,7 @@ s_count_ledger (assessment_server_t *self, const Shanhai__V1__Event *event)
         log_warn ("ledger event of an unknown pairing skipped", "seq=%llu pairing=%s",
                   (unsigned long long) event->seq, recorded->pairing);
     else
-        rc = s_count_event (self, recorded, known, date_year (day));
+        rc = s_count_event (self, recorded, event->seq, known, date_year (day));
     if (recorded)
         shanhai__v1__ledger_event__free_unpacked (recorded, NULL);
     return rc;
@@ -672,6 +680,88 @@ s_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     shanhai__v1__status_request__free_unpacked (request, NULL);
 }
 
+// The rule of pack (NULL: none) with id, or NULL.
+static const policy_rule_t *
+s_pack_rule (const policy_pack_t *pack, const char *id)
+{
+    for (size_t index = 0; pack && index < pack->rule_count; index++)
+        if (strcmp (pack->rules[index].id, id) == 0)
+            return &pack->rules[index];
+    return NULL;
+}
+
+// Fills explanation with the verdict of rule for known in year and the ledger entries that
+// counted toward it. Returns 0, or -1 with the reply set.
+static int
+s_explain_fill (assessment_server_t *self, const s_pairing_t *known, const policy_rule_t *rule,
+                int year, Shanhai__V1__Explanation *explanation, s_labels_t *labels,
+                rpc_reply_t *reply)
+{
+    const policy_pack_t *pack = policy_set_pack (self->policies, known->pairing->program);
+    evaluate_period_t period;
+    int64_t actual;
+    Shanhai__V1__ComplianceStatus stored;
+    if (!evaluate_period (rule, year, known->start, known->end, &period)) {
+        rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s does not apply to pairing %s in %d",
+                         rule->id, known->pairing->id, year);
+        return -1;
+    }
+    if (assessment_store_get (self->store, rule->id, known->pairing->id, year, &actual,
+                              &stored) < 0
+        || assessment_store_contributions (self->store, rule->id, known->pairing->id, year,
+                                           explanation)) {
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+        return -1;
+    }
+    s_rule_status (explanation->rule, pack, rule, known->pairing->id, year, actual, period,
+                   self->clock_day, labels);
+    return 0;
+}
+
+// assessment.Explain: a verdict, its citation and pack version, and its evidence.
+static void
+s_explain (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    assessment_server_t *self = state;
+    Shanhai__V1__ExplainRequest *request = (Shanhai__V1__ExplainRequest *) rpc_call_decode (
+        call, &shanhai__v1__explain_request__descriptor, reply);
+    if (!request)
+        return;
+    const s_pairing_t *known = NULL;
+    const policy_rule_t *rule = NULL;
+    if (!validate_id (request->pairing) || !validate_id (request->rule))
+        rpc_reply_error (reply, RPC_INVALID, "pairing and rule must be valid ids");
+    else if (!date_year_is_valid (request->year))
+        rpc_reply_error (reply, RPC_INVALID, "year %d is not in %d..%d", request->year,
+                         DATE_YEAR_MIN, DATE_YEAR_MAX);
+    else if (!s_ready (self))
+        rpc_reply_error (reply, RPC_UNAVAILABLE, "the assessment has not heard the registry "
+                         "yet");
+    else if (!(known = s_find_pairing (self, request->pairing)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
+                         request->pairing);
+    else if (!(rule = s_pack_rule (policy_set_pack (self->policies, known->pairing->program),
+                                   request->rule)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s is not a rule of program %s",
+                         request->rule, known->pairing->program);
+    else {
+        char as_of[DATE_TEXT_BYTES];
+        date_format (self->clock_day, as_of);
+        Shanhai__V1__RuleStatus verdict = SHANHAI__V1__RULE_STATUS__INIT;
+        s_labels_t labels;
+        Shanhai__V1__Explanation explanation = SHANHAI__V1__EXPLANATION__INIT;
+        explanation.pairing = known->pairing->id;
+        explanation.year = request->year;
+        explanation.as_of = as_of;
+        explanation.program = known->pairing->program;
+        explanation.rule = &verdict;
+        if (s_explain_fill (self, known, rule, request->year, &explanation, &labels, reply) == 0)
+            rpc_reply_set_body (reply, &explanation.base);
+        assessment_store_contributions_free (&explanation);
+    }
+    shanhai__v1__explain_request__free_unpacked (request, NULL);
+}
+
 static void
 s_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
@@ -683,6 +773,7 @@ static const rpc_method_t s_methods[] = {
     { "assessment.Status", s_status },
     { "assessment.ProgramStatus", s_program_status },
     { "assessment.Scoreboard", s_scoreboard },
+    { "assessment.Explain", s_explain },
     { "assessment.Replay", s_replay },
     { NULL, NULL },
 };

@@ -1,6 +1,7 @@
 #include "assessment_store.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include "common/log.h"
 #include "common/store.h"
 
@@ -8,13 +9,22 @@ static const char *s_schema
     = "CREATE TABLE IF NOT EXISTS aggregates ("
       "  rule TEXT NOT NULL, pairing TEXT NOT NULL, year INTEGER NOT NULL,"
       "  actual INTEGER NOT NULL, status INTEGER NOT NULL,"
-      "  PRIMARY KEY (rule, pairing, year)) WITHOUT ROWID;";
+      "  PRIMARY KEY (rule, pairing, year)) WITHOUT ROWID;"
+      // The evidence of each aggregate: every ledger event that counted toward it.
+      "CREATE TABLE IF NOT EXISTS contributions ("
+      "  rule TEXT NOT NULL, pairing TEXT NOT NULL, year INTEGER NOT NULL,"
+      "  seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT NOT NULL,"
+      "  value INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0,"
+      "  PRIMARY KEY (rule, pairing, year, seq)) WITHOUT ROWID;";
 
 struct assessment_store_t {
     sqlite3 *db;
     outbox_t *outbox;
     sqlite3_stmt *get;
     sqlite3_stmt *put;
+    sqlite3_stmt *contribute;
+    sqlite3_stmt *contributions;
+    sqlite3_stmt *contributions_total;
 };
 
 assessment_store_t *
@@ -33,7 +43,19 @@ assessment_store_new (const char *path, const char *pub_endpoint, char *errstr,
                                              "ON CONFLICT (rule, pairing, year) DO UPDATE SET "
                                              "actual = excluded.actual, status = excluded.status");
     }
-    if (!self->db || !self->outbox || !self->get || !self->put) {
+    if (self->db) {
+        self->contribute = store_prepare (self->db, "INSERT OR IGNORE INTO contributions "
+                                          "(rule, pairing, year, seq, id, kind, date, value) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        self->contributions = store_prepare (self->db, "SELECT seq, id, kind, date, value, "
+                                             "cancelled FROM contributions WHERE rule = ? AND "
+                                             "pairing = ? AND year = ? ORDER BY seq LIMIT ?");
+        self->contributions_total = store_prepare (self->db, "SELECT COUNT(*) FROM "
+                                                   "contributions WHERE rule = ? AND "
+                                                   "pairing = ? AND year = ?");
+    }
+    if (!self->db || !self->outbox || !self->get || !self->put || !self->contribute
+        || !self->contributions || !self->contributions_total) {
         if (self->db && !*errstr)
             snprintf (errstr, errstr_size, "cannot set up %s (see the log)", path);
         assessment_store_destroy (&self);
@@ -49,6 +71,9 @@ assessment_store_destroy (assessment_store_t **self_p)
         assessment_store_t *self = *self_p;
         sqlite3_finalize (self->get);
         sqlite3_finalize (self->put);
+        sqlite3_finalize (self->contribute);
+        sqlite3_finalize (self->contributions);
+        sqlite3_finalize (self->contributions_total);
         outbox_destroy (&self->outbox);
         store_close (&self->db);
         free (self);
@@ -145,4 +170,94 @@ int
 assessment_store_set_meta (assessment_store_t *self, const char *key, int64_t value)
 {
     return store_meta_set (self->db, key, value);
+}
+
+int
+assessment_store_contribute (assessment_store_t *self, const char *rule, const char *pairing,
+                             int year, const Shanhai__V1__Contribution *entry)
+{
+    sqlite3_stmt *insert = self->contribute;
+    sqlite3_reset (insert);
+    sqlite3_bind_text (insert, 1, rule, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (insert, 2, pairing, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int (insert, 3, year);
+    sqlite3_bind_int64 (insert, 4, (int64_t) entry->seq);
+    sqlite3_bind_text (insert, 5, entry->id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (insert, 6, entry->kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (insert, 7, entry->date, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (insert, 8, entry->value);
+    int rc = sqlite3_step (insert);
+    sqlite3_reset (insert);
+    if (rc != SQLITE_DONE) {
+        log_error ("contribution write failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return 0;
+}
+
+static char *
+s_column_text (sqlite3_stmt *statement, int column)
+{
+    const char *text = (const char *) sqlite3_column_text (statement, column);
+    return strdup (text ? text : "");
+}
+
+int
+assessment_store_contributions (assessment_store_t *self, const char *rule,
+                                const char *pairing, int year,
+                                Shanhai__V1__Explanation *explanation)
+{
+    sqlite3_stmt *total = self->contributions_total;
+    sqlite3_reset (total);
+    sqlite3_bind_text (total, 1, rule, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (total, 2, pairing, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int (total, 3, year);
+    int rc = sqlite3_step (total);
+    explanation->entries_total = rc == SQLITE_ROW ? (uint32_t) sqlite3_column_int (total, 0) : 0;
+    sqlite3_reset (total);
+    if (rc != SQLITE_ROW)
+        return -1;
+    size_t wanted = explanation->entries_total < EXPLAIN_ENTRIES_MAX ? explanation->entries_total
+                                                                     : EXPLAIN_ENTRIES_MAX;
+    explanation->entries = calloc (wanted + 1, sizeof *explanation->entries);
+    if (!explanation->entries)
+        return -1;
+    sqlite3_stmt *select = self->contributions;
+    sqlite3_reset (select);
+    sqlite3_bind_text (select, 1, rule, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text (select, 2, pairing, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int (select, 3, year);
+    sqlite3_bind_int (select, 4, (int) wanted);
+    while (explanation->n_entries < wanted && (rc = sqlite3_step (select)) == SQLITE_ROW) {
+        Shanhai__V1__Contribution *entry = malloc (sizeof *entry);
+        if (!entry)
+            break;
+        shanhai__v1__contribution__init (entry);
+        explanation->entries[explanation->n_entries++] = entry;
+        entry->seq = (uint64_t) sqlite3_column_int64 (select, 0);
+        entry->id = s_column_text (select, 1);
+        entry->kind = s_column_text (select, 2);
+        entry->date = s_column_text (select, 3);
+        entry->value = sqlite3_column_int64 (select, 4);
+        entry->cancelled = sqlite3_column_int (select, 5) != 0;
+        if (!entry->id || !entry->kind || !entry->date)
+            break;
+    }
+    sqlite3_reset (select);
+    return explanation->n_entries == wanted ? 0 : -1;
+}
+
+void
+assessment_store_contributions_free (Shanhai__V1__Explanation *explanation)
+{
+    for (size_t index = 0; index < explanation->n_entries; index++) {
+        Shanhai__V1__Contribution *entry = explanation->entries[index];
+        free (entry->id);
+        free (entry->kind);
+        free (entry->date);
+        free (entry);
+    }
+    free (explanation->entries);
+    explanation->entries = NULL;
+    explanation->n_entries = 0;
 }

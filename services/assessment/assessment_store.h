@@ -29,6 +29,17 @@ int assessment_store_get (assessment_store_t *self, const char *rule, const char
                           int year, int64_t *actual, Shanhai__V1__ComplianceStatus *status);
 int assessment_store_put (assessment_store_t *self, const char *rule, const char *pairing,
                           int year, int64_t actual, Shanhai__V1__ComplianceStatus status);
+// Inside a transaction: records that entry (a ledger event) counted toward (rule, pairing,
+// year); the same seq twice is kept once. Returns 0 or -1.
+int assessment_store_contribute (assessment_store_t *self, const char *rule, const char *pairing,
+                                 int year, const Shanhai__V1__Contribution *entry);
+// Fills explanation's entries (oldest first, at most EXPLAIN_ENTRIES_MAX) and entries_total
+// with what counted toward (rule, pairing, year). The entries are the store's allocation:
+// free them with assessment_store_contributions_free. Returns 0 or -1.
+int assessment_store_contributions (assessment_store_t *self, const char *rule,
+                                    const char *pairing, int year,
+                                    Shanhai__V1__Explanation *explanation);
+void assessment_store_contributions_free (Shanhai__V1__Explanation *explanation);
 // Appends a "compliance.changed". Returns its seq or -1.
 int64_t assessment_store_change (assessment_store_t *self,
                                  const Shanhai__V1__ComplianceChange *change);

@@ -75,6 +75,17 @@ eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021
 check_eq "BREACHED is red" "$(rule_field hb-02 2021 "$aid" colour)" red
 check_eq "a pair that met its targets stays MET" "$(rule_field hb-01 2021 "$aid" status)" MET
 
+# Why: the verdict, its clause and version, and the ledger entries that counted.
+explained=$("$cli" explain --pair hb-01 --rule "$aid" --year 2021 --json)
+check_eq "explain gives the verdict" "$(jq -r '"\(.status) \(.actual) \(.target) \(.colour) \(.version)"' <<<"$explained")" \
+  "MET 500000000 500000000 green 1"
+check_eq "explain lists the entries that count, adding up to the actual" \
+  "$(jq -r '"\(.entries_total) \([.entries[].value] | add)"' <<<"$explained")" "4 500000000"
+check "explain cites the clause" grep -q "十三" <<<"$(jq -r .source <<<"$explained")"
+out=$("$cli" explain --pair hb-01 --rule nope --year 2021 2>&1)
+check_eq "explain of a rule the program does not have: NOT_FOUND" "$out" \
+  "shanhai: assessment.Explain: NOT_FOUND: rule nope is not a rule of program hb-shanchuan"
+
 # The program's view: every pair, and the scoreboard the office prints for its assessment.
 check_eq "status --program lists every Hubei pair" \
   "$("$cli" status --program hb-shanchuan --year 2021 --json | jq '.pairs | length')" 22
