@@ -133,7 +133,7 @@ s_rule_status (Shanhai__V1__RuleStatus *status, const policy_pack_t *pack,
 static int
 s_publish_change (assessment_server_t *self, const Shanhai__V1__Pairing *pairing,
                   const char *program, int year, Shanhai__V1__RuleStatus *status,
-                  Shanhai__V1__ComplianceStatus previous)
+                  Shanhai__V1__ComplianceStatus previous, int warning_days)
 {
     char as_of[DATE_TEXT_BYTES];
     date_format (self->clock_day, as_of);
@@ -151,11 +151,13 @@ s_publish_change (assessment_server_t *self, const Shanhai__V1__Pairing *pairing
     const registry_view_t *prepared = registry_replica_prepared (self->registry);
     change.registry_version = prepared ? registry_view_version (prepared)
                                        : registry_replica_version (self->registry);
+    change.warning_days = (uint32_t) warning_days;
     if (assessment_store_change (self->store, &change) < 0)
         return -1;
-    log_info ("status changed", "pairing=%s rule=%s year=%d previous=%s status=%s", pairing->id,
-              status->rule, year, compliance_status_name (previous),
-              compliance_status_name (status->status));
+    log_debug (warning_days ? "deadline near" : "status changed", "pairing=%s rule=%s year=%d "
+               "previous=%s status=%s days_left=%d", pairing->id, status->rule, year,
+               compliance_status_name (previous), compliance_status_name (status->status),
+               warning_days);
     return 0;
 }
 
@@ -179,9 +181,34 @@ s_evaluate (assessment_server_t *self, const policy_rule_t *rule, const char *pr
     if (status.status == previous && delta == 0)
         return 0;
     if (status.status != previous
-        && s_publish_change (self, pairing, program, year, &status, previous))
+        && s_publish_change (self, pairing, program, year, &status, previous, 0))
         return -1;
     return assessment_store_put (self->store, rule->id, pairing->id, year, actual, status.status);
+}
+
+// After a clock move from old_day to new_day: a rule not MET whose deadline is now within one
+// of its warning thresholds is warned of ("compliance.warning"), once for the threshold
+// crossed (the clock only moves forward, and this runs in the move's transaction). Returns 0
+// or -1.
+static int
+s_warn (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+        const Shanhai__V1__Pairing *pairing, int year, evaluate_period_t period,
+        int32_t old_day, int32_t new_day)
+{
+    int days = evaluate_warning_crossed (period, rule->warnings_days, rule->warning_count,
+                                         old_day, new_day);
+    if (days == 0)
+        return 0;
+    int64_t actual;
+    Shanhai__V1__ComplianceStatus stored;
+    if (assessment_store_get (self->store, rule->id, pairing->id, year, &actual, &stored) < 0)
+        return -1;
+    Shanhai__V1__RuleStatus status = SHANHAI__V1__RULE_STATUS__INIT;
+    s_labels_t labels;
+    s_rule_status (&status, pack, rule, pairing->id, year, actual, period, new_day, &labels);
+    if (status.status == SHANHAI__V1__COMPLIANCE_STATUS__MET)
+        return 0;
+    return s_publish_change (self, pairing, pack->program, year, &status, status.status, days);
 }
 
 // Re-evaluates, for a clock moving from old_day (-1: none before) to new_day, every rule of
@@ -206,7 +233,10 @@ s_reevaluate (assessment_server_t *self, int32_t old_day, int32_t new_day)
                     && !(old_day >= 0 && evaluate_deadline_crossed (period, old_day, new_day)))
                     continue;
                 if (s_evaluate (self, &pack->rules[rule], program, known->pairing, year, period,
-                                0))
+                                0)
+                    || (old_day >= 0
+                        && s_warn (self, pack, &pack->rules[rule], known->pairing, year, period,
+                                   old_day, new_day)))
                     return -1;
             }
     }

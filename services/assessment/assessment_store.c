@@ -156,8 +156,8 @@ assessment_store_put (assessment_store_t *self, const char *rule, const char *pa
 int64_t
 assessment_store_change (assessment_store_t *self, const Shanhai__V1__ComplianceChange *change)
 {
-    return outbox_append (self->outbox, "compliance.changed", "compliance.changed",
-                          &change->base);
+    const char *type = change->warning_days ? "compliance.warning" : "compliance.changed";
+    return outbox_append (self->outbox, type, type, &change->base);
 }
 
 int64_t

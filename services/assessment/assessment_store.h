@@ -40,7 +40,8 @@ int assessment_store_contributions (assessment_store_t *self, const char *rule,
                                     const char *pairing, int year,
                                     Shanhai__V1__Explanation *explanation);
 void assessment_store_contributions_free (Shanhai__V1__Explanation *explanation);
-// Appends a "compliance.changed". Returns its seq or -1.
+// Appends a "compliance.changed", or a "compliance.warning" when change->warning_days is set.
+// Returns its seq or -1.
 int64_t assessment_store_change (assessment_store_t *self,
                                  const Shanhai__V1__ComplianceChange *change);
 

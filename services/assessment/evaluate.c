@@ -70,3 +70,19 @@ evaluate_accumulate (int64_t actual, int64_t delta)
         return delta > 0 ? INT64_MAX : INT64_MIN;
     return sum;
 }
+
+int
+evaluate_warning_crossed (evaluate_period_t period, const int *warnings_days, size_t count,
+                          int32_t old_day, int32_t new_day)
+{
+    if (new_day > period.deadline || new_day <= old_day)
+        return 0;
+    int crossed = 0;
+    for (size_t index = 0; index < count; index++) {
+        int32_t day = period.deadline - warnings_days[index];
+        if (day > old_day && day <= new_day && day >= period.start
+            && (crossed == 0 || warnings_days[index] < crossed))
+            crossed = warnings_days[index];
+    }
+    return crossed;
+}

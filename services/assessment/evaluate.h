@@ -37,6 +37,12 @@ Shanhai__V1__ComplianceStatus evaluate_status (int64_t actual, int64_t target,
 // True when a clock move from old_day to new_day crosses the period's deadline
 // (old_day <= D < new_day): the move can turn the period BREACHED.
 bool evaluate_deadline_crossed (evaluate_period_t period, int32_t old_day, int32_t new_day);
+// The warning a clock move from old_day to new_day crosses: the smallest of
+// warnings_days[0..count) (days before the deadline) whose day D - w satisfies
+// old_day < D - w <= new_day, when new_day is not past D; 0 when none is crossed. A move that
+// jumps over several thresholds warns once, with the most urgent.
+int evaluate_warning_crossed (evaluate_period_t period, const int *warnings_days, size_t count,
+                              int32_t old_day, int32_t new_day);
 // actual + delta, saturated at the bounds of int64 rather than overflowing: a sum that large
 // is far past any target (AMOUNT_FEN_MAX), so its status is the same.
 int64_t evaluate_accumulate (int64_t actual, int64_t delta);

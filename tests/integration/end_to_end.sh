@@ -70,6 +70,14 @@ check "the rest of the year's funds" record aid-funds --pair hb-01 --amount 2513
 eventually "5,000,000 yuan is MET" MET rule_field hb-01 2021 "$aid" status
 check_eq "the total is exactly the target" "$(rule_field hb-01 2021 "$aid" actual)" 500000000
 
+# A week before the deadline: a pair not MET is warned of once, with the most urgent of the
+# thresholds the move crossed (30 and 7 days); a MET pair is not.
+check "the clock moves to a week before the deadline" "$cli" clock set 2021-12-24
+warnings() { "$probe" changes "$SHANHAI_ASSESSMENT_RPC" | grep warning | grep "$1" | sort | tr '\n' ';'; }
+eventually "hb-02 is warned of both rules, 7 days before" \
+  "hb-02 hb-aid-funds 2021 warning 7 days AT_RISK;hb-02 hb-leader-visits 2021 warning 7 days AT_RISK;" \
+  warnings "hb-02 "
+check_eq "a MET pair is not warned" "$(warnings "hb-01 ")" ""
 check "the clock crosses the year's deadline" "$cli" clock set 2022-01-01
 eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021 "$aid" status
 check_eq "BREACHED is red" "$(rule_field hb-02 2021 "$aid" colour)" red

@@ -9,7 +9,8 @@
                                                   over pairs hb-01..hb-PAIRS in YEAR, 128 in
                                                   flight; prints the fen each pair got
       shanhai-probe changes ENDPOINT              every compliance.changed of the assessment
-                                                  at ENDPOINT: "pair rule year prev>status"
+                                                  at ENDPOINT: "pair rule year prev>status",
+                                                  and warnings: "... warning N days status"
 
     Prints "<STATUS> <error>" (or the head seq) and exits 0 when a reply came, 1 when none did,
     2 on bad usage. */
@@ -147,7 +148,11 @@ s_changes (const char *endpoint)
             const Shanhai__V1__Event *event = reply->events[index];
             Shanhai__V1__ComplianceChange *change = shanhai__v1__compliance_change__unpack (
                 NULL, event->body.len, event->body.data);
-            if (change && change->rule)
+            if (change && change->rule && change->warning_days)
+                printf ("%s %s %d warning %u days %s\n", change->pairing, change->rule->rule,
+                        change->year, change->warning_days,
+                        compliance_status_name (change->rule->status));
+            else if (change && change->rule)
                 printf ("%s %s %d %s>%s\n", change->pairing, change->rule->rule, change->year,
                         compliance_status_name (change->previous),
                         compliance_status_name (change->rule->status));

@@ -225,3 +225,21 @@ Test (evaluate, sums_saturate_and_stay_exact)
                   (AMOUNT_FEN_MAX * 363 + 363) / 364);
     cr_assert_eq (evaluate_status (INT64_MAX, AMOUNT_FEN_MAX, period, period.start), MET);
 }
+
+Test (evaluate, a_warning_is_crossed_once_with_the_most_urgent_threshold)
+{
+    evaluate_period_t period = { .start = 100, .deadline = 465 };
+    const int warnings[] = { 30, 7, 1 };
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 434, 435), 30, "D-30 exactly");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 435, 436), 0, "already past");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 433, 434), 0, "the day before");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 400, 460), 7, "30 and 7: 7");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 400, 465), 1, "all three: 1");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 463, 464), 1, "D-1");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 3, 400, 466), 0,
+                  "a move past the deadline is a breach, not a warning");
+    cr_assert_eq (evaluate_warning_crossed (period, warnings, 0, 400, 460), 0, "no thresholds");
+    evaluate_period_t short_period = { .start = 460, .deadline = 465 };
+    cr_assert_eq (evaluate_warning_crossed (short_period, warnings, 3, 400, 464), 1,
+                  "thresholds before the period starts are not warnings");
+}
