@@ -6,11 +6,13 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "assessment_cache.h"
 #include "assessment_server.h"
 #include "common/cache.h"
 #include "common/date.h"
+#include "evaluate.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/store.h"
@@ -695,4 +697,125 @@ Test (assessment_server, ledger_events_wait_for_the_registry)
     s_clock ("", "2021-01-01");
     s_expect ("hb-01", 2021, AID, "MET 500000000/500000000 0 2021-01-01");
     s_expect_trail ("hb-01", AID, 2021, "NONE>ON_TRACK ON_TRACK>MET");
+}
+
+// ---------------------------------------------------------------- the property
+
+// The property test's model: every event sent, and the clock, from which any verdict is
+// recomputed from scratch.
+#define TEST_MODEL_EVENTS_MAX 256
+typedef struct {
+    int pair;          // 1 or 2
+    bool funds;        // aid-funds, else leader-visit
+    int64_t amount_fen;
+    int32_t day;
+} s_model_event_t;
+
+typedef struct {
+    s_model_event_t events[TEST_MODEL_EVENTS_MAX];
+    int count;
+    int32_t today;
+} s_model_t;
+
+// The verdict text s_rule_text gives, recomputed from every event of the model.
+static void
+s_model_text (const s_model_t *model, int pair, int year, bool funds, char *out, size_t size)
+{
+    int64_t actual = 0;
+    for (int index = 0; index < model->count; index++) {
+        const s_model_event_t *event = &model->events[index];
+        if (event->pair == pair && event->funds == funds && date_year (event->day) == year)
+            actual += funds ? event->amount_fen : 1;
+    }
+    int64_t target = funds ? 500000000 : 2;
+    int32_t start, deadline;
+    char text[DATE_TEXT_BYTES];
+    snprintf (text, sizeof text, "%d-01-01", year);
+    date_parse (text, &start);
+    snprintf (text, sizeof text, "%d-12-31", year);
+    date_parse (text, &deadline);
+    evaluate_period_t period = { .start = start, .deadline = deadline };
+    char today[DATE_TEXT_BYTES];
+    date_format (model->today, today);
+    snprintf (out, size, "%s %lld/%lld %lld %s",
+              compliance_status_name (evaluate_status (actual, target, period, model->today)),
+              (long long) actual, (long long) target,
+              (long long) evaluate_expected (target, period, model->today), today);
+}
+
+// The status the last compliance.changed of (pair, rule, year) published, or "".
+static void
+s_last_published (const char *pairing, const char *rule, int year, char *out, size_t size)
+{
+    char trail[4096];
+    s_trail (pairing, rule, year, trail, sizeof trail);
+    const char *last = strrchr (trail, '>');
+    snprintf (out, size, "%s", last ? last + 1 : "");
+}
+
+// Every verdict the service gives equals the model's, and so does the last change published.
+static void
+s_expect_model (const s_model_t *model)
+{
+    for (int year = 2021; year <= date_year (model->today); year++)
+        for (int pair = 1; pair <= 2; pair++)
+            for (int funds = 0; funds <= 1; funds++) {
+                char pairing[8], want[128], published[32];
+                snprintf (pairing, sizeof pairing, "hb-%02d", pair);
+                s_model_text (model, pair, year, funds, want, sizeof want);
+                s_expect (pairing, year, funds ? AID : VISITS, want);
+                s_last_published (pairing, funds ? AID : VISITS, year, published,
+                                  sizeof published);
+                cr_assert_eq (strncmp (want, published, strlen (published)), 0,
+                              "%s %d %s: published %s, the state is %s", pairing, year,
+                              funds ? AID : VISITS, published, want);
+                cr_assert_neq (published[0], '\0', "%s %d: a status was published", pairing,
+                               year);
+            }
+}
+
+Test (assessment_server, incremental_statuses_equal_a_recomputation_at_every_step)
+{
+    // Random events (payments of random amounts, visits) dated up to the clock, and random
+    // moves of the clock across two years: after every few steps, each verdict equals the
+    // one recomputed from every event sent. The seed is printed so a failure can be replayed.
+    unsigned seed = (unsigned) time (NULL);
+    cr_log_info ("seed %u", seed);
+    srand (seed);
+    s_model_t model = { .count = 0 };
+    date_parse ("2021-01-01", &model.today);
+    int32_t last_day;
+    date_parse ("2022-12-31", &last_day);
+    s_registry_changed (1);
+    s_clock ("", "2021-01-01");
+    for (int step = 1; step <= 120 && model.count < TEST_MODEL_EVENTS_MAX; step++) {
+        if (rand () % 10 < 7) {
+            s_model_event_t *event = &model.events[model.count++];
+            event->pair = 1 + rand () % 2;
+            event->funds = rand () % 3 != 0;
+            event->amount_fen = event->funds ? 1 + (int64_t) (rand () % 200) * 1000000 : 0;
+            event->day = model.today - rand () % 60;
+            int32_t first;
+            date_parse ("2021-01-01", &first);
+            if (event->day < first)
+                event->day = first;
+            char id[16], pairing[8], date[DATE_TEXT_BYTES];
+            snprintf (id, sizeof id, "p%d", step);
+            snprintf (pairing, sizeof pairing, "hb-%02d", event->pair);
+            date_format (event->day, date);
+            s_record (id, event->funds ? "aid-funds" : "leader-visit", pairing,
+                      event->amount_fen, date);
+        } else if (model.today < last_day) {
+            char previous[DATE_TEXT_BYTES], today[DATE_TEXT_BYTES];
+            date_format (model.today, previous);
+            model.today += 1 + rand () % 60;
+            if (model.today > last_day)
+                model.today = last_day;
+            date_format (model.today, today);
+            s_clock (previous, today);
+        }
+        if (step % 15 == 0)
+            s_expect_model (&model);
+    }
+    s_expect_model (&model);
 }
