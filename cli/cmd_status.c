@@ -7,6 +7,7 @@
     with every number a JSON integer (fen for money). */
 #include <string.h>
 #include "cli.h"
+#include "common/answer_json.h"
 #include "common/limits.h"
 #include "common/money.h"
 
@@ -24,20 +25,8 @@ s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_
 static int
 s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
 {
-    if (as_json) {
-        json_t *rules = json_array ();
-        for (size_t index = 0; index < reply->n_rules; index++) {
-            const Shanhai__V1__RuleStatus *r = reply->rules[index];
-            json_array_append_new (
-                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "rule", r->rule,
-                                  "status", compliance_status_name (r->status), "actual",
-                                  (json_int_t) r->actual, "target", (json_int_t) r->target,
-                                  "expected", (json_int_t) r->expected, "unit", r->unit,
-                                  "source", r->source));
-        }
-        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year",
-                                          reply->year, "as_of", reply->as_of, "rules", rules));
-    }
+    if (as_json)
+        return cli_print_json (answer_json_status (reply));
     printf ("pair %s (%s), year %d, as of %s\n", reply->pairing, reply->program, reply->year,
             reply->as_of);
     if (reply->n_rules == 0) {
