@@ -5,6 +5,8 @@
                                               SQLite commits one by one and in batches
       shanhai-bench ledger ENDPOINT PAIR DATE N   N ledger.Record calls one at a time, then N
                                               with up to LEDGER_WINDOW calls in flight
+      shanhai-bench gateway HOST:PORT KEY SECRET PAIR DATE N   N signed POST /v1/events from
+                                              64 connections at once
 
     Prints one line per measure: name, count, seconds, per second. */
 #include <czmq.h>
@@ -14,6 +16,7 @@
 #include "common/proto.h"
 #include "common/rpc.h"
 #include "common/store.h"
+#include "gateway_bench.h"
 
 // Calls kept in flight by the windowed ledger run: enough to fill a group commit.
 #define BENCH_LEDGER_WINDOW 64
@@ -234,6 +237,12 @@ main (int argc, char **argv)
     }
     if (argc == 6 && streq (argv[1], "ledger"))
         return s_bench_ledger (argv[2], argv[3], argv[4], atol (argv[5]));
-    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N\n");
+    if (argc == 8 && streq (argv[1], "gateway") && strrchr (argv[2], ':')) {
+        *strrchr (argv[2], ':') = '\0';
+        return bench_gateway (argv[2], atoi (argv[2] + strlen (argv[2]) + 1), argv[3], argv[4],
+                              argv[5], argv[6], atol (argv[7]));
+    }
+    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N | gateway "
+             "HOST:PORT KEY SECRET PAIR DATE N\n");
     return 2;
 }
