@@ -196,6 +196,12 @@ s_on_request (void *cls, struct MHD_Connection *connection, const char *url,
         return MHD_NO;  // out of memory when the request began: drop the connection
     if (!exchange->started) {
         exchange->started = true;
+        // A body announced larger than the gateway takes is refused before it is read.
+        const char *length = s_header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length && strtoull (length, NULL, 10) > GATEWAY_BODY_BYTES_MAX) {
+            exchange->body_too_large = true;
+            return s_answer (self, connection, method, exchange);
+        }
         return MHD_YES;  // the headers; the body (if any) comes next
     }
     if (*upload_data_size) {
@@ -248,11 +254,13 @@ gateway_http_destroy (gateway_http_t **self_p)
         gateway_http_t *self = *self_p;
         // Parked connections must be woken before the daemon stops (libmicrohttpd's rule):
         // every stream ends, and their workers send what they have and close.
-        MHD_quiesce_daemon (self->daemon);
+        MHD_socket listener = MHD_quiesce_daemon (self->daemon);
         gateway_streams_end_all (self->streams);
         for (int wait = 0; wait < 100 && gateway_streams_count (self->streams) > 0; wait++)
             usleep (10 * 1000);
         MHD_stop_daemon (self->daemon);
+        if (listener != MHD_INVALID_SOCKET)
+            close (listener);  // libmicrohttpd's rule: the caller's, after the daemon stops
         free (self);
         *self_p = NULL;
     }
