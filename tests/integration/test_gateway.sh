@@ -115,8 +115,12 @@ wait $stream_pid
 first=$(sed -n 2p "$SHANHAI_DATA_DIR/stream1")
 check "the stream delivered the new alert" test -n "$first" -a "${first:-0}" -gt "$before"
 # While no one listens: the pair meets its funds, and both leader visits come.
-body_of POST /v1/events '{"id":"live-2","kind":"leader-visit","pair":"hb-01","from":"hb-zhuxi","date":"2025-07-01"}' >/dev/null
-body_of POST /v1/events '{"id":"live-3","kind":"leader-visit","pair":"hb-01","from":"hb-wuhan-donghu","date":"2025-07-01"}' >/dev/null
+visit() {  # ID FROM
+  printf '{"id":"%s","kind":"leader-visit","pair":"hb-01","from":"%s","date":"2025-07-01"}' \
+    "$1" "$2"
+}
+body_of POST /v1/events "$(visit live-2 hb-zhuxi)" >/dev/null
+body_of POST /v1/events "$(visit live-3 hb-wuhan-donghu)" >/dev/null
 eventually "more alerts were written meanwhile" 2 \
   bash -c "'$cli' alerts --person $person --json | jq '[.[] | select(.id > $first)] | length'"
 expected=$("$cli" alerts --person $person --json | jq -r ".[] | select(.id > $first) | .id")
@@ -141,12 +145,25 @@ PY
 idle_pid=$!
 for _ in $(seq 100); do [ -s "$SHANHAI_DATA_DIR/idle" ] && break; sleep 0.1; done
 check_eq "a thousand slow connections are held open" "$(cat "$SHANHAI_DATA_DIR/idle")" 1000
-check_eq "and a signed request is still served" "$(status_of GET '/v1/status?pair=hb-01&year=2025')" 200
+check_eq "and a signed request is still served" \
+  "$(status_of GET '/v1/status?pair=hb-01&year=2025')" 200
 check_eq "and the dashboard too" "$(curl -s -o /dev/null -w '%{http_code}' \
   "http://$SHANHAI_GATEWAY_HTTP/")" 200
 wait $idle_pid
 check_eq "health needs no signature" "$(curl -s "http://$SHANHAI_GATEWAY_HTTP/v1/health" \
   | jq -r '.data[0].service')" gateway
-check "metrics are Prometheus text" bash -c \
-  "curl -s 'http://$SHANHAI_GATEWAY_HTTP/metrics' | grep -q '^shanhai_gateway_replies_total{class=\"4xx\"} [1-9]'"
+check "metrics are Prometheus text" bash -c "curl -s 'http://$SHANHAI_GATEWAY_HTTP/metrics' \
+  | grep -q '^shanhai_gateway_replies_total{class=\"4xx\"} [1-9]'"
+
+# A query as browsers encode it is read decoded; a broken escape is refused.
+same "a %-encoded query is decoded" '/v1/pairs?program=hb%2Dshanchuan' pairs --program hb-shanchuan
+check_eq "a broken %-escape is 400" "$(status_of GET '/v1/pairs?program=hb%2')" 400
+
+# The replay guard outlives the gateway (Redis remembers) and Redis (memory remembers).
+"$root/scripts/stack" restart gateway >/dev/null 2>&1
+check_eq "after a restart, a nonce used before is still refused" \
+  "$(status_of GET /v1/pairs --nonce n-1)" 401
+"$root/scripts/stack" stop redis >/dev/null 2>&1
+check_eq "with Redis down, a new nonce passes" "$(status_of GET /v1/pairs --nonce n-2)" 200
+check_eq "and its replay is refused from memory" "$(status_of GET /v1/pairs --nonce n-2)" 401
 finish

@@ -80,7 +80,8 @@ Test (gateway_apps, a_bad_entry_is_named)
           "\"admin\": true}]", "apps[0]: unknown member \"admin\"" },
         { "[{\"key\": \"a\", \"secret\": \"0123456789abcde\", \"write\": \"*\", \"read\": \"*\"}]",
           "apps[0] \"a\": \"secret\" must be 16..128 bytes" },
-        { "[{\"key\": \"a\", \"secret\": \"0123456789abcdef\", \"write\": \"*\", \"read\": \"all\"}]",
+        { "[{\"key\": \"a\", \"secret\": \"0123456789abcdef\", \"write\": \"*\", "
+          "\"read\": \"all\"}]",
           "\"read\" must be \"*\" or \"own\"" },
         { "[{\"key\": \"a\", \"secret\": \"0123456789abcdef\", \"write\": [\"a b\"], "
           "\"read\": \"*\"}]", "write[0] is not a region id" },
