@@ -59,6 +59,12 @@ check_eq "writing for its own pair passes" \
 check_eq "a viewer writes nothing" "$(status_of POST /v1/events "$(event v1 100)" --app viewer)" 403
 check_eq "reading another pair's status is 403" \
   "$(status_of GET '/v1/status?pair=hb-02&year=2025' --app bus-zhuxi)" 403
+check_eq "it reads its county's leaders' alerts" \
+  "$(status_of GET '/v1/alerts?person=hb-zhuxi-sec' --app bus-zhuxi)" 200
+check_eq "not another county's" \
+  "$(status_of GET '/v1/alerts?person=hb-wufeng-sec' --app bus-zhuxi)" 403
+check_eq "nor their live stream" \
+  "$(status_of GET '/v1/alerts/stream?person=hb-wufeng-sec' --app bus-zhuxi)" 403
 check_eq "its pairs are its own" "$(body_of GET /v1/pairs --app bus-zhuxi | jq -c '[.data[].id]')" \
   '["hb-01"]'
 
@@ -131,6 +137,8 @@ check_eq "the resume delivers what was missed, once, in order" \
 # Limits: an oversized body, a thousand idle connections; the gateway keeps serving.
 big=$(python3 -c 'print("{\"memo\":\"" + "x" * 70000 + "\"}")')
 check_eq "an oversized body is 400" "$(status_of POST /v1/events "$big")" 400
+long=$(printf 'x%.0s' $(seq 1100))
+check_eq "a URL over 1 KiB is 400" "$(status_of GET "/v1/pairs?program=$long")" 400
 python3 - "$SHANHAI_GATEWAY_HTTP" "$SHANHAI_DATA_DIR/idle" <<'PY' &
 import socket, sys, time
 host, _, port = sys.argv[1].rpartition(":")
