@@ -10,6 +10,7 @@
 #include "common/errstr.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/validate.h"
 
 struct gateway_http_t {
     struct MHD_Daemon *daemon;
@@ -181,7 +182,14 @@ s_answer (gateway_http_t *self, struct MHD_Connection *connection, const char *m
         reply.body_size = strlen (reply.body);
     else
         gateway_routes_handle (self->routes, &request, &reply);
-    gateway_routes_count (self->routes, reply.http_status, s_now_us () - exchange->started_us);
+    int64_t latency_us = s_now_us () - exchange->started_us;
+    gateway_routes_count (self->routes, reply.http_status, latency_us);
+    if (log_level_current <= LOG_LEVEL_DEBUG) {
+        char path[VALIDATE_ESCAPED_BYTES (64)];
+        validate_escape (exchange->url, path, sizeof path);
+        log_debug ("request", "method=%.8s path=\"%s\" status=%d latency_us=%lld", method,
+                   path, reply.http_status, (long long) latency_us);
+    }
     return s_queue (self, connection, &reply);
 }
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  // pthread_rwlockattr_setkind_np
 #include "gateway_server.h"
 
 #include <assert.h>
@@ -156,7 +157,14 @@ s_start (gateway_server_t *self, char *errstr, size_t errstr_size)
     if (!self->nonces || !self->streams || !self->loop || !self->notification)
         return errstr_set (errstr, errstr_size, "out of memory");
     rpc_client_set_connect_wait (self->notification, RPC_CONNECT_WAIT_MS);
-    if (pthread_rwlock_init (&self->replica_lock, NULL) != 0)
+    // Writers first: under a steady stream of requests a new registry version must still
+    // get in (glibc's default lets readers starve a writer).
+    pthread_rwlockattr_t attributes;
+    pthread_rwlockattr_init (&attributes);
+    pthread_rwlockattr_setkind_np (&attributes, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    int rc = pthread_rwlock_init (&self->replica_lock, &attributes);
+    pthread_rwlockattr_destroy (&attributes);
+    if (rc != 0)
         return errstr_set (errstr, errstr_size, "cannot make the replica's lock");
     self->replica_lock_ready = true;
     if (s_open_replica (self, errstr, errstr_size))
