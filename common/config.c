@@ -95,6 +95,11 @@ s_load_gateway (config_t *config, char *errstr, size_t errstr_size)
                      config->gateway_host, sizeof config->gateway_host, &config->gateway_port,
                      errstr, errstr_size))
         return -1;
+    const char *metrics = s_getenv ("SHANHAI_GATEWAY_METRICS", "");
+    if (*metrics && s_host_port ("SHANHAI_GATEWAY_METRICS", metrics, config->gateway_metrics_host,
+                                 sizeof config->gateway_metrics_host,
+                                 &config->gateway_metrics_port, errstr, errstr_size))
+        return -1;
     const char *apps = s_getenv ("SHANHAI_GATEWAY_APPS", "");
     if (*apps)
         return s_copy (config->gateway_apps, sizeof config->gateway_apps, "SHANHAI_GATEWAY_APPS",

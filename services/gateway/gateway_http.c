@@ -16,6 +16,7 @@ struct gateway_http_t {
     struct MHD_Daemon *daemon;
     gateway_routes_t *routes;
     gateway_streams_t *streams;
+    bool operators_only;
 };
 
 // One request on a connection, from its first line to its reply.
@@ -173,7 +174,17 @@ s_answer (gateway_http_t *self, struct MHD_Connection *connection, const char *m
         = "{\"code\":\"INVALID\",\"message\":\"the URL is longer than the gateway takes\"}";
     static const char too_large[]
         = "{\"code\":\"INVALID\",\"message\":\"the body is larger than the gateway takes\"}";
-    if (exchange->url_too_long || exchange->body_too_large)
+    static const char not_here[]
+        = "{\"code\":\"NOT_FOUND\",\"message\":\"this listener serves /metrics and "
+          "/v1/health only\"}";
+    bool operators_path = strcmp (method, "GET") == 0
+                          && (strcmp (exchange->url, "/metrics") == 0
+                              || strcmp (exchange->url, "/v1/health") == 0);
+    if (self->operators_only && !operators_path)
+        reply = (gateway_reply_t) { .http_status = 404, .body_static = true,
+                                    .content_type = "application/json; charset=utf-8",
+                                    .body = (char *) not_here };
+    else if (exchange->url_too_long || exchange->body_too_large)
         reply = (gateway_reply_t) { .http_status = 400, .body_static = true,
                                     .content_type = "application/json; charset=utf-8",
                                     .body = (char *) (exchange->url_too_long ? too_long
@@ -221,7 +232,7 @@ s_on_request (void *cls, struct MHD_Connection *connection, const char *url,
 }
 
 gateway_http_t *
-gateway_http_new (const char *host, int port, gateway_routes_t *routes,
+gateway_http_new (const char *host, int port, bool operators_only, gateway_routes_t *routes,
                   gateway_streams_t *streams, char *errstr, size_t errstr_size)
 {
     struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
@@ -237,6 +248,7 @@ gateway_http_new (const char *host, int port, gateway_routes_t *routes,
     }
     self->routes = routes;
     self->streams = streams;
+    self->operators_only = operators_only;
     self->daemon = MHD_start_daemon (
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
         NULL, s_on_request, self, MHD_OPTION_SOCK_ADDR, &address,
@@ -263,9 +275,11 @@ gateway_http_destroy (gateway_http_t **self_p)
         // Parked connections must be woken before the daemon stops (libmicrohttpd's rule):
         // every stream ends, and their workers send what they have and close.
         MHD_socket listener = MHD_quiesce_daemon (self->daemon);
-        gateway_streams_end_all (self->streams);
-        for (int wait = 0; wait < 100 && gateway_streams_count (self->streams) > 0; wait++)
+        for (int wait = 0; !self->operators_only && wait < 100
+                           && gateway_streams_count (self->streams) > 0; wait++) {
+            gateway_streams_end_all (self->streams);
             usleep (10 * 1000);
+        }
         MHD_stop_daemon (self->daemon);
         if (listener != MHD_INVALID_SOCKET)
             close (listener);  // libmicrohttpd's rule: the caller's, after the daemon stops

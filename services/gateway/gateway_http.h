@@ -8,15 +8,18 @@
 #ifndef SHANHAI_GATEWAY_HTTP_H
 #define SHANHAI_GATEWAY_HTTP_H
 
+#include <stdbool.h>
 #include "gateway_routes.h"
 
 typedef struct gateway_http_t gateway_http_t;
 
 // Listens on host:port (an IPv4 address) and serves with routes (borrowed; it must outlive
-// the server). Returns NULL with one line in errstr when it cannot listen.
-gateway_http_t *gateway_http_new (const char *host, int port, gateway_routes_t *routes,
-                                  gateway_streams_t *streams, char *errstr,
-                                  size_t errstr_size);
+// the server). An operators' listener serves GET /metrics and /v1/health alone (everything
+// else is 404), so that they can be bound where operators want them. Returns NULL with one
+// line in errstr when it cannot listen.
+gateway_http_t *gateway_http_new (const char *host, int port, bool operators_only,
+                                  gateway_routes_t *routes, gateway_streams_t *streams,
+                                  char *errstr, size_t errstr_size);
 // Stops accepting, ends the live streams, stops the workers and frees the server; safe on
 // NULL and twice.
 void gateway_http_destroy (gateway_http_t **self_p);

@@ -36,6 +36,7 @@ struct gateway_server_t {
     gateway_streams_t *streams;
     gateway_routes_t *routes;
     gateway_http_t *http;
+    gateway_http_t *operators;       // /metrics and /v1/health alone, when configured
     zloop_t *loop;
     int64_t ping_at_ms;
 };
@@ -176,9 +177,13 @@ s_start (gateway_server_t *self, char *errstr, size_t errstr_size)
     self->routes = gateway_routes_new (&deps);
     if (!self->routes)
         return errstr_set (errstr, errstr_size, "out of memory");
-    self->http = gateway_http_new (config->gateway_host, config->gateway_port, self->routes,
-                                   self->streams, errstr, errstr_size);
-    return self->http ? 0 : -1;
+    self->http = gateway_http_new (config->gateway_host, config->gateway_port, false,
+                                   self->routes, self->streams, errstr, errstr_size);
+    if (self->http && *config->gateway_metrics_host)
+        self->operators = gateway_http_new (config->gateway_metrics_host,
+                                            config->gateway_metrics_port, true, self->routes,
+                                            self->streams, errstr, errstr_size);
+    return self->http && (self->operators || !*config->gateway_metrics_host) ? 0 : -1;
 }
 
 gateway_server_t *
@@ -210,6 +215,7 @@ gateway_server_destroy (gateway_server_t **self_p)
 {
     if (self_p && *self_p) {
         gateway_server_t *self = *self_p;
+        gateway_http_destroy (&self->operators);
         gateway_http_destroy (&self->http);  // no worker runs after this
         gateway_routes_destroy (&self->routes);
         zloop_destroy (&self->loop);

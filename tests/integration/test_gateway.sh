@@ -13,6 +13,7 @@ cat >"$SHANHAI_GATEWAY_APPS" <<'JSON'
  {"key": "bus-zhuxi", "secret": "zhuxi-secret-0123456789", "write": ["hb-zhuxi"], "read": "own"}]
 JSON
 "$cli" registry load "$root/data/registry.json" >/dev/null
+export SHANHAI_GATEWAY_METRICS=127.0.0.1:$(free_port)  # the operators' own listener
 check "the gateway starts" "$root/scripts/stack" start gateway
 call() { python3 "$root/tests/integration/gateway_call.py" "$@"; }
 status_of() { call "$@" | head -n 1; }
@@ -174,4 +175,8 @@ check_eq "after a restart, a nonce used before is still refused" \
 "$root/scripts/stack" stop redis >/dev/null 2>&1
 check_eq "with Redis down, a new nonce passes" "$(status_of GET /v1/pairs --nonce n-2)" 200
 check_eq "and its replay is refused from memory" "$(status_of GET /v1/pairs --nonce n-2)" 401
+check_eq "the operators' listener serves metrics" "$(curl -s -o /dev/null -w '%{http_code}' \
+  "http://$SHANHAI_GATEWAY_METRICS/metrics")" 200
+check_eq "and nothing else" "$(curl -s -o /dev/null -w '%{http_code}' \
+  "http://$SHANHAI_GATEWAY_METRICS/v1/pairs")" 404
 finish

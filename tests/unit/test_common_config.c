@@ -8,7 +8,7 @@ s_clear (void)
 {
     const char *names[] = { "SHANHAI_DATA_DIR", "SHANHAI_POLICY_DIR", "SHANHAI_REDIS",
                             "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC", "SHANHAI_GATEWAY_HTTP",
-                            "SHANHAI_GATEWAY_APPS", NULL };
+                            "SHANHAI_GATEWAY_APPS", "SHANHAI_GATEWAY_METRICS", NULL };
     for (int index = 0; names[index]; index++)
         unsetenv (names[index]);
 }
@@ -28,6 +28,7 @@ Test (config, defaults_work, .init = s_clear)
     cr_assert_str_eq (config.gateway_host, "127.0.0.1");
     cr_assert_eq (config.gateway_port, 7500);
     cr_assert_str_eq (config.gateway_apps, "./var/gateway-apps.json");
+    cr_assert_str_eq (config.gateway_metrics_host, "", "no second listener unless asked");
 }
 
 Test (config, the_gateway_apps_follow_the_data_dir_unless_set, .init = s_clear)
@@ -39,6 +40,10 @@ Test (config, the_gateway_apps_follow_the_data_dir_unless_set, .init = s_clear)
     cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
     cr_assert_str_eq (config.gateway_apps, "/tmp/x/gateway-apps.json");
     cr_assert_eq (config.gateway_port, 17500);
+    setenv ("SHANHAI_GATEWAY_METRICS", "0.0.0.0:9100", 1);
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.gateway_metrics_host, "0.0.0.0");
+    cr_assert_eq (config.gateway_metrics_port, 9100);
     setenv ("SHANHAI_GATEWAY_APPS", "/etc/apps.json", 1);
     cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
     cr_assert_str_eq (config.gateway_apps, "/etc/apps.json");
@@ -66,7 +71,7 @@ Test (config, names_the_bad_variable, .init = s_clear)
         { "SHANHAI_REDIS", "host:65536" }, { "SHANHAI_REDIS", ":6379" },
         { "SHANHAI_CLOCK", "2021-02-30" }, { "SHANHAI_LOG_LEVEL", "loud" },
         { "SHANHAI_LEDGER_RPC", "127.0.0.1:7201" }, { "SHANHAI_GATEWAY_HTTP", "7500" },
-        { "SHANHAI_GATEWAY_HTTP", "127.0.0.1:0" },
+        { "SHANHAI_GATEWAY_HTTP", "127.0.0.1:0" }, { "SHANHAI_GATEWAY_METRICS", "9100" },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
         s_clear ();
