@@ -7,8 +7,9 @@ static void
 s_clear (void)
 {
     const char *names[] = { "SHANHAI_DATA_DIR", "SHANHAI_POLICY_DIR", "SHANHAI_REDIS",
-                            "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC", "SHANHAI_GATEWAY_HTTP",
-                            "SHANHAI_GATEWAY_APPS", "SHANHAI_GATEWAY_METRICS", NULL };
+                            "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC",
+                            "SHANHAI_GATEWAY_HTTP", "SHANHAI_GATEWAY_APPS",
+                            "SHANHAI_GATEWAY_METRICS", NULL };
     for (int index = 0; names[index]; index++)
         unsetenv (names[index]);
 }
