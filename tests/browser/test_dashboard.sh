@@ -2,8 +2,10 @@
 # The dashboard in a real browser: headless Chromium (Debian's /usr/bin/chromium) loads the
 # page from a running stack's gateway, signs its own requests with the viewer's key, and the
 # DOM it builds is read: a pair that met its targets is green, a breached one red, the day
-# shown is the clock's, and the alert feed holds the program office's alerts. The screenshot
-# is kept in the build directory (tests/browser/dashboard.png) for people to look at.
+# shown is the clock's, and the alert feed holds the program office's alerts; then, driven over
+# the DevTools protocol (tests/browser/cdp.py), a click explains a cell and a new alert reaches
+# the open page live. The screenshot is kept in the build directory
+# (tests/browser/dashboard.png) for people to look at.
 source "$(dirname "$0")/../integration/lib.sh"
 chromium=${SHANHAI_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (make bootstrap)"; exit 77; }
@@ -55,4 +57,26 @@ check "the page signed its requests (no refusal logged)" \
   bash -c "! grep -q 'request denied' '$SHANHAI_DATA_DIR/logs/gateway.log'"
 browse --hide-scrollbars --screenshot="$artifacts/dashboard.png" "$url" >/dev/null
 check "a screenshot is kept in $artifacts" test -s "$artifacts/dashboard.png"
+
+# Driven over the DevTools protocol: a click on a cell explains it, and an alert written while
+# the page is open reaches its live feed (hb-02's secretary: two BREACHED, then MET).
+cat >"$SHANHAI_DATA_DIR/steps" <<STEPS
+wait document.body.dataset.loaded === "yes"
+eval window.q = (selector) => document.querySelector(selector)
+eval q('td[data-pair="hb-02"][data-rule="hb-aid-funds"]').click()
+print q("#detail").hidden ? null : q("#detail dl").innerText
+eval q("#person").value = "hb-wufeng-sec"
+eval q("#choose").requestSubmit()
+wait q("#stream-state").textContent === "（实时）" && q("#alerts").children.length === 2
+shell "$cli" record aid-funds --pair hb-02 --amount 5000000 --date 2025-12-31
+wait q("#alerts").children.length === 3
+print q("#alerts li").textContent
+STEPS
+driven=$(timeout 120 python3 "$root/tests/browser/cdp.py" "$chromium" \
+  "$(mktemp -d "$SHANHAI_DATA_DIR/chromium-XXXXXX")" "$url" "$SHANHAI_DATA_DIR/steps")
+printed() { sed -n "$1p" <<<"$driven" | grep -q "$2"; }  # LINE PATTERN
+check "a click on a breached cell shows its numbers and clause" \
+  printed 1 '逾期未完成.*应达.*500 万元.*鄂政办函'
+check "an alert written while the page is open appears in its live feed" \
+  printed 2 '^"已达标hb-02 hb-aid-funds 2025'
 finish
