@@ -598,23 +598,24 @@ s_get_status (gateway_routes_t *self, const gateway_app_t *app,
     shanhai__v1__status_reply__free_unpacked (status, NULL);
 }
 
-// Whether app may read person's alerts: its own region's leaders, its pairs' liaison
-// officers. Returns 0, or -1 with reply set.
+// Whether person is in the registry and app may read their alerts: everyone's, or its own
+// regions' leaders and its pairs' liaison officers. Returns 0, or -1 with reply set.
 static int
 s_may_read_person (gateway_routes_t *self, const gateway_app_t *app, const char *person_id,
                    gateway_reply_t *reply)
 {
-    if (gateway_app_reads_all (app))
-        return 0;
     pthread_rwlock_rdlock (self->deps.replica_lock);
     const registry_view_t *view = registry_replica_view (self->deps.replica);
     const Shanhai__V1__Person *person = view ? registry_view_person (view, person_id) : NULL;
     const Shanhai__V1__Pairing *pairing
         = person && *person->pairing ? registry_view_pairing (view, person->pairing) : NULL;
     int rc = -1;
-    if (!person)
+    if (!view)
+        s_error (reply, "UNAVAILABLE", "the gateway has no copy of the registry yet");
+    else if (!person)
         s_error (reply, "NOT_FOUND", "person %s is not in the registry", person_id);
-    else if ((*person->region && gateway_app_holds (app, person->region))
+    else if (gateway_app_reads_all (app)
+             || (*person->region && gateway_app_holds (app, person->region))
              || (pairing && s_reads_pairing (app, pairing)))
         rc = 0;
     else
@@ -673,7 +674,11 @@ s_get_stream (gateway_routes_t *self, const gateway_app_t *app,
     const char *last = request->last_event_id;
     if (!person || s_may_read_person (self, app, person, reply))
         return;
-    if (last && gateway_auth_timestamp (last, (int64_t *) &after)) {
+    char *end = NULL;
+    errno = 0;
+    if (last)
+        after = strtoull (last, &end, 10);
+    if (last && (!*last || *end || errno || *last == '-')) {
         s_error (reply, "INVALID", "Last-Event-ID must be an alert id");
         return;
     }

@@ -86,6 +86,10 @@ check_eq "a wrong type is 400, named" \
 check_eq "an unknown query parameter is 400" "$(status_of GET '/v1/pairs?programme=x')" 400
 check_eq "an unknown program is 404" "$(status_of GET '/v1/pairs?program=nope')" 404
 check_eq "an unknown path is 404" "$(status_of GET /v1/nothing)" 404
+check_eq "an unknown person's alerts are 404" "$(status_of GET '/v1/alerts?person=nobody')" 404
+check_eq "and their stream" "$(status_of GET '/v1/alerts/stream?person=nobody')" 404
+check_eq "a Last-Event-ID that is no id is 400" \
+  "$(status_of GET '/v1/alerts/stream?person=hb-zhuxi-sec' --header Last-Event-ID:x1)" 400
 
 # Every GET's JSON equals the CLI's --json for the same question.
 "$cli" clock set 2025-07-01 >/dev/null
