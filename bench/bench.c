@@ -5,6 +5,8 @@
                                               SQLite commits one by one and in batches
       shanhai-bench ledger ENDPOINT PAIR DATE N   N ledger.Record calls one at a time, then N
                                               with up to BENCH_LEDGER_WINDOW calls in flight
+      shanhai-bench gateway HOST:PORT KEY SECRET PAIR DATE N   N signed POST /v1/events from
+                                              64 connections at once
       shanhai-bench scenario                  the end-to-end scenario against a running stack
                                               (scenario.h; bench/run starts the stack)
 
@@ -15,6 +17,7 @@
 #include "common/date.h"
 #include "common/proto.h"
 #include "common/rpc.h"
+#include "gateway_bench.h"
 #include "raw.h"
 #include "scenario.h"
 
@@ -136,6 +139,12 @@ main (int argc, char **argv)
         return scenario_main (argc - 1, argv + 1);
     if (argc == 6 && streq (argv[1], "ledger"))
         return s_bench_ledger (argv[2], argv[3], argv[4], atol (argv[5]));
-    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N | scenario\n");
+    if (argc == 8 && streq (argv[1], "gateway") && strrchr (argv[2], ':')) {
+        *strrchr (argv[2], ':') = '\0';
+        return bench_gateway (argv[2], atoi (argv[2] + strlen (argv[2]) + 1), argv[3], argv[4],
+                              argv[5], argv[6], atol (argv[7]));
+    }
+    fprintf (stderr, "usage: shanhai-bench raw | ledger ENDPOINT PAIR DATE N | gateway "
+             "HOST:PORT KEY SECRET PAIR DATE N | scenario\n");
     return 2;
 }

@@ -1,32 +1,17 @@
 /*  shanhai pairs [--program P] [--region R] [--date D] [--json] */
 #include <string.h>
 #include "cli.h"
+#include "common/answer_json.h"
 
 static const char *s_usage
     = "shanhai pairs [--program P] [--region R] [--date YYYY-MM-DD] [--json]";
 
-static json_t *
-s_region_json (const char *code, const char *name)
-{
-    return json_pack ("{s:s, s:s}", "code", code, "name", name);
-}
-
 static int
 s_print (const Shanhai__V1__PairingList *list, bool as_json)
 {
-    if (as_json) {
-        json_t *array = json_array ();
-        for (size_t index = 0; index < list->n_pairings; index++) {
-            const Shanhai__V1__Pairing *p = list->pairings[index];
-            json_array_append_new (
-                array, json_pack ("{s:s, s:s, s:o, s:o, s:s, s:s}", "id", p->id, "program",
-                                  p->program, "recipient",
-                                  s_region_json (p->recipient, p->recipient_name), "supporter",
-                                  s_region_json (p->supporter, p->supporter_name), "start",
-                                  p->start, "end", p->end));
-        }
-        return cli_print_json (array);
-    }
+    if (as_json)
+        return cli_print_json (answer_json_pairings (
+            (const Shanhai__V1__Pairing *const *) list->pairings, list->n_pairings));
     // Names are Chinese (three bytes a character, two columns wide): they go last, where
     // their width cannot shift the other columns, with the codes that identify them.
     printf ("%-8s %-14s %-11s %-11s %s\n", "ID", "PROGRAM", "START", "END",

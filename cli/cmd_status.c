@@ -7,6 +7,7 @@
     with every number a JSON integer (fen for money). */
 #include <string.h>
 #include "cli.h"
+#include "common/answer_json.h"
 #include "common/limits.h"
 #include "common/money.h"
 
@@ -22,32 +23,11 @@ s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_
         snprintf (out, out_size, "%lld", (long long) value);
 }
 
-// The contract's JSON document of one pair's status (a new reference).
-static json_t *
-s_status_json (const Shanhai__V1__StatusReply *reply)
-{
-        json_t *rules = json_array ();
-        for (size_t index = 0; index < reply->n_rules; index++) {
-            const Shanhai__V1__RuleStatus *r = reply->rules[index];
-            json_array_append_new (
-                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
-                                  "s:s, s:i}", "rule", r->rule,
-                                  "status", compliance_status_name (r->status), "actual",
-                                  (json_int_t) r->actual, "target", (json_int_t) r->target,
-                                  "expected", (json_int_t) r->expected, "unit", r->unit,
-                                  "source", r->source, "scope", r->scope, "subject",
-                                  r->subject, "period", r->period, "deadline", r->deadline,
-                                  "colour", r->colour, "version", (int) r->version));
-        }
-        return json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year", reply->year,
-                          "as_of", reply->as_of, "rules", rules);
-}
-
 static int
 s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
 {
     if (as_json)
-        return cli_print_json (s_status_json (reply));
+        return cli_print_json (answer_json_status (reply));
     printf ("pair %s (%s), year %d, as of %s\n", reply->pairing, reply->program, reply->year,
             reply->as_of);
     if (reply->n_rules == 0) {
@@ -77,7 +57,7 @@ s_print_program (const Shanhai__V1__ProgramStatusReply *reply, bool as_json)
     if (as_json) {
         json_t *pairs = json_array ();
         for (size_t index = 0; index < reply->n_pairs; index++)
-            json_array_append_new (pairs, s_status_json (reply->pairs[index]));
+            json_array_append_new (pairs, answer_json_status (reply->pairs[index]));
         return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "program", reply->program,
                                           "year", reply->year, "as_of", reply->as_of, "pairs",
                                           pairs));

@@ -145,6 +145,23 @@ cache_set (cache_t *self, const char *key, const uint8_t *value, size_t size, in
 }
 
 int
+cache_claim (cache_t *self, const char *key, int64_t ttl_ms)
+{
+    assert (ttl_ms > 0);
+    char ttl[24];
+    snprintf (ttl, sizeof ttl, "%lld", (long long) ttl_ms);
+    const char *argv[] = { "SET", key, "", "NX", "PX", ttl };
+    const size_t lengths[] = { 3, strlen (key), 0, 2, 2, strlen (ttl) };
+    redisReply *reply = s_command (self, 6, argv, lengths);
+    if (!reply)
+        return -1;
+    // OK when set; a nil reply when the key existed.
+    int rc = reply->type == REDIS_REPLY_STATUS ? 1 : 0;
+    freeReplyObject (reply);
+    return rc;
+}
+
+int
 cache_delete (cache_t *self, const char *key)
 {
     const char *argv[] = { "DEL", key };

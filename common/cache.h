@@ -22,6 +22,10 @@ void cache_destroy (cache_t **self_p);
 int cache_get (cache_t *self, const char *key, uint8_t **value, size_t *size);
 // Stores value under key for ttl_s seconds. Returns 0, or -1 when Redis is not there.
 int cache_set (cache_t *self, const char *key, const uint8_t *value, size_t size, int ttl_s);
+// Stores key (an empty value) for ttl_ms milliseconds unless it exists (SET NX PX): a claim
+// that holds across processes. Returns 1 when this call set it, 0 when the key was there
+// already, -1 when Redis is not there (the caller decides what a claim without Redis means).
+int cache_claim (cache_t *self, const char *key, int64_t ttl_ms);
 // Deletes key. Returns 0 or -1.
 int cache_delete (cache_t *self, const char *key);
 // Deletes every key that starts with prefix (SCAN + UNLINK, bounded pages). Returns 0 or -1.

@@ -68,6 +68,51 @@ s_load_redis (config_t *config, char *errstr, size_t errstr_size)
     return 0;
 }
 
+// host:port, the port 1..65535. Returns 0, or -1 with the reason.
+static int
+s_host_port (const char *variable, const char *value, char *host, size_t host_size, int *port,
+             char *errstr, size_t errstr_size)
+{
+    const char *colon = strrchr (value, ':');
+    char *end = NULL;
+    long number = colon ? strtol (colon + 1, &end, 10) : 0;
+    size_t host_length = colon ? (size_t) (colon - value) : 0;
+    if (!colon || host_length == 0 || host_length >= host_size || *end != '\0'
+        || end == colon + 1 || number < 1 || number > 65535) {
+        snprintf (errstr, errstr_size, "%s must be host:port, not '%s'", variable, value);
+        return -1;
+    }
+    memcpy (host, value, host_length);
+    host[host_length] = '\0';
+    *port = (int) number;
+    return 0;
+}
+
+static int
+s_load_gateway (config_t *config, char *errstr, size_t errstr_size)
+{
+    if (s_host_port ("SHANHAI_GATEWAY_HTTP", s_getenv ("SHANHAI_GATEWAY_HTTP", "127.0.0.1:7500"),
+                     config->gateway_host, sizeof config->gateway_host, &config->gateway_port,
+                     errstr, errstr_size))
+        return -1;
+    const char *metrics = s_getenv ("SHANHAI_GATEWAY_METRICS", "");
+    if (*metrics && s_host_port ("SHANHAI_GATEWAY_METRICS", metrics, config->gateway_metrics_host,
+                                 sizeof config->gateway_metrics_host,
+                                 &config->gateway_metrics_port, errstr, errstr_size))
+        return -1;
+    const char *apps = s_getenv ("SHANHAI_GATEWAY_APPS", "");
+    if (*apps)
+        return s_copy (config->gateway_apps, sizeof config->gateway_apps, "SHANHAI_GATEWAY_APPS",
+                       apps, errstr, errstr_size);
+    int length = snprintf (config->gateway_apps, sizeof config->gateway_apps,
+                           "%s/gateway-apps.json", config->data_dir);
+    if (length < 0 || (size_t) length >= sizeof config->gateway_apps) {
+        snprintf (errstr, errstr_size, "SHANHAI_DATA_DIR is too long for the gateway's apps file");
+        return -1;
+    }
+    return 0;
+}
+
 int
 config_load (config_t *config, char *errstr, size_t errstr_size)
 {
@@ -90,7 +135,7 @@ config_load (config_t *config, char *errstr, size_t errstr_size)
                     value, errstr, errstr_size))
             return -1;
     }
-    if (s_load_redis (config, errstr, errstr_size))
+    if (s_load_redis (config, errstr, errstr_size) || s_load_gateway (config, errstr, errstr_size))
         return -1;
     const char *clock = s_getenv ("SHANHAI_CLOCK", "");
     int32_t days;

@@ -13,6 +13,10 @@
       SHANHAI_LEDGER_RPC        tcp://127.0.0.1:7201   and SHANHAI_LEDGER_PUB        ...:7202
       SHANHAI_ASSESSMENT_RPC    tcp://127.0.0.1:7301   and SHANHAI_ASSESSMENT_PUB    ...:7302
       SHANHAI_NOTIFICATION_RPC  tcp://127.0.0.1:7401   and SHANHAI_NOTIFICATION_PUB  ...:7402
+      SHANHAI_GATEWAY_HTTP      127.0.0.1:7500    host:port where the HTTP gateway listens
+      SHANHAI_GATEWAY_APPS      <data dir>/gateway-apps.json   the gateway's applications
+      SHANHAI_GATEWAY_METRICS   (none)            host:port of a second listener that serves only
+                                                  /metrics and /v1/health, for operators
     A service binds its own endpoints and connects to the others' with the same strings. */
 #ifndef SHANHAI_CONFIG_H
 #define SHANHAI_CONFIG_H
@@ -39,6 +43,11 @@ typedef struct {
     char assessment_pub[ENDPOINT_BYTES_MAX];
     char notification_rpc[ENDPOINT_BYTES_MAX];
     char notification_pub[ENDPOINT_BYTES_MAX];
+    char gateway_host[NAME_BYTES_MAX];  // an IPv4 address: the gateway listens on loopback
+    int gateway_port;
+    char gateway_apps[PATH_BYTES_MAX];
+    char gateway_metrics_host[NAME_BYTES_MAX];  // empty: no second listener
+    int gateway_metrics_port;
 } config_t;
 
 // Fills *config from the environment. Returns 0, or -1 with a one-line reason in errstr

@@ -141,6 +141,55 @@
 // A cache key.
 #define CACHE_KEY_BYTES_MAX 256
 
+// The HTTP gateway (services/gateway), for the provincial data exchange bus and the dashboard.
+// A request body: one event's JSON is under 2 KiB (a memo of 1 KiB and a few ids); 64 KiB
+// leaves room for what a later batch route needs, and bounds what a client can make us hold.
+#define GATEWAY_BODY_BYTES_MAX (64 * 1024)
+// A request's path and query string: the longest query (three ids and a date) is far shorter.
+#define GATEWAY_URL_BYTES_MAX 1024
+// Query parameters of one request: no route takes more than four.
+#define GATEWAY_QUERY_PARAMS_MAX 8
+// A signed request's timestamp may be this far from the gateway's clock, either way: the
+// provincial gateways' window of a few minutes, for clients whose clocks drift.
+#define GATEWAY_CLOCK_SKEW_MS (300 * 1000)
+// The in-memory nonce table (used with Redis, and alone while Redis is down): 16 bytes a slot,
+// 16 MiB in all; a nonce is held for its timestamp's window, so it holds a sustained 2,000
+// signed requests a second. When it is full a request is refused unless Redis took its nonce.
+#define GATEWAY_NONCE_SLOTS (1 << 20)
+// Slots a nonce lookup probes (open addressing): bounds the work per request.
+#define GATEWAY_NONCE_PROBES_MAX 64
+// The HTTP worker threads. Each makes its calls to the services synchronously, so this is how
+// many requests are in flight to the services at once: enough for the ledger's group commit
+// to fill its transactions, few enough for two cores.
+#define GATEWAY_THREADS 16
+// Open connections (dashboards, live streams and the bus's clients together): beyond it a new
+// connection is refused by the listener, and those already open are served.
+#define GATEWAY_CONNECTIONS_MAX 2048
+// A connection idle (no byte sent or received) this long is closed: a slow or stuck client
+// cannot hold a connection for ever. Live streams send a ping well within it.
+#define GATEWAY_IDLE_TIMEOUT_S 30
+// What one connection may hold for its headers and buffers (libmicrohttpd's memory pool).
+#define GATEWAY_CONNECTION_MEMORY_BYTES (32 * 1024)
+// Live alert streams open at once, and alerts queued for one stream that does not read: a
+// stream further behind is closed, and its client resumes from Last-Event-ID without loss.
+#define GATEWAY_STREAMS_MAX 1024
+#define GATEWAY_STREAM_QUEUE_ALERTS_MAX 256
+// How often a live stream sends a comment when nothing happens: keeps proxies from closing it
+// and finds clients that went away.
+#define GATEWAY_STREAM_PING_MS 10000
+// Applications in the apps file, regions one may write for, and the file itself.
+#define GATEWAY_APPS_MAX 256
+#define GATEWAY_APP_REGIONS_MAX 256
+#define GATEWAY_APPS_FILE_BYTES_MAX (1024 * 1024)
+// An application's secret: at least 16 bytes (128 bits) so that it cannot be guessed, at most
+// what a person can still copy.
+#define GATEWAY_SECRET_BYTES_MIN 16
+#define GATEWAY_SECRET_BYTES_MAX 128
+// The secrets the gateway makes for a new apps file: 32 random bytes, as 64 hex digits.
+#define GATEWAY_SECRET_RANDOM_BYTES 32
+// A signature header: base64 of 32 bytes is 44 characters.
+#define GATEWAY_SIGNATURE_BYTES_MAX 128
+
 // Paths of data files.
 #define PATH_BYTES_MAX 1024
 // Endpoints "tcp://127.0.0.1:7101".
@@ -167,6 +216,9 @@ _Static_assert (SUBSCRIBER_BATCH_EVENTS_MAX >= REPLAY_EVENTS_MAX, "a replay page
 _Static_assert (SERVICE_TICK_MS <= PUBLISH_HEARTBEAT_MS, "the tick can keep the heartbeat");
 _Static_assert (RPC_CONNECT_WAIT_MS < RPC_TIMEOUT_MS, "a connection comes before a reply");
 _Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out a request");
+_Static_assert (GATEWAY_STREAM_PING_MS < GATEWAY_IDLE_TIMEOUT_S * 1000,
+                "a live stream pings before it counts as idle");
+_Static_assert ((GATEWAY_NONCE_SLOTS & (GATEWAY_NONCE_SLOTS - 1)) == 0, "slots are a power of 2");
 _Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
 _Static_assert (ERROR_ECHO_BYTES_MAX + REASON_BYTES_MAX + 64 <= RPC_ERROR_BYTES_MAX,
                 "an error that repeats an id and says why fits a reply's error text");

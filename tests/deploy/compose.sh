@@ -48,7 +48,7 @@ free_port() {
 export COMPOSE_PROJECT_NAME="shanhai-deploy-$$"
 export SHANHAI_CLOCK=2025-03-01
 for name in REGISTRY LEDGER LEDGER_EVENTS ASSESSMENT ASSESSMENT_EVENTS NOTIFICATION \
-            NOTIFICATION_EVENTS; do
+            NOTIFICATION_EVENTS GATEWAY; do
   export "SHANHAI_${name}_PORT=$(free_port)"
 done
 dc() { (cd "$root/docker" && "${compose[@]}" "$@"); }
@@ -77,7 +77,7 @@ check "the base image is there" docker image inspect "$base" >/dev/null
 
 # -- build, up, healthy -----------------------------------------------------------------------
 check "the images build" dc build -q
-services=(redis registry ledger assessment notification)
+services=(redis registry ledger assessment notification gateway)
 check "the stack comes up" dc up -d
 container() { dc ps -q "$1"; }
 health() { docker inspect -f '{{.State.Health.Status}}' "$(container "$1")" 2>/dev/null; }

@@ -32,6 +32,7 @@ choose_ports() {
     export "SHANHAI_${name}_RPC=tcp://127.0.0.1:$(free_port)"
     export "SHANHAI_${name}_PUB=tcp://127.0.0.1:$(free_port)"
   done
+  export "SHANHAI_GATEWAY_HTTP=127.0.0.1:$(free_port)"
   # With no-redis the services are pointed at a port where nothing listens: they must work
   # uncached all the same.
   export SHANHAI_REDIS="127.0.0.1:$(free_port)"
@@ -58,14 +59,14 @@ stack_up() {
       return 0
     fi
     echo "stack: could not start (attempt $attempt); trying other ports"
-    "$root/scripts/stack" stop registry ledger assessment notification redis >/dev/null 2>&1
+    "$root/scripts/stack" stop gateway registry ledger assessment notification redis >/dev/null 2>&1
     rm -rf "$SHANHAI_DATA_DIR"/*.db* "$SHANHAI_DATA_DIR"/run/*
   done
   exit 1
 }
 
 stack_down() {
-  "$root/scripts/stack" stop registry ledger assessment notification redis >/dev/null 2>&1
+  "$root/scripts/stack" stop gateway registry ledger assessment notification redis >/dev/null 2>&1
   # A sanitizer report in any service's log fails the suite.
   if grep -l -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
        "$SHANHAI_DATA_DIR"/logs/*.log >/dev/null 2>&1; then

@@ -79,6 +79,19 @@ Test (cache, set_get_delete)
     cache_destroy (&cache);
 }
 
+Test (cache, a_claim_is_taken_once_until_it_expires)
+{
+    cache_t *cache = cache_new ("127.0.0.1", s_port);
+    cr_assert_eq (cache_claim (cache, "shanhai:test:nonce", 300), 1);
+    cr_assert_eq (cache_claim (cache, "shanhai:test:nonce", 300), 0);
+    usleep (400 * 1000);
+    cr_assert_eq (cache_claim (cache, "shanhai:test:nonce", 300), 1);
+    cache_destroy (&cache);
+    cache_t *off = cache_new (NULL, 0);
+    cr_assert_eq (cache_claim (off, "shanhai:test:nonce", 300), -1);
+    cache_destroy (&off);
+}
+
 Test (cache, delete_prefix_spares_other_keys)
 {
     cache_t *cache = cache_new ("127.0.0.1", s_port);

@@ -7,7 +7,9 @@ static void
 s_clear (void)
 {
     const char *names[] = { "SHANHAI_DATA_DIR", "SHANHAI_POLICY_DIR", "SHANHAI_REDIS",
-                            "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC", NULL };
+                            "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC",
+                            "SHANHAI_GATEWAY_HTTP", "SHANHAI_GATEWAY_APPS",
+                            "SHANHAI_GATEWAY_METRICS", NULL };
     for (int index = 0; names[index]; index++)
         unsetenv (names[index]);
 }
@@ -24,6 +26,28 @@ Test (config, defaults_work, .init = s_clear)
     cr_assert_eq (config.redis_port, 6379);
     cr_assert_str_eq (config.clock, "");
     cr_assert_eq (config.log_level, LOG_LEVEL_INFO);
+    cr_assert_str_eq (config.gateway_host, "127.0.0.1");
+    cr_assert_eq (config.gateway_port, 7500);
+    cr_assert_str_eq (config.gateway_apps, "./var/gateway-apps.json");
+    cr_assert_str_eq (config.gateway_metrics_host, "", "no second listener unless asked");
+}
+
+Test (config, the_gateway_apps_follow_the_data_dir_unless_set, .init = s_clear)
+{
+    setenv ("SHANHAI_DATA_DIR", "/tmp/x", 1);
+    setenv ("SHANHAI_GATEWAY_HTTP", "127.0.0.1:17500", 1);
+    config_t config;
+    char errstr[256];
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.gateway_apps, "/tmp/x/gateway-apps.json");
+    cr_assert_eq (config.gateway_port, 17500);
+    setenv ("SHANHAI_GATEWAY_METRICS", "0.0.0.0:9100", 1);
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.gateway_metrics_host, "0.0.0.0");
+    cr_assert_eq (config.gateway_metrics_port, 9100);
+    setenv ("SHANHAI_GATEWAY_APPS", "/etc/apps.json", 1);
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.gateway_apps, "/etc/apps.json");
 }
 
 Test (config, reads_the_environment, .init = s_clear)
@@ -47,7 +71,8 @@ Test (config, names_the_bad_variable, .init = s_clear)
         { "SHANHAI_REDIS", "localhost" }, { "SHANHAI_REDIS", "host:0" },
         { "SHANHAI_REDIS", "host:65536" }, { "SHANHAI_REDIS", ":6379" },
         { "SHANHAI_CLOCK", "2021-02-30" }, { "SHANHAI_LOG_LEVEL", "loud" },
-        { "SHANHAI_LEDGER_RPC", "127.0.0.1:7201" },
+        { "SHANHAI_LEDGER_RPC", "127.0.0.1:7201" }, { "SHANHAI_GATEWAY_HTTP", "7500" },
+        { "SHANHAI_GATEWAY_HTTP", "127.0.0.1:0" }, { "SHANHAI_GATEWAY_METRICS", "9100" },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
         s_clear ();
