@@ -8,33 +8,11 @@
        "entries":[{"seq","id","kind","date","value","cancelled"}]} */
 #include <string.h>
 #include "cli.h"
+#include "common/answer_json.h"
 #include "common/limits.h"
 #include "common/money.h"
 
 static const char *s_usage = "shanhai explain --pair ID --rule R --year YYYY [--json]";
-
-static json_t *
-s_json (const Shanhai__V1__Explanation *e)
-{
-    const Shanhai__V1__RuleStatus *r = e->rule;
-    json_t *entries = json_array ();
-    for (size_t index = 0; index < e->n_entries; index++) {
-        const Shanhai__V1__Contribution *c = e->entries[index];
-        json_array_append_new (entries, json_pack ("{s:I, s:s, s:s, s:s, s:I, s:b}", "seq",
-                                                   (json_int_t) c->seq, "id", c->id, "kind",
-                                                   c->kind, "date", c->date, "value",
-                                                   (json_int_t) c->value, "cancelled",
-                                                   c->cancelled));
-    }
-    return json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
-                      "s:i, s:i, s:o}", "pair", e->pairing, "rule", r->rule, "year", e->year,
-                      "as_of", e->as_of, "program", e->program, "status",
-                      compliance_status_name (r->status), "colour", r->colour, "actual",
-                      (json_int_t) r->actual, "target", (json_int_t) r->target, "expected",
-                      (json_int_t) r->expected, "unit", r->unit, "deadline", r->deadline,
-                      "period", r->period, "source", r->source, "version", (int) r->version,
-                      "entries_total", (int) e->entries_total, "entries", entries);
-}
 
 static void
 s_quantity (const char *unit, int64_t value, char *out, size_t out_size)
@@ -50,7 +28,7 @@ static int
 s_print (const Shanhai__V1__Explanation *e, bool as_json)
 {
     if (as_json)
-        return cli_print_json (s_json (e));
+        return cli_print_json (answer_json_explanation (e));
     const Shanhai__V1__RuleStatus *r = e->rule;
     char actual[48], target[48], expected[48];
     s_quantity (r->unit, r->actual, actual, sizeof actual);

@@ -7,34 +7,16 @@
        "score","grade","counts":{"MET","ON_TRACK","AT_RISK","BREACHED","NO_DATA"}}]} */
 #include <string.h>
 #include "cli.h"
+#include "common/answer_json.h"
 #include "common/limits.h"
 
 static const char *s_usage = "shanhai scoreboard --program P --year YYYY [--json]";
 
-static json_t *
-s_entry_json (const Shanhai__V1__ScoreboardEntry *entry)
-{
-    return json_pack ("{s:i, s:s, s:s, s:s, s:i, s:s, s:{s:i, s:i, s:i, s:i, s:i}}", "rank",
-                      (int) entry->rank, "pair", entry->pairing, "recipient",
-                      entry->recipient_name, "supporter", entry->supporter_name, "score",
-                      (int) entry->score, "grade", entry->grade, "counts", "MET",
-                      (int) entry->met, "ON_TRACK", (int) entry->on_track, "AT_RISK",
-                      (int) entry->at_risk, "BREACHED", (int) entry->breached, "NO_DATA",
-                      (int) entry->no_data);
-}
-
 static int
 s_print (const Shanhai__V1__Scoreboard *board, bool as_json)
 {
-    if (as_json) {
-        json_t *pairs = json_array ();
-        for (size_t index = 0; index < board->n_entries; index++)
-            json_array_append_new (pairs, s_entry_json (board->entries[index]));
-        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:i, s:o}", "program",
-                                          board->program, "year", board->year, "as_of",
-                                          board->as_of, "version", (int) board->version,
-                                          "pairs", pairs));
-    }
+    if (as_json)
+        return cli_print_json (answer_json_scoreboard (board));
     printf ("%s, year %d, as of %s, policy version %u\n", board->program, board->year,
             board->as_of, board->version);
     if (board->n_entries == 0) {

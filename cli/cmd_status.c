@@ -54,14 +54,8 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
 static int
 s_print_program (const Shanhai__V1__ProgramStatusReply *reply, bool as_json)
 {
-    if (as_json) {
-        json_t *pairs = json_array ();
-        for (size_t index = 0; index < reply->n_pairs; index++)
-            json_array_append_new (pairs, answer_json_status (reply->pairs[index]));
-        return cli_print_json (json_pack ("{s:s, s:i, s:s, s:o}", "program", reply->program,
-                                          "year", reply->year, "as_of", reply->as_of, "pairs",
-                                          pairs));
-    }
+    if (as_json)
+        return cli_print_json (answer_json_program_status (reply));
     if (reply->n_pairs == 0)
         printf ("no rule of %s applies to any of its pairs in %d\n", reply->program,
                 reply->year);

@@ -71,3 +71,74 @@ answer_json_alert (const Shanhai__V1__Alert *alert)
                       compliance_status_name (alert->status), "previous",
                       compliance_status_name (alert->previous), "text", alert->text, "at", at);
 }
+
+json_t *
+answer_json_program_status (const Shanhai__V1__ProgramStatusReply *reply)
+{
+    json_t *pairs = json_array ();
+    for (size_t index = 0; pairs && index < reply->n_pairs; index++)
+        if (json_array_append_new (pairs, answer_json_status (reply->pairs[index]))) {
+            json_decref (pairs);
+            pairs = NULL;
+        }
+    if (!pairs)
+        return NULL;
+    return json_pack ("{s:s, s:i, s:s, s:o}", "program", reply->program, "year", reply->year,
+                      "as_of", reply->as_of, "pairs", pairs);
+}
+
+static json_t *
+s_scoreboard_entry (const Shanhai__V1__ScoreboardEntry *entry)
+{
+    return json_pack ("{s:i, s:s, s:s, s:s, s:i, s:s, s:{s:i, s:i, s:i, s:i, s:i}}", "rank",
+                      (int) entry->rank, "pair", entry->pairing, "recipient",
+                      entry->recipient_name, "supporter", entry->supporter_name, "score",
+                      (int) entry->score, "grade", entry->grade, "counts", "MET",
+                      (int) entry->met, "ON_TRACK", (int) entry->on_track, "AT_RISK",
+                      (int) entry->at_risk, "BREACHED", (int) entry->breached, "NO_DATA",
+                      (int) entry->no_data);
+}
+
+json_t *
+answer_json_scoreboard (const Shanhai__V1__Scoreboard *board)
+{
+    json_t *pairs = json_array ();
+    for (size_t index = 0; pairs && index < board->n_entries; index++)
+        if (json_array_append_new (pairs, s_scoreboard_entry (board->entries[index]))) {
+            json_decref (pairs);
+            pairs = NULL;
+        }
+    if (!pairs)
+        return NULL;
+    return json_pack ("{s:s, s:i, s:s, s:i, s:o}", "program", board->program, "year",
+                      board->year, "as_of", board->as_of, "version", (int) board->version,
+                      "pairs", pairs);
+}
+
+json_t *
+answer_json_explanation (const Shanhai__V1__Explanation *e)
+{
+    const Shanhai__V1__RuleStatus *r = e->rule;
+    json_t *entries = json_array ();
+    for (size_t index = 0; entries && index < e->n_entries; index++) {
+        const Shanhai__V1__Contribution *c = e->entries[index];
+        if (json_array_append_new (entries, json_pack ("{s:I, s:s, s:s, s:s, s:I, s:b}", "seq",
+                                                       (json_int_t) c->seq, "id", c->id, "kind",
+                                                       c->kind, "date", c->date, "value",
+                                                       (json_int_t) c->value, "cancelled",
+                                                       c->cancelled))) {
+            json_decref (entries);
+            entries = NULL;
+        }
+    }
+    if (!entries || !r)
+        return json_decref (entries), NULL;
+    return json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
+                      "s:i, s:i, s:o}", "pair", e->pairing, "rule", r->rule, "year", e->year,
+                      "as_of", e->as_of, "program", e->program, "status",
+                      compliance_status_name (r->status), "colour", r->colour, "actual",
+                      (json_int_t) r->actual, "target", (json_int_t) r->target, "expected",
+                      (json_int_t) r->expected, "unit", r->unit, "deadline", r->deadline,
+                      "period", r->period, "source", r->source, "version", (int) r->version,
+                      "entries_total", (int) e->entries_total, "entries", entries);
+}

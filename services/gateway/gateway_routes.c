@@ -573,18 +573,105 @@ s_may_read_pair (gateway_routes_t *self, const gateway_app_t *app, const char *p
     return rc;
 }
 
+// The year a query must have. Returns it, or 0 with reply set.
+static int
+s_year_param (const s_query_t *query, gateway_reply_t *reply)
+{
+    uint64_t year = 0;
+    if (s_number_param (query, "year", DATE_YEAR_MIN, DATE_YEAR_MAX, 0, &year, reply))
+        return 0;
+    if (year == 0)
+        s_error (reply, "INVALID", "query parameter \"year\" is required");
+    return (int) year;
+}
+
+// Keeps, in the array under key of data, only the objects whose "pair" app may read (an
+// application that reads only its own regions sees only their pairs). Returns data.
+static json_t *
+s_only_readable (gateway_routes_t *self, const gateway_app_t *app, json_t *data,
+                 const char *key)
+{
+    if (!data || gateway_app_reads_all (app))
+        return data;
+    json_t *items = json_object_get (data, key);
+    pthread_rwlock_rdlock (self->deps.replica_lock);
+    const registry_view_t *view = registry_replica_view (self->deps.replica);
+    for (size_t index = json_array_size (items); index-- > 0;) {
+        const char *pair = json_string_value (json_object_get (json_array_get (items, index),
+                                                               "pair"));
+        const Shanhai__V1__Pairing *pairing = view && pair ? registry_view_pairing (view, pair)
+                                                           : NULL;
+        if (!pairing || !s_reads_pairing (app, pairing))
+            json_array_remove (items, index);
+    }
+    pthread_rwlock_unlock (self->deps.replica_lock);
+    return data;
+}
+
+// GET /v1/status?program=&year=: every pair of a program (those app may read).
+static void
+s_get_program_status (gateway_routes_t *self, const gateway_app_t *app, const char *program,
+                      int year, gateway_reply_t *reply)
+{
+    Shanhai__V1__ProgramStatusRequest program_request
+        = SHANHAI__V1__PROGRAM_STATUS_REQUEST__INIT;
+    program_request.program = (char *) program;
+    program_request.year = year;
+    Shanhai__V1__ProgramStatusReply *status = NULL;
+    if (s_call (self, S_ASSESSMENT, "assessment.ProgramStatus", &program_request.base,
+                &shanhai__v1__program_status_reply__descriptor, (ProtobufCMessage **) &status,
+                reply))
+        return;
+    s_ok (reply, s_only_readable (self, app, answer_json_program_status (status), "pairs"),
+          NULL);
+    shanhai__v1__program_status_reply__free_unpacked (status, NULL);
+}
+
+// GET /v1/scoreboard?program=&year=: the pairs ranked (ranks among all pairs; an application
+// that reads only its regions sees only their lines).
+static void
+s_get_scoreboard (gateway_routes_t *self, const gateway_app_t *app,
+                  const gateway_request_t *request, const s_query_t *query,
+                  gateway_reply_t *reply)
+{
+    const char *program = s_id_param (query, "program", reply);
+    int year = program ? s_year_param (query, reply) : 0;
+    if (!year)
+        return;
+    Shanhai__V1__ScoreboardRequest board_request = SHANHAI__V1__SCOREBOARD_REQUEST__INIT;
+    board_request.program = (char *) program;
+    board_request.year = year;
+    Shanhai__V1__Scoreboard *board = NULL;
+    if (s_call (self, S_ASSESSMENT, "assessment.Scoreboard", &board_request.base,
+                &shanhai__v1__scoreboard__descriptor, (ProtobufCMessage **) &board, reply))
+        return;
+    s_ok (reply, s_only_readable (self, app, answer_json_scoreboard (board), "pairs"), NULL);
+    shanhai__v1__scoreboard__free_unpacked (board, NULL);
+}
+
+static void s_get_explain (gateway_routes_t *self, const gateway_app_t *app,
+                           const gateway_request_t *request, const s_query_t *query,
+                           gateway_reply_t *reply);
+
 static void
 s_get_status (gateway_routes_t *self, const gateway_app_t *app,
               const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
 {
-    const char *pair = s_id_param (query, "pair", reply);
-    uint64_t year = 0;
-    if (!pair || s_number_param (query, "year", DATE_YEAR_MIN, DATE_YEAR_MAX, 0, &year, reply))
-        return;
-    if (year == 0) {
-        s_error (reply, "INVALID", "query parameter \"year\" is required");
+    if (s_param (query, "program") && !s_param (query, "pair")) {
+        const char *program = s_id_param (query, "program", reply);
+        int year = program ? s_year_param (query, reply) : 0;
+        if (year)
+            s_get_program_status (self, app, program, year, reply);
         return;
     }
+    if (s_param (query, "program")) {
+        s_error (reply, "INVALID", "ask for a \"pair\" or a \"program\", not both");
+        return;
+    }
+    const char *pair = s_id_param (query, "pair", reply);
+    uint64_t year = 0;
+    if (!pair || !(year = (uint64_t) s_year_param (query, reply)))
+        return;
     if (s_may_read_pair (self, app, pair, reply))
         return;
     Shanhai__V1__StatusRequest status_request = SHANHAI__V1__STATUS_REQUEST__INIT;
@@ -596,6 +683,30 @@ s_get_status (gateway_routes_t *self, const gateway_app_t *app,
         return;
     s_ok (reply, answer_json_status (status), NULL);
     shanhai__v1__status_reply__free_unpacked (status, NULL);
+}
+
+// GET /v1/explain?pair=&rule=&year=: a verdict, its clause and version, and its entries.
+static void
+s_get_explain (gateway_routes_t *self, const gateway_app_t *app,
+               const gateway_request_t *request, const s_query_t *query,
+               gateway_reply_t *reply)
+{
+    const char *pair = s_id_param (query, "pair", reply);
+    const char *rule = pair ? s_id_param (query, "rule", reply) : NULL;
+    int year = rule ? s_year_param (query, reply) : 0;
+    if (!year || s_may_read_pair (self, app, pair, reply))
+        return;
+    Shanhai__V1__ExplainRequest explain_request = SHANHAI__V1__EXPLAIN_REQUEST__INIT;
+    explain_request.pairing = (char *) pair;
+    explain_request.rule = (char *) rule;
+    explain_request.year = year;
+    Shanhai__V1__Explanation *explanation = NULL;
+    if (s_call (self, S_ASSESSMENT, "assessment.Explain", &explain_request.base,
+                &shanhai__v1__explanation__descriptor, (ProtobufCMessage **) &explanation,
+                reply))
+        return;
+    s_ok (reply, answer_json_explanation (explanation), NULL);
+    shanhai__v1__explanation__free_unpacked (explanation, NULL);
 }
 
 // Whether person is in the registry and app may read their alerts: everyone's, or its own
@@ -795,7 +906,9 @@ static const struct {
 } s_routes[] = {
     { "POST", "/v1/events", s_post_event, { NULL } },
     { "GET", "/v1/pairs", s_get_pairs, { "program", "region", "date", NULL } },
-    { "GET", "/v1/status", s_get_status, { "pair", "year", NULL } },
+    { "GET", "/v1/status", s_get_status, { "pair", "program", "year", NULL } },
+    { "GET", "/v1/scoreboard", s_get_scoreboard, { "program", "year", NULL } },
+    { "GET", "/v1/explain", s_get_explain, { "pair", "rule", "year", NULL } },
     { "GET", "/v1/alerts", s_get_alerts, { "person", "after", "limit", NULL } },
     { "GET", "/v1/alerts/stream", s_get_stream, { "person", NULL } },
 };

@@ -105,6 +105,24 @@ same "GET /v1/pairs?region=&date= equals pairs --region --date" \
   '/v1/pairs?region=zj-wenling&date=2020-06-01' pairs --region zj-wenling --date 2020-06-01
 same "GET /v1/status equals status --json" '/v1/status?pair=hb-01&year=2025' \
   status --pair hb-01 --year 2025
+same "GET /v1/status?program= equals status --program" '/v1/status?program=hb-shanchuan&year=2025' \
+  status --program hb-shanchuan --year 2025
+same "GET /v1/scoreboard equals scoreboard --json" '/v1/scoreboard?program=hb-shanchuan&year=2025' \
+  scoreboard --program hb-shanchuan --year 2025
+same "GET /v1/explain equals explain --json" '/v1/explain?pair=hb-01&rule=hb-aid-funds&year=2025' \
+  explain --pair hb-01 --rule hb-aid-funds --year 2025
+check_eq "a pair and a program at once is 400" \
+  "$(status_of GET '/v1/status?pair=hb-01&program=hb-shanchuan&year=2025')" 400
+check_eq "a county's own system sees only its pair on the scoreboard" \
+  "$(body_of GET '/v1/scoreboard?program=hb-shanchuan&year=2025' --app bus-zhuxi \
+     | jq -c '[.data.pairs[].pair]')" '["hb-01"]'
+check_eq "and in the program's status" \
+  "$(body_of GET '/v1/status?program=hb-shanchuan&year=2025' --app bus-zhuxi \
+     | jq -c '[.data.pairs[].pair]')" '["hb-01"]'
+check_eq "and no other pair's explanation" \
+  "$(status_of GET '/v1/explain?pair=hb-02&rule=hb-aid-funds&year=2025' --app bus-zhuxi)" 403
+check_eq "an unknown rule's explanation is 404" \
+  "$(status_of GET '/v1/explain?pair=hb-01&rule=nope&year=2025')" 404
 eventually "hb-zhuxi-sec was alerted" AT_RISK \
   bash -c "'$cli' alerts --person hb-zhuxi-sec --json | jq -r '.[-1].status'"
 same "GET /v1/alerts equals alerts --json" '/v1/alerts?person=hb-zhuxi-sec' \
