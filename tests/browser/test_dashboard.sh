@@ -46,9 +46,12 @@ check_eq "a pair that met its visits is green" "$(cell hb-01 hb-leader-visits)" 
 check_eq "a breached pair is red" "$(cell hb-02 hb-aid-funds)" "red BREACHED"
 check_eq "every pair of the program has a row" \
   "$(grep -o '<tr data-pair="hb-[0-9]*"' "$artifacts/dashboard.html" | wc -l)" 22
-check_eq "the rows follow the gateway's pairs" \
+check_eq "the rows are ranked as the scoreboard ranks them" \
   "$(grep -o '<tr data-pair="[^"]*"' "$artifacts/dashboard.html" | cut -d'"' -f2 | paste -sd,)" \
-  "$("$cli" pairs --program hb-shanchuan --json | jq -r '[.[].id] | join(",")')"
+  "$("$cli" scoreboard --program hb-shanchuan --year 2025 --json | jq -r '[.pairs[].pair] | join(",")')"
+check_eq "the first row is the met pair, graded 好" \
+  "$(grep -o '<tr data-pair="[^"]*" data-grade="[^"]*"' "$artifacts/dashboard.html" | head -n 1)" \
+  '<tr data-pair="hb-01" data-grade="好"'
 check_eq "the day shown is the clock's" \
   "$(grep -o 'id="as-of">[^<]*' "$artifacts/dashboard.html" | cut -d'>' -f2)" 2026-01-01
 check_eq "the alert feed holds the office's alerts" \
@@ -65,6 +68,9 @@ wait document.body.dataset.loaded === "yes"
 eval window.q = (selector) => document.querySelector(selector)
 eval q('td[data-pair="hb-02"][data-rule="hb-aid-funds"]').click()
 print q("#detail").hidden ? null : q("#detail dl").innerText
+eval q('td[data-pair="hb-01"][data-rule="hb-aid-funds"]').click()
+wait q("#entries").children.length === 1
+print q("#entries-title").textContent + " " + q("#entries li").textContent
 eval q("#person").value = "hb-wufeng-sec"
 eval q("#choose").requestSubmit()
 wait q("#stream-state").textContent === "（实时）" && q("#alerts").children.length === 2
@@ -77,6 +83,8 @@ driven=$(timeout 120 python3 "$root/tests/browser/cdp.py" "$chromium" \
 printed() { sed -n "$1p" <<<"$driven" | grep -q "$2"; }  # LINE PATTERN
 check "a click on a breached cell shows its numbers and clause" \
   printed 1 '逾期未完成.*应达.*500 万元.*鄂政办函'
+check "a click on a met cell lists the ledger entries that counted" \
+  printed 2 '共 1 条.*2025-01-01 aid-funds 500 万元'
 check "an alert written while the page is open appears in its live feed" \
-  printed 2 '^"已达标hb-02 hb-aid-funds 2025'
+  printed 3 '^"已达标hb-02 hb-aid-funds 2025'
 finish
