@@ -729,7 +729,7 @@ s_model_text (const s_model_t *model, int pair, int year, bool funds, char *out,
     }
     int64_t target = funds ? 500000000 : 2;
     int32_t start, deadline;
-    char text[DATE_TEXT_BYTES];
+    char text[32];
     snprintf (text, sizeof text, "%d-01-01", year);
     date_parse (text, &start);
     snprintf (text, sizeof text, "%d-12-31", year);
