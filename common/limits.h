@@ -91,6 +91,18 @@
 #define REGISTRY_REGIONS_MAX 4096
 #define REGISTRY_PAIRINGS_MAX 4096
 #define REGISTRY_PEOPLE_MAX 32768
+// Channels (group robots, webhooks): one per pair's group and a few per program is a few
+// thousand in a province.
+#define REGISTRY_CHANNELS_MAX 4096
+// The people and programs one channel lists: a program's whole roster fits.
+#define CHANNEL_MEMBERS_MAX 4096
+// A channel's URL: a robot's webhook with its access token is under 200 bytes; room for
+// proxies and long query strings.
+#define CHANNEL_URL_BYTES_MAX 1024
+// A channel's secret: DingTalk's are 67 characters ("SEC" and 64 hex digits).
+#define CHANNEL_SECRET_BYTES_MAX 256
+// A mobile number: "+86 " and 11 digits, with room for extensions.
+#define PERSON_MOBILE_BYTES_MAX 24
 
 // Policy packs: rules per program, and programs.
 #define POLICY_RULES_MAX 64
