@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "common/alert_json.h"
 #include "common/validate.h"
 
 static const char *s_usage = "shanhai alerts --person ID [--follow] [--json]";
@@ -41,18 +42,6 @@ s_at_text (int64_t at_ms, char *out, size_t out_size)
     struct tm utc;
     if (!gmtime_r (&seconds, &utc) || strftime (out, out_size, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
         snprintf (out, out_size, "%s", "");
-}
-
-static json_t *
-s_alert_json (const Shanhai__V1__Alert *alert)
-{
-    char at[ALERTS_AT_BYTES];
-    s_at_text (alert->at_ms, at, sizeof at);
-    return json_pack ("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "id",
-                      (json_int_t) alert->id, "person", alert->person, "pair", alert->pairing,
-                      "rule", alert->rule, "year", alert->year, "status",
-                      compliance_status_name (alert->status), "previous",
-                      compliance_status_name (alert->previous), "text", alert->text, "at", at);
 }
 
 // Where s_read_inbox hands each alert: a table, lines as they come, or a JSON array.
@@ -79,7 +68,7 @@ s_print_row (void *arg, const Shanhai__V1__Alert *alert)
 static void
 s_append_json (void *arg, const Shanhai__V1__Alert *alert)
 {
-    json_array_append_new (arg, s_alert_json (alert));
+    json_array_append_new (arg, alert_json (alert));
 }
 
 // --follow's sink: one line per alert (a JSON object when arg points to true), flushed at
@@ -89,7 +78,7 @@ s_print_line (void *arg, const Shanhai__V1__Alert *alert)
 {
     const bool *as_json = arg;
     if (*as_json) {
-        json_t *object = s_alert_json (alert);
+        json_t *object = alert_json (alert);
         char *line = object ? json_dumps (object, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
         if (line)
             printf ("%s\n", line);

@@ -10,12 +10,19 @@
       SHANHAI_LEDGER_RPC        tcp://127.0.0.1:7201   and SHANHAI_LEDGER_PUB        ...:7202
       SHANHAI_ASSESSMENT_RPC    tcp://127.0.0.1:7301   and SHANHAI_ASSESSMENT_PUB    ...:7302
       SHANHAI_NOTIFICATION_RPC  tcp://127.0.0.1:7401   and SHANHAI_NOTIFICATION_PUB  ...:7402
+    The notification's channels (DingTalk, WeCom, webhooks; limits.h says why each default):
+      SHANHAI_LANGUAGE          zh                zh or en: the templates the channels speak
+      SHANHAI_TEMPLATE_DIR      ./templates       where <language>.json is
+      SHANHAI_DELIVERY_WINDOW_MS    10000         alerts of a channel gathered into one message
+      SHANHAI_DELIVERY_BACKOFF_MS   60000         the first retry's delay; doubles each time
+      SHANHAI_DELIVERY_ATTEMPTS     8             attempts before a delivery is dead
     A service binds its own endpoints and connects to the others' with the same strings. */
 #ifndef SHANHAI_CONFIG_H
 #define SHANHAI_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "common/limits.h"
 #include "common/log.h"
 
@@ -35,6 +42,11 @@ typedef struct {
     char assessment_pub[ENDPOINT_BYTES_MAX];
     char notification_rpc[ENDPOINT_BYTES_MAX];
     char notification_pub[ENDPOINT_BYTES_MAX];
+    char language[8];                  // "zh" or "en"
+    char template_dir[PATH_BYTES_MAX];
+    int64_t delivery_window_ms;        // 0 .. DELIVERY_WINDOW_MAX_MS
+    int64_t delivery_backoff_ms;       // 1 .. DELIVERY_BACKOFF_MAX_MS
+    int delivery_attempts;             // 1 .. DELIVERY_ATTEMPTS_MAX - 1
 } config_t;
 
 // Fills *config from the environment. Returns 0, or -1 with a one-line reason in errstr

@@ -56,6 +56,12 @@ service_destroy (service_t **self_p)
     }
 }
 
+zloop_t *
+service_loop (service_t *self)
+{
+    return self->loop;
+}
+
 rpc_server_t *
 service_rpc (service_t *self)
 {

@@ -25,6 +25,8 @@ service_t *service_new (const char *name, const char *rpc_endpoint,
                         const rpc_method_t *methods, void *state);
 // Stops nothing that runs (call it after service_run returned); safe on NULL and twice.
 void service_destroy (service_t **self_p);
+// The loop (borrowed), for a service's own timers and pollers (the notification's transfers).
+zloop_t *service_loop (service_t *self);
 // The request server (borrowed).
 rpc_server_t *service_rpc (service_t *self);
 // Reads the request socket with reader instead of answering every request at once (the

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert_rules.h"
+#include "alert_template.h"
+#include "delivery.h"
 #include "common/date.h"
 #include "common/log.h"
 #include "common/registry_replica.h"
@@ -19,6 +21,8 @@ struct notification_server_t {
     subscriber_t *registry_events;
     subscriber_t *assessment_events;
     service_t *service;
+    alert_template_t *templates;
+    delivery_t *delivery;
 };
 
 // Inside the caller's transaction: one alert per recipient of change among people.
@@ -30,8 +34,9 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
     if (!recipients)
         return -1;
     size_t count = alert_rules_recipients (people, change->rule->status, recipients);
-    char text[ALERT_TEXT_BYTES_MAX];
+    char text[ALERT_TEXT_BYTES_MAX], line[CHANNEL_LINE_BYTES_MAX];
     alert_rules_text (change, text, sizeof text);
+    alert_template_line (self->templates, change, line, sizeof line);
     int64_t now_ms = date_now_ms ();
     int rc = 0;
     for (size_t index = 0; index < count && rc == 0; index++) {
@@ -50,7 +55,8 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
             // failed the batch: it is dropped, and the rest goes on.
             log_error ("alert dropped: refused by the store", "pairing=%s rule=%s person=%s",
                        change->pairing, change->rule->rule, alert.person);
-        else if (result != NOTIFICATION_STORE_OK)
+        else if (result != NOTIFICATION_STORE_OK
+                 || delivery_enqueue (self->delivery, &alert, change->program, line) < 0)
             rc = -1;
     }
     free (recipients);
@@ -178,6 +184,13 @@ static const rpc_method_t s_methods[] = {
     { NULL, NULL },
 };
 
+static void
+s_tick (void *state)
+{
+    notification_server_t *self = state;
+    delivery_tick (self->delivery);
+}
+
 // Everything after the store: the replica in the store's file, both streams (the registry's
 // first: a new version must be had before the changes evaluated against it), the skeleton.
 static int
@@ -187,6 +200,12 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
     self->registry = registry_replica_new (notification_store_db (self->store),
                                            config->registry_rpc, errstr, errstr_size);
     if (!self->registry)
+        return -1;
+    delivery_settings_t settings = { .window_ms = config->delivery_window_ms,
+                                     .backoff_ms = config->delivery_backoff_ms,
+                                     .attempts = config->delivery_attempts };
+    self->delivery = delivery_new (self->store, self->registry, self->templates, &settings);
+    if (!self->delivery)
         return -1;
     uint64_t registry_seq
         = (uint64_t) notification_store_meta (self->store, NOTIFICATION_META_REGISTRY_SEQ, 0);
@@ -202,6 +221,8 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
     if (!self->registry_events || !self->assessment_events || !self->service)
         return -1;
     service_publish (self->service, notification_store_outbox (self->store));
+    service_tick (self->service, s_tick, self);
+    delivery_attach (self->delivery, service_loop (self->service));
     if (service_consume (self->service, self->registry_events)
         || service_consume (self->service, self->assessment_events))
         return -1;
@@ -221,7 +242,11 @@ notification_server_new (const config_t *config, char *errstr, size_t errstr_siz
         return NULL;
     }
     *errstr = '\0';
-    self->store = notification_store_new (path, config->notification_pub, errstr, errstr_size);
+    self->templates
+        = alert_template_load (config->template_dir, config->language, errstr, errstr_size);
+    if (self->templates)
+        self->store
+            = notification_store_new (path, config->notification_pub, errstr, errstr_size);
     if (!self->store || s_connect (self, config, errstr, errstr_size)) {
         if (!*errstr)
             snprintf (errstr, errstr_size, "cannot start on %s / %s (see the log)",
@@ -240,11 +265,14 @@ notification_server_destroy (notification_server_t **self_p)
 {
     if (self_p && *self_p) {
         notification_server_t *self = *self_p;
+        // The transfers' timer is on the service's loop: the delivery goes first.
+        delivery_destroy (&self->delivery);
         service_destroy (&self->service);
         subscriber_destroy (&self->assessment_events);
         subscriber_destroy (&self->registry_events);
         registry_replica_destroy (&self->registry);
         notification_store_destroy (&self->store);
+        alert_template_destroy (&self->templates);
         free (self);
         *self_p = NULL;
     }
