@@ -18,6 +18,9 @@ static const char *s_usage
       "                                          record an event in the ledger\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
       "  alerts --person ID [--follow] [--json]  a person's alerts\n"
+      "  deliveries [--channel ID] [--person ID] [--status pending|sent|failed|dead] [--json]\n"
+      "                                          the channels' delivery log\n"
+      "  deliveries retry ID                     send a dead delivery again\n"
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
       "\n"
       "Endpoints come from SHANHAI_*_RPC and SHANHAI_*_PUB (see README.md).\n";
@@ -44,7 +47,7 @@ typedef struct {
 static const s_command_t s_commands[] = {
     { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
-    { "clock", cmd_clock },       { NULL, NULL },
+    { "clock", cmd_clock },       { "deliveries", cmd_deliveries }, { NULL, NULL },
 };
 
 int

@@ -34,6 +34,7 @@ typedef struct {
     int64_t started_ms[DELIVERY_MESSAGES_PER_MINUTE_MAX];  // zclock_mono; a ring, 0 unused
     size_t next;
     s_transfer_t *transfer;
+    bool held;  // alerts wait for the rate: said once, until a message starts again
 } s_channel_t;
 
 struct delivery_t {
@@ -516,10 +517,14 @@ delivery_tick (delivery_t *self)
         s_channel_t *state = s_channel (self, id);
         if (!state || state->transfer)
             continue;
-        if (s_has_room (state, mono_ms))
+        if (s_has_room (state, mono_ms)) {
+            state->held = false;
             s_start (self, id, state);
-        else
-            log_debug ("channel at its rate: alerts wait", "channel=%s", id);
+        } else if (!state->held) {
+            state->held = true;
+            log_info ("channel at its rate: alerts wait", "channel=%s messages_per_minute=%d",
+                      id, DELIVERY_MESSAGES_PER_MINUTE_MAX);
+        }
     }
     zlistx_destroy (&due);
 }
@@ -567,9 +572,9 @@ delivery_poll (delivery_t *self)
 }
 
 notification_store_result_t
-delivery_retry (delivery_t *self, uint64_t id)
+delivery_retry (delivery_t *self, uint64_t id, notification_delivery_t *added)
 {
-    assert (self);
+    assert (self && added);
     notification_delivery_query_t query = { .after_id = id > 0 ? id - 1 : 0 };
     int count = notification_store_deliveries (self->store, &query, self->scratch, 1);
     if (count < 0)
@@ -586,5 +591,8 @@ delivery_retry (delivery_t *self, uint64_t id)
                                       .status = NOTIFICATION_DELIVERY_PENDING, .at_ms = now_ms,
                                       .next_at_ms = now_ms };
     memcpy (retry.channel, row.channel, sizeof retry.channel);
-    return notification_store_delivery_add (self->store, &retry);
+    notification_store_result_t result = notification_store_delivery_add (self->store, &retry);
+    if (result == NOTIFICATION_STORE_OK)
+        *added = retry;
+    return result;
 }

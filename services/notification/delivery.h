@@ -55,10 +55,12 @@ void delivery_tick (delivery_t *self);
 // Drives the transfers in flight and records the replies that came. Returns how many are
 // still in flight.
 size_t delivery_poll (delivery_t *self);
-// Sends dead attempt id again: adds the next attempt, pending and due now. Returns OK,
+// Sends dead attempt id again: adds the next attempt, pending and due now, and copies it into
+// *added. Returns OK,
 // NOT_FOUND (no such attempt), CONFLICT (it is not dead, or a later attempt exists), INVALID
 // (no attempts left: DELIVERY_ATTEMPTS_MAX) or FAILED.
-notification_store_result_t delivery_retry (delivery_t *self, uint64_t id);
+notification_store_result_t delivery_retry (delivery_t *self, uint64_t id,
+                                           notification_delivery_t *added);
 // Messages in flight now.
 size_t delivery_in_flight (const delivery_t *self);
 

@@ -178,9 +178,114 @@ s_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     outbox_replay_handler (notification_store_outbox (self->store), call, reply);
 }
 
+static void
+s_delivery_proto (const notification_delivery_t *row, Shanhai__V1__Delivery *delivery)
+{
+    shanhai__v1__delivery__init (delivery);
+    delivery->id = row->id;
+    delivery->alert = row->alert;
+    delivery->channel = (char *) row->channel;
+    delivery->attempt = row->attempt;
+    delivery->status = (char *) notification_delivery_status_name (row->status);
+    delivery->result = (char *) row->result;
+    delivery->at_ms = row->at_ms;
+    delivery->next_at_ms = row->next_at_ms;
+}
+
+// The filters of a Deliveries request, checked. Returns 0, or -1 with the error replied.
+static int
+s_delivery_query (const Shanhai__V1__DeliveriesRequest *request,
+                  notification_delivery_query_t *query, rpc_reply_t *reply)
+{
+    *query = (notification_delivery_query_t) { .after_id = request->after_id };
+    if (*request->channel && !validate_id (request->channel))
+        return rpc_reply_error (reply, RPC_INVALID, "channel \"%.80s\" is not a valid id",
+                                request->channel), -1;
+    if (*request->person && !validate_id (request->person))
+        return rpc_reply_error (reply, RPC_INVALID, "person \"%.80s\" is not a valid id",
+                                request->person), -1;
+    query->channel = *request->channel ? request->channel : NULL;
+    query->person = *request->person ? request->person : NULL;
+    for (int status = NOTIFICATION_DELIVERY_PENDING;
+         *request->status && status <= NOTIFICATION_DELIVERY_DEAD && !query->status; status++)
+        if (strcmp (request->status, notification_delivery_status_name (status)) == 0)
+            query->status = status;
+    if (*request->status && !query->status)
+        return rpc_reply_error (reply, RPC_INVALID, "status \"%.40s\" must be pending, sent, "
+                                "failed or dead", request->status), -1;
+    return 0;
+}
+
+static void
+s_deliveries (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    notification_server_t *self = state;
+    Shanhai__V1__DeliveriesRequest *request = (Shanhai__V1__DeliveriesRequest *)
+        rpc_call_decode (call, &shanhai__v1__deliveries_request__descriptor, reply);
+    if (!request)
+        return;
+    notification_delivery_query_t query;
+    size_t limit = request->limit == 0 || request->limit > DELIVERIES_LIST_MAX
+                       ? DELIVERIES_LIST_MAX : request->limit;
+    notification_delivery_t *rows = calloc (limit, sizeof *rows);
+    Shanhai__V1__Delivery *deliveries = calloc (limit, sizeof *deliveries);
+    Shanhai__V1__Delivery **pointers = calloc (limit, sizeof *pointers);
+    int count = -1;
+    if (!rows || !deliveries || !pointers)
+        rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
+    else if (s_delivery_query (request, &query, reply) == 0
+             && (count = notification_store_deliveries (self->store, &query, rows, limit)) < 0)
+        rpc_reply_error (reply, RPC_INTERNAL, "the deliveries could not be read");
+    if (count >= 0) {
+        Shanhai__V1__DeliveryList list = SHANHAI__V1__DELIVERY_LIST__INIT;
+        for (int index = 0; index < count; index++) {
+            s_delivery_proto (&rows[index], &deliveries[index]);
+            pointers[index] = &deliveries[index];
+        }
+        list.deliveries = pointers;
+        list.n_deliveries = (size_t) count;
+        rpc_reply_set_body (reply, &list.base);
+    }
+    free (pointers);
+    free (deliveries);
+    free (rows);
+    shanhai__v1__deliveries_request__free_unpacked (request, NULL);
+}
+
+static void
+s_retry (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    notification_server_t *self = state;
+    Shanhai__V1__RetryRequest *request = (Shanhai__V1__RetryRequest *) rpc_call_decode (
+        call, &shanhai__v1__retry_request__descriptor, reply);
+    if (!request)
+        return;
+    notification_delivery_t added;
+    notification_store_result_t result = delivery_retry (self->delivery, request->id, &added);
+    if (result == NOTIFICATION_STORE_NOT_FOUND)
+        rpc_reply_error (reply, RPC_NOT_FOUND, "no delivery %llu",
+                         (unsigned long long) request->id);
+    else if (result == NOTIFICATION_STORE_CONFLICT)
+        rpc_reply_error (reply, RPC_CONFLICT, "delivery %llu is not dead, or was retried "
+                         "already", (unsigned long long) request->id);
+    else if (result == NOTIFICATION_STORE_INVALID)
+        rpc_reply_error (reply, RPC_INVALID, "delivery %llu has no attempts left (at most %d)",
+                         (unsigned long long) request->id, DELIVERY_ATTEMPTS_MAX);
+    else if (result != NOTIFICATION_STORE_OK)
+        rpc_reply_error (reply, RPC_INTERNAL, "the retry could not be written");
+    else {
+        Shanhai__V1__Delivery delivery;
+        s_delivery_proto (&added, &delivery);
+        rpc_reply_set_body (reply, &delivery.base);
+    }
+    shanhai__v1__retry_request__free_unpacked (request, NULL);
+}
+
 static const rpc_method_t s_methods[] = {
     { "notification.Alerts", s_alerts },
     { "notification.Replay", s_replay },
+    { "notification.Deliveries", s_deliveries },
+    { "notification.Retry", s_retry },
     { NULL, NULL },
 };
 
