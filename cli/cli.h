@@ -73,5 +73,6 @@ int cmd_record (cli_t *cli, int argc, char **argv);    // cli/cmd_record.c
 int cmd_status (cli_t *cli, int argc, char **argv);    // cli/cmd_status.c
 int cmd_alerts (cli_t *cli, int argc, char **argv);    // cli/cmd_alerts.c
 int cmd_deliveries (cli_t *cli, int argc, char **argv);  // cli/cmd_deliveries.c
+int cmd_health (cli_t *cli, int argc, char **argv);      // cli/cmd_health.c
 
 #endif

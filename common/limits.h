@@ -41,6 +41,8 @@
 #define RPC_METHOD_BYTES_MAX 64
 // The caller's request id.
 #define RPC_REQUEST_ID_BYTES_MAX 64
+// Methods a server answers besides its table: the skeleton's own (Health).
+#define RPC_ADDED_METHODS_MAX 4
 // The one-line error text of a reply.
 #define RPC_ERROR_BYTES_MAX 512
 // How long a caller waits for a reply before it reports UNAVAILABLE. Services answer in
@@ -71,6 +73,14 @@
 #define SERVICE_CATCH_UP_BACKOFF_MAX_MS 32000
 // Subscribers one service consumes (the registry, the ledger, the assessment).
 #define SERVICE_SUBSCRIBERS_MAX 4
+// Metrics one service reports in its Health: a dozen are worth watching per service.
+#define SERVICE_METRICS_MAX 32
+// `shanhai health`: how long it waits for each service's answer (a service answers from
+// memory in milliseconds; one that has not answered in a second is down or stuck), and how
+// many events a consumer may be behind its publisher before it counts as lagging: more than
+// one Replay page is more than one catch-up can take back.
+#define HEALTH_TIMEOUT_MS 1000
+#define HEALTH_LAG_EVENTS_MAX 1000
 // Replay pages one catch-up may ask for before it lets the service's loop run again; the
 // tick's next catch-up continues where it stopped.
 #define SUBSCRIBER_PAGES_PER_CATCH_UP 16

@@ -289,6 +289,25 @@ static const rpc_method_t s_methods[] = {
     { NULL, NULL },
 };
 
+// Health: the replica's version and the channels' queues.
+static void
+s_health (void *state, service_health_t *health)
+{
+    notification_server_t *self = state;
+    service_health_registry (health, registry_replica_version (self->registry));
+    service_health_metric (health, "deliveries_pending", "attempts waiting to be made", false,
+                           notification_store_deliveries_count (
+                               self->store, NOTIFICATION_DELIVERY_PENDING));
+    service_health_metric (health, "deliveries_dead", "attempts given up (deliveries retry)",
+                           false, notification_store_deliveries_count (
+                                      self->store, NOTIFICATION_DELIVERY_DEAD));
+    service_health_metric (health, "deliveries_sent_total", "attempts a channel accepted",
+                           true, notification_store_deliveries_count (
+                                     self->store, NOTIFICATION_DELIVERY_SENT));
+    service_health_metric (health, "messages_in_flight", "HTTP requests under way", false,
+                           (int64_t) delivery_in_flight (self->delivery));
+}
+
 static void
 s_tick (void *state)
 {
@@ -327,6 +346,7 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
         return -1;
     service_publish (self->service, notification_store_outbox (self->store));
     service_tick (self->service, s_tick, self);
+    service_health (self->service, s_health, self);
     delivery_attach (self->delivery, service_loop (self->service));
     if (service_consume (self->service, self->registry_events)
         || service_consume (self->service, self->assessment_events))
