@@ -108,6 +108,7 @@ s_rule_status (Shanhai__V1__RuleStatus *status, const policy_rule_t *rule, int64
     status->expected = evaluate_expected (rule->target, period, today);
     status->unit = (char *) rule->unit;
     status->source = (char *) rule->source;
+    status->deadline_day = period.deadline;
 }
 
 // Appends the "compliance.changed" of status (previous before it). Returns 0 or -1.

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "common/errstr.h"
+#include "common/date.h"
 #include "common/limits.h"
 #include "common/money.h"
 #include "common/validate.h"
@@ -82,7 +83,7 @@ s_render (const char *template, const char *const *names, const char *const *val
 // The names each template may use.
 static const char *s_line_names[] = { "recipient_name", "supporter_name", "pairing", "year",
                                       "title", "source", "status", "colour", "news", "actual",
-                                      "target", "expected", "as_of" };
+                                      "target", "expected", "as_of", "deadline" };
 static const char *s_news_names[] = { "status", "previous" };
 static const char *s_money_names[] = { "yuan" };
 static const char *s_count_names[] = { "count" };
@@ -228,11 +229,14 @@ alert_template_line (const alert_template_t *self, const Shanhai__V1__Compliance
     assert (out_size > 0 && out_size <= CHANNEL_LINE_BYTES_MAX);
     const Shanhai__V1__RuleStatus *rule = change->rule;
     char actual[S_VALUE_BYTES], target[S_VALUE_BYTES], expected[S_VALUE_BYTES];
-    char year[16], news[S_VALUE_BYTES * 2];
+    char year[16], news[S_VALUE_BYTES * 2], deadline[DATE_TEXT_BYTES] = "";
     s_quantity (self, rule, rule->actual, actual, sizeof actual);
     s_quantity (self, rule, rule->target, target, sizeof target);
     s_quantity (self, rule, rule->expected, expected, sizeof expected);
     snprintf (year, sizeof year, "%d", change->year);
+    // A change from before deadlines were sent (0) has none to say: the field stays empty.
+    if (rule->deadline_day > 0)
+        date_format (rule->deadline_day, deadline);
     const char *news_values[] = { s_status_name (self, rule->status, false),
                                   s_status_name (self, change->previous, false) };
     bool first = change->previous == SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE;
@@ -242,7 +246,7 @@ alert_template_line (const alert_template_t *self, const Shanhai__V1__Compliance
                              year, rule->title, rule->source,
                              s_status_name (self, rule->status, false),
                              s_status_name (self, rule->status, true), news, actual, target,
-                             expected, change->as_of };
+                             expected, change->as_of, deadline };
     _Static_assert (S_COUNT (values) == S_COUNT (s_line_names), "a value for every name");
     s_render (self->line, s_line_names, values, S_COUNT (values), out, out_size);
 }

@@ -28,8 +28,8 @@ channels_down() {
   stack_down
 }
 
-# The sample registry with channels: DingTalk for the Hubei program, WeCom for hb-01's liaison officer, a
-# webhook for 竹溪县's party secretary, who has a mobile.
+# The sample registry with channels: DingTalk for the Hubei program, WeCom for hb-01's liaison
+# officer, a webhook for 竹溪县's party secretary, who has a mobile.
 channels_registry() {
   local base="http://127.0.0.1:$receiver_port"
   jq --arg base "$base" --arg ding "$ding_secret" --arg hook "$hook_secret" '

@@ -26,26 +26,29 @@ check_eq "none failed" "$(deliveries_count --status failed)$(deliveries_count --
 
 # DingTalk: every request was signed right and was markdown (the stand-in refuses otherwise).
 ding_lines() { requests /dingtalk/hb | jq -r 'select(.ok) | .body.markdown.text' | grep '^- '; }
-check_eq "every DingTalk request was accepted" "$(requests /dingtalk/hb | jq -c 'select(.ok | not)')" ""
+refused() { requests "$1" | jq -c 'select(.ok | not)'; }
+check_eq "every DingTalk request was accepted" "$(refused /dingtalk/hb)" ""
 check "the load's alerts were merged into a few messages" \
   test "$(requests /dingtalk/hb | wc -l)" -lt "$(ding_lines | wc -l)"
 check_eq "each change is one line, once" "$(ding_lines | sort | uniq -d)" ""
 # One change per liaison officer's alert: the Hubei pairs' changes.
 changes=0
 for pair in $("$cli" pairs --program hb-shanchuan --json | jq -r '.[].id'); do
-  liaison=$("$cli" people --pair "$pair" --json | jq -r '.[] | select(.role == "liaison_officer") | .id' | head -1)
+  liaison=$("$cli" people --pair "$pair" --json \
+    | jq -r '.[] | select(.role == "liaison_officer") | .id' | head -1)
   changes=$((changes + $("$cli" alerts --person "$liaison" --json | jq length)))
 done
 check_eq "every change of the Hubei pairs reached DingTalk" "$(ding_lines | wc -l)" "$changes"
 check "in Chinese, a first status as a first status" grep -q "首次评定：进度滞后" <<<"$(ding_lines)"
 check "with the status's colour" grep -q "^- 【黄色·进度滞后】竹溪县—" <<<"$(ding_lines)"
+check "and the deadline" grep -q "期限2024-12-31。依据：" <<<"$(ding_lines)"
 zhuxi_mentions=$(requests /dingtalk/hb | jq -r 'select(.body.markdown.text | contains("竹溪县"))
   | .body.at.atMobiles | join(",")' | sort -u)
 check_eq "竹溪县's secretary is mentioned by mobile" "$zhuxi_mentions" 13800000001
 
 # WeCom: markdown within 4,096 bytes (the stand-in checks), for hb-01's liaison officer.
 check "WeCom received hb-01's alerts" test "$(requests /wecom/hb01 | wc -l)" -gt 0
-check_eq "every WeCom request was accepted" "$(requests /wecom/hb01 | jq -c 'select(.ok | not)')" ""
+check_eq "every WeCom request was accepted" "$(refused /wecom/hb01)" ""
 check "as markdown content" grep -q '^> 【黄色·进度滞后】竹溪县' \
   <<<"$(requests /wecom/hb01 | jq -r '.body.markdown.content')"
 

@@ -27,7 +27,8 @@ webhook_ids() { requests /webhook/zhuxi | jq -r 'select(.ok) | .body[].id'; }
 # The webhook's attempts of one alert: "attempt:status" in order.
 hook_trail() {
   "$cli" deliveries --channel hook-zhuxi --json \
-    | jq -r --argjson alert "$1" '[.[] | select(.alert == $alert) | "\(.attempt):\(.status)"] | join(" ")'
+    | jq -r --argjson alert "$1" \
+        '[.[] | select(.alert == $alert) | "\(.attempt):\(.status)"] | join(" ")'
 }
 newest_alert() { "$cli" alerts --person hb-zhuxi-sec --json | jq '.[-1].id'; }
 alerts_before=$("$cli" alerts --person hb-zhuxi-sec --json | jq length)
@@ -58,12 +59,14 @@ alert=$(newest_alert)
 wait_s=90 eventually "dead after the bound, each attempt a row" \
   "1:failed 2:failed 3:failed 4:failed 5:dead" hook_trail "$alert"
 check_eq "the receiver saw 5 attempts for it" \
-  "$(requests /webhook/zhuxi | jq -r --argjson alert "$alert" 'select(.body[]?.id == $alert) | .ok' | sort | uniq -c | awk '{print $1}')" 5
+  "$(requests /webhook/zhuxi | jq -r --argjson alert "$alert" 'select(.body[]?.id == $alert)' \
+     | wc -l)" 5
 dead=$("$cli" deliveries --channel hook-zhuxi --status dead --json | jq '.[-1].id')
 rm -f "$receiver_dir/fail"
 out=$("$cli" deliveries retry "$dead")
 check "a dead letter is sent again" test $? -eq 0
-check "saying which attempt is pending" grep -q "attempt 6 of alert $alert on hook-zhuxi is pending" <<<"$out"
+check "saying which attempt is pending" \
+  grep -q "attempt 6 of alert $alert on hook-zhuxi is pending" <<<"$out"
 eventually "and delivered" "1:failed 2:failed 3:failed 4:failed 5:dead 6:sent" hook_trail "$alert"
 check_eq "the webhook accepted it once" "$(webhook_ids | grep -cx "$alert")" 1
 out=$("$cli" deliveries retry "$dead" 2>&1)
@@ -78,7 +81,10 @@ dead_before=$(deliveries_count --status dead)
 touch "$receiver_dir/fail"
 check "hb-02's funds are recorded" \
   "$cli" record aid-funds --pair hb-02 --amount 5000000 --date 2024-05-01 --id restart-1
-failing() { "$cli" deliveries --channel ding-hb --status failed --json | jq '[.[] | select(.attempt == 1)] | length > 1'; }
+failing() {
+  "$cli" deliveries --channel ding-hb --status failed --json \
+    | jq '[.[] | select(.attempt == 1)] | length > 1'
+}
 eventually "DingTalk's attempts fail" true failing
 "$root/scripts/stack" stop notification
 rm -f "$receiver_dir/fail"
@@ -86,7 +92,7 @@ rm -f "$receiver_dir/fail"
 eventually "after the restart every pending delivery is made" 0 pending
 check_eq "no attempt died across the restart" "$(deliveries_count --status dead)" "$dead_before"
 check_eq "hb-02's change reached DingTalk once" \
-  "$(ding_lines | grep -c '（hb-02）2024年度：自2021年起，每年支援地向对口受援地安排不少于500万元援建资金。由「进度滞后」转为「已完成」')" 1
+  "$(ding_lines | grep -c '（hb-02）2024年度：自2021年起.*由「进度滞后」转为「已完成」')" 1
 check_eq "nothing DingTalk accepted came twice" "$(ding_lines | sort | uniq -d)" ""
 check_eq "nothing the webhook accepted came twice" "$(webhook_ids | sort | uniq -d)" ""
 finish

@@ -32,6 +32,7 @@ s_setup (void)
     s_rule.expected = 248626374;
     s_rule.unit = "fen";
     s_rule.source = "鄂政办函〔2020〕38号 (十三)";
+    s_rule.deadline_day = 18992;  // 2021-12-31
     shanhai__v1__compliance_change__init (&s_change);
     s_change.pairing = "hb-01";
     s_change.program = "hb-shanchuan";
@@ -56,7 +57,7 @@ Test (alert_template, chinese_by_default)
     cr_assert_str_eq (line, "【黄色·进度滞后】竹溪县—武汉市东湖新技术开发区（hb-01）2021年度："
                             "援建资金不少于500万元。由「按进度推进」转为「进度滞后」；"
                             "实际1,000,000.00元，目标5,000,000.00元，截至2021-07-01按进度应达"
-                            "2,486,263.74元。依据：鄂政办函〔2020〕38号 (十三)");
+                            "2,486,263.74元，期限2021-12-31。依据：鄂政办函〔2020〕38号 (十三)");
     s_change.previous = SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE;
     s_rule.status = SHANHAI__V1__COMPLIANCE_STATUS__BREACHED;
     alert_template_line (templates, &s_change, line, sizeof line);
@@ -83,8 +84,8 @@ Test (alert_template, english_by_configuration)
     alert_template_line (templates, &s_change, line, sizeof line);
     cr_assert (strstr (line, "[yellow: at risk] 竹溪县 - 武汉市东湖新技术开发区 (hb-01), 2021"),
                "%s", line);
-    cr_assert (strstr (line, "from on track to at risk; actual 1 of 2, expected 1 by 2021-07-01"),
-               "%s", line);
+    cr_assert (strstr (line, "from on track to at risk; actual 1 of 2, expected 1 by 2021-07-01, "
+                             "due 2021-12-31"), "%s", line);
     alert_template_destroy (&templates);
 }
 

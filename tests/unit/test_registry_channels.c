@@ -11,7 +11,8 @@
 static const char *s_document
     = "{\"programs\": [{\"id\": \"hb\", \"name\": \"湖北省山川协作\"},"
       "               {\"id\": \"zj\", \"name\": \"浙江省山海协作\"}],"
-      " \"regions\": [{\"code\": \"r1\", \"name\": \"竹溪县\"}, {\"code\": \"s1\", \"name\": \"东湖\"}],"
+      " \"regions\": [{\"code\": \"r1\", \"name\": \"竹溪县\"},"
+      "               {\"code\": \"s1\", \"name\": \"东湖\"}],"
       " \"pairings\": [{\"id\": \"p1\", \"program\": \"hb\", \"recipient\": \"r1\","
       "               \"supporter\": \"s1\", \"start\": \"2021-01-01\","
       "               \"end\": \"2025-12-31\"}],"
