@@ -860,3 +860,41 @@ Test (notification_store, an_old_file_keeps_its_inboxes)
     cr_assert_eq (notification_store_unread (s_store, "a"), 0);
     cr_assert_eq (s_count ("a", 0, 0), 3);
 }
+
+Test (notification_store, an_alert_keeps_the_line_its_channels_say)
+{
+    s_alerts ("a", 1);  // 1
+    char line[CHANNEL_LINE_BYTES_MAX];
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line),
+                  NOTIFICATION_STORE_NOT_FOUND);
+    cr_assert_eq (notification_store_line_set (s_store, 1, "【红色·未完成】竹溪县"),
+                  NOTIFICATION_STORE_OK);
+    cr_assert_eq (notification_store_line_set (s_store, 2, "x"), NOTIFICATION_STORE_NOT_FOUND);
+    cr_assert_eq (notification_store_line_set (s_store, 1, "two\nlines"),
+                  NOTIFICATION_STORE_INVALID);
+    static char longest[CHANNEL_LINE_BYTES_MAX + 1];
+    memset (longest, 'x', CHANNEL_LINE_BYTES_MAX);
+    cr_assert_eq (notification_store_line_set (s_store, 1, longest), NOTIFICATION_STORE_INVALID,
+                  "one byte over");
+    s_reopen ();
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line), NOTIFICATION_STORE_OK);
+    cr_assert_str_eq (line, "【红色·未完成】竹溪县");
+    longest[CHANNEL_LINE_BYTES_MAX - 1] = '\0';
+    cr_assert_eq (notification_store_line_set (s_store, 1, longest), NOTIFICATION_STORE_OK,
+                  "the longest, replacing");
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line), NOTIFICATION_STORE_OK);
+    cr_assert_eq (strlen (line), CHANNEL_LINE_BYTES_MAX - 1);
+}
+
+Test (notification_store, deliveries_are_counted_by_status)
+{
+    s_alerts ("a", 1);  // 1
+    s_pending (1, "dingtalk", 1, 100);
+    s_pending (1, "wecom", 1, 100);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 1, NOTIFICATION_DELIVERY_DEAD,
+                                                      "HTTP 404", 110, 0), 0);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_PENDING), 1);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_DEAD), 1);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_SENT), 0);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_NONE), -1);
+}
