@@ -60,13 +60,14 @@ check_eq "in the alerts --json shape" \
   "$(requests /webhook/zhuxi | jq -c '.body[0] | keys' | head -1)" \
   '["at","id","pair","person","previous","rule","status","text","year"]'
 
-# 44 changes, a pair's two every second or so: each hb pair's funds met and a leader's visit
-# made. More than 20 messages fall due within a minute (the service starts at most one per
-# channel per tick), so the rate must hold some back.
+# 44 changes, one a second or so: each hb pair's funds met and a leader's visit made. The
+# service starts at most one message per channel per tick (a second), so each change is about
+# one message, and more than 20 fall due within a minute: the rate must hold some back.
 before_lines=$(ding_lines | wc -l)
 "$cli" pairs --program hb-shanchuan --json | jq -r '.[] | "\(.id) \(.supporter.code)"' \
   | while read -r pair supporter; do
       "$cli" record aid-funds --pair "$pair" --amount 5000000 --date 2024-05-01 >/dev/null
+      sleep 1
       "$cli" record leader-visit --pair "$pair" --from "$supporter" --date 2024-05-02 >/dev/null
       sleep 1
     done
