@@ -48,6 +48,7 @@ struct delivery_t {
     zloop_t *loop;
     int timer_id;        // the poll timer while transfers are in flight, else -1
     notification_delivery_t *scratch;  // DELIVERIES_LIST_MAX rows, for one query at a time
+    char (*due)[ID_BYTES_MAX];         // REGISTRY_CHANNELS_MAX channel ids
 };
 
 static void
@@ -78,7 +79,8 @@ delivery_new (notification_store_t *store, const registry_replica_t *registry,
     self->multi = curl_multi_init ();
     self->channels = zhashx_new ();
     self->scratch = calloc (DELIVERIES_LIST_MAX, sizeof *self->scratch);
-    if (!self->multi || !self->channels || !self->scratch) {
+    self->due = calloc (REGISTRY_CHANNELS_MAX, sizeof *self->due);
+    if (!self->multi || !self->channels || !self->scratch || !self->due) {
         delivery_destroy (&self);
         return NULL;
     }
@@ -126,6 +128,7 @@ delivery_destroy (delivery_t **self_p)
     if (self->multi)
         curl_multi_cleanup (self->multi);
     free (self->scratch);
+    free (self->due);
     free (self);
     curl_global_cleanup ();
     *self_p = NULL;
@@ -498,22 +501,11 @@ void
 delivery_tick (delivery_t *self)
 {
     assert (self);
-    int count = notification_store_deliveries_due (self->store, date_now_ms (), self->scratch,
-                                                   DELIVERIES_LIST_MAX);
-    if (count <= 0)
-        return;
-    // s_start reuses the scratch rows: the due channels are taken out first.
-    zlistx_t *due = zlistx_new ();
-    if (!due)
-        return;
-    zlistx_set_duplicator (due, (czmq_duplicator *) strdup);
-    zlistx_set_destructor (due, (czmq_destructor *) zstr_free);
-    zlistx_set_comparator (due, (czmq_comparator *) strcmp);
-    for (int index = 0; index < count; index++)
-        if (!zlistx_find (due, self->scratch[index].channel))
-            zlistx_add_end (due, self->scratch[index].channel);
+    int count = notification_store_channels_due (self->store, date_now_ms (), self->due,
+                                                 REGISTRY_CHANNELS_MAX);
     int64_t mono_ms = zclock_mono ();
-    for (const char *id = zlistx_first (due); id; id = zlistx_next (due)) {
+    for (int index = 0; index < count; index++) {
+        const char *id = self->due[index];
         s_channel_t *state = s_channel (self, id);
         if (!state || state->transfer)
             continue;
@@ -526,7 +518,6 @@ delivery_tick (delivery_t *self)
                       id, DELIVERY_MESSAGES_PER_MINUTE_MAX);
         }
     }
-    zlistx_destroy (&due);
 }
 
 // Records the reply of the transfer libcurl says is done.

@@ -65,6 +65,7 @@ enum {
     S_DELIVERIES_COUNT,
     S_LINE_INSERT,
     S_LINE_FIND,
+    S_CHANNELS_DUE,
     S_STATEMENTS
 };
 
@@ -100,6 +101,10 @@ static const char *s_sql[S_STATEMENTS] = {
     [S_DELIVERIES_COUNT] = "SELECT COUNT(*) FROM deliveries WHERE status = ?",
     [S_LINE_INSERT] = "INSERT OR REPLACE INTO channel_lines (alert, line) VALUES (?, ?)",
     [S_LINE_FIND] = "SELECT line FROM channel_lines WHERE alert = ?",
+    // Only the pending rows (deliveries_due), however many one throttled channel holds.
+    [S_CHANNELS_DUE] = "SELECT channel, MIN (next_at_ms) AS due FROM deliveries "
+                       "INDEXED BY deliveries_due WHERE status = 'pending' AND next_at_ms <= ? "
+                       "GROUP BY channel ORDER BY due, channel LIMIT ?",
 };
 
 // The filters of notification_store_deliveries, as the bits of the index of its statement:
@@ -920,4 +925,27 @@ notification_store_line (notification_store_t *self, uint64_t alert, char *out, 
     }
     sqlite3_reset (select);
     return result;
+}
+
+int
+notification_store_channels_due (notification_store_t *self, int64_t now_ms,
+                                 char (*channels)[ID_BYTES_MAX], size_t channels_max)
+{
+    assert (self && (channels || channels_max == 0));
+    sqlite3_stmt *select = s_statement (self, S_CHANNELS_DUE);
+    sqlite3_bind_int64 (select, 1, now_ms);
+    sqlite3_bind_int64 (select, 2, (int64_t) channels_max);
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        assert (count < channels_max);  // the statement's LIMIT
+        const char *channel = (const char *) sqlite3_column_text (select, 0);
+        snprintf (channels[count++], ID_BYTES_MAX, "%s", channel ? channel : "");
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("due channels read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return (int) count;
 }

@@ -184,6 +184,10 @@ int notification_store_deliveries (notification_store_t *self,
 int notification_store_deliveries_due (notification_store_t *self, int64_t now_ms,
                                        notification_delivery_t *deliveries,
                                        size_t deliveries_max);
+// The channels with a pending attempt due by now_ms, the earliest due first, each once, into
+// channels: at most channels_max. Returns how many, or -1 on a read error (logged).
+int notification_store_channels_due (notification_store_t *self, int64_t now_ms,
+                                     char (*channels)[ID_BYTES_MAX], size_t channels_max);
 // How many attempts have status (not NONE). Returns the count, or -1 on a read error (logged).
 int64_t notification_store_deliveries_count (notification_store_t *self,
                                              notification_delivery_status_t status);

@@ -898,3 +898,23 @@ Test (notification_store, deliveries_are_counted_by_status)
     cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_SENT), 0);
     cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_NONE), -1);
 }
+
+Test (notification_store, the_channels_due_each_once_the_earliest_first)
+{
+    s_alerts ("a", 3);  // 1..3
+    s_pending (1, "wecom", 1, 300);
+    s_pending (2, "wecom", 1, 100);
+    s_pending (1, "dingtalk", 1, 200);
+    s_pending (3, "webhook", 1, 900);  // not due yet
+    char channels[4][ID_BYTES_MAX];
+    cr_assert_eq (notification_store_channels_due (s_store, 500, channels, 4), 2);
+    cr_assert_str_eq (channels[0], "wecom");
+    cr_assert_str_eq (channels[1], "dingtalk");
+    cr_assert_eq (notification_store_channels_due (s_store, 500, channels, 1), 1, "the limit");
+    cr_assert_eq (notification_store_channels_due (s_store, 99, channels, 4), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 2, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 110, 0), 0);
+    cr_assert_eq (notification_store_channels_due (s_store, 250, channels, 4), 1,
+                  "only pending attempts count");
+    cr_assert_str_eq (channels[0], "dingtalk");
+}
