@@ -437,12 +437,34 @@ s_transfer_new (delivery_t *self, const Shanhai__V1__Channel *channel, const s_b
     return transfer;
 }
 
+// A channel first seen by this process remembers the messages it finished in the last
+// minute (from the log), so that a restart does not give it a fresh minute.
+static void
+s_channel_remember (delivery_t *self, const char *id, s_channel_t *channel)
+{
+    int64_t now_ms = date_now_ms (), mono_ms = zclock_mono ();
+    int64_t finished_ms[DELIVERY_MESSAGES_PER_MINUTE_MAX];
+    int count = notification_store_channel_finished (self->store, id, now_ms - S_MINUTE_MS,
+                                                     finished_ms,
+                                                     DELIVERY_MESSAGES_PER_MINUTE_MAX);
+    // Oldest first into the ring, on the monotonic clock.
+    for (int index = count - 1; index >= 0; index--) {
+        int64_t age_ms = now_ms - finished_ms[index];
+        channel->started_ms[channel->next] = mono_ms - (age_ms > 0 ? age_ms : 0);
+        if (channel->started_ms[channel->next] == 0)
+            channel->started_ms[channel->next] = 1;  // 0 means unused
+        channel->next = (channel->next + 1) % DELIVERY_MESSAGES_PER_MINUTE_MAX;
+    }
+}
+
 static s_channel_t *
 s_channel (delivery_t *self, const char *id)
 {
     s_channel_t *channel = zhashx_lookup (self->channels, id);
-    if (!channel && (channel = calloc (1, sizeof *channel)))
+    if (!channel && (channel = calloc (1, sizeof *channel))) {
         zhashx_insert (self->channels, id, channel);
+        s_channel_remember (self, id, channel);
+    }
     return channel;
 }
 

@@ -7,8 +7,9 @@
     - Sending (the service's tick): a channel with a due attempt gets one message carrying its
       pending attempts, as many as fit one message (channel_message_fit); one change told to
       several people is one line that mentions them all. At most one message per channel is
-      in flight, and at most DELIVERY_MESSAGES_PER_MINUTE_MAX start per channel in any minute:
-      beyond that its alerts wait, and go out merged when the minute allows.
+      in flight, and at most DELIVERY_MESSAGES_PER_MINUTE_MAX start per channel in any minute
+      (a restart included: the log says when its last messages finished): beyond that its
+      alerts wait, and go out merged when the minute allows.
     - Transfers run on libcurl's multi interface, driven by a short timer of the service's
       zloop while any is in flight; each has DELIVERY_TIMEOUT_MS.
     - The reply finishes every attempt of the message in one transaction: sent; or failed,

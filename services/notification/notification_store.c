@@ -66,6 +66,7 @@ enum {
     S_LINE_INSERT,
     S_LINE_FIND,
     S_CHANNELS_DUE,
+    S_CHANNEL_FINISHED,
     S_STATEMENTS
 };
 
@@ -105,6 +106,9 @@ static const char *s_sql[S_STATEMENTS] = {
     [S_CHANNELS_DUE] = "SELECT channel, MIN (next_at_ms) AS due FROM deliveries "
                        "INDEXED BY deliveries_due WHERE status = 'pending' AND next_at_ms <= ? "
                        "GROUP BY channel ORDER BY due, channel LIMIT ?",
+    // The attempts of one message are finished together, with one at_ms.
+    [S_CHANNEL_FINISHED] = "SELECT DISTINCT at_ms FROM deliveries WHERE channel = ?"
+                           " AND status != 'pending' AND at_ms >= ? ORDER BY at_ms DESC LIMIT ?",
 };
 
 // The filters of notification_store_deliveries, as the bits of the index of its statement:
@@ -945,6 +949,30 @@ notification_store_channels_due (notification_store_t *self, int64_t now_ms,
     sqlite3_reset (select);
     if (rc != SQLITE_DONE) {
         log_error ("due channels read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return (int) count;
+}
+
+int
+notification_store_channel_finished (notification_store_t *self, const char *channel,
+                                     int64_t since_ms, int64_t *at_ms, size_t at_max)
+{
+    assert (self && channel && (at_ms || at_max == 0));
+    sqlite3_stmt *select = s_statement (self, S_CHANNEL_FINISHED);
+    sqlite3_bind_text (select, 1, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (select, 2, since_ms);
+    sqlite3_bind_int64 (select, 3, (int64_t) at_max);
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        assert (count < at_max);  // the statement's LIMIT
+        at_ms[count++] = sqlite3_column_int64 (select, 0);
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("finished attempts read failed", "channel=%s error=\"%s\"", channel,
+                   sqlite3_errmsg (self->db));
         return -1;
     }
     return (int) count;

@@ -188,6 +188,11 @@ int notification_store_deliveries_due (notification_store_t *self, int64_t now_m
 // channels: at most channels_max. Returns how many, or -1 on a read error (logged).
 int notification_store_channels_due (notification_store_t *self, int64_t now_ms,
                                      char (*channels)[ID_BYTES_MAX], size_t channels_max);
+// When the messages of channel finished since since_ms: the distinct at_ms of its finished
+// attempts (every attempt of one message is finished at one time), the latest first, at most
+// at_max, into at_ms. Returns how many, or -1 on a read error (logged).
+int notification_store_channel_finished (notification_store_t *self, const char *channel,
+                                         int64_t since_ms, int64_t *at_ms, size_t at_max);
 // How many attempts have status (not NONE). Returns the count, or -1 on a read error (logged).
 int64_t notification_store_deliveries_count (notification_store_t *self,
                                              notification_delivery_status_t status);

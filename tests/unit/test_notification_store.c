@@ -918,3 +918,26 @@ Test (notification_store, the_channels_due_each_once_the_earliest_first)
                   "only pending attempts count");
     cr_assert_str_eq (channels[0], "dingtalk");
 }
+
+Test (notification_store, a_channels_finished_messages_by_time)
+{
+    s_alerts ("a", 2);  // 1, 2
+    s_pending (1, "dingtalk", 1, 100);  // 1
+    s_pending (2, "dingtalk", 1, 100);  // 2
+    s_pending (1, "wecom", 1, 100);     // 3
+    s_pending (2, "dingtalk", 2, 100);  // 4: stays pending
+    // One message finished 1 and 2 at 5000; wecom's at 6000.
+    cr_assert_eq (notification_store_delivery_finish (s_store, 1, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 5000, 0), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 2, NOTIFICATION_DELIVERY_FAILED,
+                                                      "HTTP 503", 5000, 9000), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 3, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 6000, 0), 0);
+    int64_t at_ms[4];
+    cr_assert_eq (notification_store_channel_finished (s_store, "dingtalk", 0, at_ms, 4), 1);
+    cr_assert_eq (at_ms[0], 5000);
+    cr_assert_eq (notification_store_channel_finished (s_store, "dingtalk", 5001, at_ms, 4), 0,
+                  "older than since");
+    cr_assert_eq (notification_store_channel_finished (s_store, "wecom", 0, at_ms, 4), 1);
+    cr_assert_eq (at_ms[0], 6000);
+}
