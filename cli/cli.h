@@ -74,5 +74,7 @@ int cmd_status (cli_t *cli, int argc, char **argv);    // cli/cmd_status.c
 int cmd_alerts (cli_t *cli, int argc, char **argv);    // cli/cmd_alerts.c
 int cmd_scoreboard (cli_t *cli, int argc, char **argv);  // cli/cmd_scoreboard.c
 int cmd_explain (cli_t *cli, int argc, char **argv);     // cli/cmd_explain.c
+int cmd_deliveries (cli_t *cli, int argc, char **argv);  // cli/cmd_deliveries.c
+int cmd_health (cli_t *cli, int argc, char **argv);      // cli/cmd_health.c
 
 #endif

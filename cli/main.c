@@ -23,6 +23,11 @@ static const char *s_usage
       "  scoreboard --program P --year YYYY [--json]\n"
       "                                          the pairings ranked, with grades\n"
       "  alerts --person ID [--follow] [--json]  a person's alerts\n"
+      "  deliveries [--channel ID] [--person ID] [--status pending|sent|failed|dead] [--json]\n"
+      "                                          the channels' delivery log\n"
+      "  deliveries retry ID                     send a dead delivery again\n"
+      "  health [--json]                         every service's state; fails when one is\n"
+      "                                          down or lagging\n"
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
       "\n"
       "Endpoints come from SHANHAI_*_RPC and SHANHAI_*_PUB (see README.md).\n";
@@ -50,7 +55,7 @@ static const s_command_t s_commands[] = {
     { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
     { "clock", cmd_clock },       { "scoreboard", cmd_scoreboard },
-    { "explain", cmd_explain },
+    { "explain", cmd_explain },   { "deliveries", cmd_deliveries }, { "health", cmd_health },
     { NULL, NULL },
 };
 

@@ -40,7 +40,15 @@ static const s_field_t s_pairing_fields[] = {
 static const s_field_t s_person_fields[] = {
     S_FIELD (Shanhai__V1__Person, id, true),        S_FIELD (Shanhai__V1__Person, name, true),
     S_FIELD (Shanhai__V1__Person, region, false),   S_FIELD (Shanhai__V1__Person, pairing, false),
-    S_FIELD (Shanhai__V1__Person, program, false),  { NULL, 0, false },
+    S_FIELD (Shanhai__V1__Person, program, false),  S_FIELD (Shanhai__V1__Person, mobile, false),
+    { NULL, 0, false },
+};
+
+// A channel's lists of people and programs are converted apart (they are lists of ids).
+static const s_field_t s_channel_fields[] = {
+    S_FIELD (Shanhai__V1__Channel, id, true),      S_FIELD (Shanhai__V1__Channel, type, true),
+    S_FIELD (Shanhai__V1__Channel, url, true),     S_FIELD (Shanhai__V1__Channel, secret, false),
+    { NULL, 0, false },
 };
 
 // Every reason is written through the one errstr helper.
@@ -61,7 +69,10 @@ s_fill (ProtobufCMessage *message, const s_field_t *fields, const json_t *object
         const s_field_t *field = fields;
         while (field->key && strcmp (field->key, key) != 0)
             field++;
-        if (!field->key && strcmp (key, "role") != 0) {
+        bool apart = fields == s_channel_fields
+                         ? strcmp (key, "people") == 0 || strcmp (key, "programs") == 0
+                         : strcmp (key, "role") == 0;
+        if (!field->key && !apart) {
             s_fail (errstr, errstr_size, "%s: unknown field \"%.40s\"", where, key);
             return -1;
         }
@@ -190,6 +201,82 @@ s_convert_section (Shanhai__V1__RegistryDoc *doc, const s_section_t *section,
     return 0;
 }
 
+// A channel's list of ids under key (optional): strings, copied into *items_p and *count_p.
+static int
+s_fill_ids (const json_t *object, const char *key, char ***items_p, size_t *count_p,
+            const char *where, char *errstr, size_t errstr_size)
+{
+    const json_t *array = json_object_get (object, key);
+    if (!array)
+        return 0;
+    if (!json_is_array (array) || json_array_size (array) > CHANNEL_MEMBERS_MAX) {
+        s_fail (errstr, errstr_size, "%s: \"%s\" must be a list of at most %d ids", where, key,
+                CHANNEL_MEMBERS_MAX);
+        return -1;
+    }
+    *items_p = calloc (json_array_size (array) + 1, sizeof **items_p);
+    if (!*items_p) {
+        s_fail (errstr, errstr_size, "out of memory");
+        return -1;
+    }
+    size_t index;
+    const json_t *item;
+    json_array_foreach (array, index, item) {
+        if (!json_is_string (item)) {
+            s_fail (errstr, errstr_size, "%s: %s[%zu] must be a string", where, key, index);
+            return -1;
+        }
+        if (!((*items_p)[(*count_p)++] = strdup (json_string_value (item)))) {
+            s_fail (errstr, errstr_size, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+// The optional "channels" section: where the notification service posts alerts.
+static int
+s_convert_channels (Shanhai__V1__RegistryDoc *doc, const json_t *array, char *errstr,
+                    size_t errstr_size)
+{
+    if (!array)
+        return 0;
+    if (!json_is_array (array) || json_array_size (array) > REGISTRY_CHANNELS_MAX) {
+        s_fail (errstr, errstr_size, "\"channels\" must be a list of at most %d entries",
+                REGISTRY_CHANNELS_MAX);
+        return -1;
+    }
+    size_t count = json_array_size (array);
+    doc->channels = calloc (count ? count : 1, sizeof *doc->channels);
+    if (!doc->channels) {
+        s_fail (errstr, errstr_size, "out of memory");
+        return -1;
+    }
+    for (size_t index = 0; index < count; index++) {
+        Shanhai__V1__Channel *channel = malloc (sizeof *channel);
+        if (!channel) {
+            s_fail (errstr, errstr_size, "out of memory");
+            return -1;
+        }
+        shanhai__v1__channel__init (channel);
+        doc->channels[doc->n_channels++] = channel;
+        const json_t *object = json_array_get (array, index);
+        const char *id = json_string_value (json_object_get (object, "id"));
+        char where[128];
+        if (id && *id && strlen (id) < ID_BYTES_MAX)
+            snprintf (where, sizeof where, "channels[%zu] \"%s\"", index, id);
+        else
+            snprintf (where, sizeof where, "channels[%zu]", index);
+        if (s_fill (&channel->base, s_channel_fields, object, where, errstr, errstr_size)
+            || s_fill_ids (object, "people", &channel->people, &channel->n_people, where, errstr,
+                           errstr_size)
+            || s_fill_ids (object, "programs", &channel->programs, &channel->n_programs, where,
+                           errstr, errstr_size))
+            return -1;
+    }
+    return 0;
+}
+
 // "notes" are provenance for people reading the file: a list of strings, nothing more.
 static int
 s_check_notes (const json_t *notes, char *errstr, size_t errstr_size)
@@ -221,12 +308,12 @@ registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
     const char *key;
     json_t *value;
     json_object_foreach ((json_t *) root, key, value) {
-        bool known = strcmp (key, "notes") == 0;
+        bool known = strcmp (key, "notes") == 0 || strcmp (key, "channels") == 0;
         for (size_t index = 0; index < 4; index++)
             known = known || strcmp (key, s_sections[index].key) == 0;
         if (!known) {
             s_fail (errstr, errstr_size, "unknown top-level key \"%.40s\" (expected programs, "
-                    "regions, pairings, people, notes)", key);
+                    "regions, pairings, people, channels, notes)", key);
             return NULL;
         }
     }
@@ -249,6 +336,10 @@ registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
             shanhai__v1__registry_doc__free_unpacked (doc, NULL);
             return NULL;
         }
+    }
+    if (s_convert_channels (doc, json_object_get (root, "channels"), errstr, errstr_size)) {
+        shanhai__v1__registry_doc__free_unpacked (doc, NULL);
+        return NULL;
     }
     return doc;
 }

@@ -212,6 +212,12 @@ cache_delete_prefix (cache_t *self, const char *prefix)
     return 0;
 }
 
+const char *
+cache_state (cache_t *self)
+{
+    return !self->enabled ? "off" : self->context ? "up" : "down";
+}
+
 bool
 cache_is_up (cache_t *self)
 {

@@ -32,6 +32,9 @@ int cache_delete (cache_t *self, const char *key);
 int cache_delete_prefix (cache_t *self, const char *prefix);
 // True when the last call reached Redis.
 bool cache_is_up (cache_t *self);
+// "off" (made without a host), "up" (the last call reached Redis) or "down" (it did not, or
+// there was no call yet: the connection is made on first use): for Health.
+const char *cache_state (cache_t *self);
 // Counters, for tests and metrics.
 uint64_t cache_hits (cache_t *self);
 uint64_t cache_misses (cache_t *self);

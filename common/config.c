@@ -113,6 +113,55 @@ s_load_gateway (config_t *config, char *errstr, size_t errstr_size)
     return 0;
 }
 
+// A whole number variable within min..max, or fallback when unset.
+static int
+s_load_number (const char *variable, int64_t fallback, int64_t min, int64_t max, int64_t *out,
+               char *errstr, size_t errstr_size)
+{
+    const char *value = getenv (variable);
+    if (!value || !*value) {
+        *out = fallback;
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long number = strtoll (value, &end, 10);
+    if (errno || *end != '\0' || number < min || number > max) {
+        snprintf (errstr, errstr_size, "%s must be a whole number in %lld..%lld, not '%.40s'",
+                  variable, (long long) min, (long long) max, value);
+        return -1;
+    }
+    *out = number;
+    return 0;
+}
+
+// What the notification's channels are told: their language and their timing.
+static int
+s_load_delivery (config_t *config, char *errstr, size_t errstr_size)
+{
+    const char *language = s_getenv ("SHANHAI_LANGUAGE", "zh");
+    if (strcmp (language, "zh") != 0 && strcmp (language, "en") != 0) {
+        snprintf (errstr, errstr_size, "SHANHAI_LANGUAGE must be zh or en, not '%.40s'",
+                  language);
+        return -1;
+    }
+    snprintf (config->language, sizeof config->language, "%s", language);
+    int64_t attempts;
+    if (s_copy (config->template_dir, sizeof config->template_dir, "SHANHAI_TEMPLATE_DIR",
+                s_getenv ("SHANHAI_TEMPLATE_DIR", "./templates"), errstr, errstr_size)
+        || s_load_number ("SHANHAI_DELIVERY_WINDOW_MS", DELIVERY_WINDOW_DEFAULT_MS, 0,
+                          DELIVERY_WINDOW_MAX_MS, &config->delivery_window_ms, errstr,
+                          errstr_size)
+        || s_load_number ("SHANHAI_DELIVERY_BACKOFF_MS", DELIVERY_BACKOFF_DEFAULT_MS, 1,
+                          DELIVERY_BACKOFF_MAX_MS, &config->delivery_backoff_ms, errstr,
+                          errstr_size)
+        || s_load_number ("SHANHAI_DELIVERY_ATTEMPTS", DELIVERY_ATTEMPTS_DEFAULT, 1,
+                          DELIVERY_ATTEMPTS_MAX - 1, &attempts, errstr, errstr_size))
+        return -1;
+    config->delivery_attempts = (int) attempts;
+    return 0;
+}
+
 int
 config_load (config_t *config, char *errstr, size_t errstr_size)
 {
@@ -135,7 +184,8 @@ config_load (config_t *config, char *errstr, size_t errstr_size)
                     value, errstr, errstr_size))
             return -1;
     }
-    if (s_load_redis (config, errstr, errstr_size) || s_load_gateway (config, errstr, errstr_size))
+    if (s_load_redis (config, errstr, errstr_size) || s_load_gateway (config, errstr, errstr_size)
+        || s_load_delivery (config, errstr, errstr_size))
         return -1;
     const char *clock = s_getenv ("SHANHAI_CLOCK", "");
     int32_t days;

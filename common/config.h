@@ -17,12 +17,19 @@
       SHANHAI_GATEWAY_APPS      <data dir>/gateway-apps.json   the gateway's applications
       SHANHAI_GATEWAY_METRICS   (none)            host:port of a second listener that serves only
                                                   /metrics and /v1/health, for operators
+    The notification's channels (DingTalk, WeCom, webhooks; limits.h says why each default):
+      SHANHAI_LANGUAGE          zh                zh or en: the templates the channels speak
+      SHANHAI_TEMPLATE_DIR      ./templates       where <language>.json is
+      SHANHAI_DELIVERY_WINDOW_MS    10000         alerts of a channel gathered into one message
+      SHANHAI_DELIVERY_BACKOFF_MS   60000         the first retry's delay; doubles each time
+      SHANHAI_DELIVERY_ATTEMPTS     8             attempts before a delivery is dead
     A service binds its own endpoints and connects to the others' with the same strings. */
 #ifndef SHANHAI_CONFIG_H
 #define SHANHAI_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "common/limits.h"
 #include "common/log.h"
 
@@ -48,6 +55,11 @@ typedef struct {
     char gateway_apps[PATH_BYTES_MAX];
     char gateway_metrics_host[NAME_BYTES_MAX];  // empty: no second listener
     int gateway_metrics_port;
+    char language[8];                  // "zh" or "en"
+    char template_dir[PATH_BYTES_MAX];
+    int64_t delivery_window_ms;        // 0 .. DELIVERY_WINDOW_MAX_MS
+    int64_t delivery_backoff_ms;       // 1 .. DELIVERY_BACKOFF_MAX_MS
+    int delivery_attempts;             // 1 .. DELIVERY_ATTEMPTS_MAX - 1
 } config_t;
 
 // Fills *config from the environment. Returns 0, or -1 with a one-line reason in errstr

@@ -41,6 +41,8 @@
 #define RPC_METHOD_BYTES_MAX 64
 // The caller's request id.
 #define RPC_REQUEST_ID_BYTES_MAX 64
+// Methods a server answers besides its table: the skeleton's own (Health).
+#define RPC_ADDED_METHODS_MAX 4
 // The one-line error text of a reply.
 #define RPC_ERROR_BYTES_MAX 512
 // How long a caller waits for a reply before it reports UNAVAILABLE. Services answer in
@@ -75,6 +77,14 @@
 #define SERVICE_CATCH_UP_BACKOFF_MAX_MS 32000
 // Subscribers one service consumes (the registry, the ledger, the assessment).
 #define SERVICE_SUBSCRIBERS_MAX 4
+// Metrics one service reports in its Health: a dozen are worth watching per service.
+#define SERVICE_METRICS_MAX 32
+// `shanhai health`: how long it waits for each service's answer (a service answers from
+// memory in milliseconds; one that has not answered in a second is down or stuck), and how
+// many events a consumer may be behind its publisher before it counts as lagging: more than
+// one Replay page is more than one catch-up can take back.
+#define HEALTH_TIMEOUT_MS 1000
+#define HEALTH_LAG_EVENTS_MAX 1000
 // Replay pages one catch-up may ask for before it lets the service's loop run again; the
 // tick's next catch-up continues where it stopped.
 #define SUBSCRIBER_PAGES_PER_CATCH_UP 16
@@ -95,6 +105,18 @@
 #define REGISTRY_REGIONS_MAX 4096
 #define REGISTRY_PAIRINGS_MAX 4096
 #define REGISTRY_PEOPLE_MAX 32768
+// Channels (group robots, webhooks): one per pair's group and a few per program is a few
+// thousand in a province.
+#define REGISTRY_CHANNELS_MAX 4096
+// The people and programs one channel lists: a program's whole roster fits.
+#define CHANNEL_MEMBERS_MAX 4096
+// A channel's URL: a robot's webhook with its access token is under 200 bytes; room for
+// proxies and long query strings.
+#define CHANNEL_URL_BYTES_MAX 1024
+// A channel's secret: DingTalk's are 67 characters ("SEC" and 64 hex digits).
+#define CHANNEL_SECRET_BYTES_MAX 256
+// A mobile number: "+86 " and 11 digits, with room for extensions.
+#define PERSON_MOBILE_BYTES_MAX 24
 
 // Policy packs: rules per program, and programs.
 #define POLICY_RULES_MAX 64
@@ -131,6 +153,48 @@
 // Attempts of one alert on one channel. Retries that back off from a minute and double reach
 // more than a day by the twelfth; a channel down for longer gets the alert marked dead.
 #define DELIVERY_ATTEMPTS_MAX 16
+// Attempts made without an operator by default (SHANHAI_DELIVERY_ATTEMPTS, 1 up to
+// DELIVERY_ATTEMPTS_MAX - 1): eight, backing off from a minute, cover about four hours of a
+// robot's outage; what stays dead after that waits for `shanhai deliveries retry`, which has
+// the attempts left up to DELIVERY_ATTEMPTS_MAX.
+#define DELIVERY_ATTEMPTS_DEFAULT 8
+// The first retry's delay by default (SHANHAI_DELIVERY_BACKOFF_MS); each next one doubles it,
+// plus up to half of it at random, so that channels that failed together do not retry together.
+#define DELIVERY_BACKOFF_DEFAULT_MS 60000
+// No retry waits longer than this, however many attempts failed before.
+#define DELIVERY_BACKOFF_MAX_MS (6 * 3600 * 1000)
+// How long alerts of one channel are gathered into one message by default
+// (SHANHAI_DELIVERY_WINDOW_MS): a change reaches several people at once, and a clock move or a
+// registry load makes dozens of changes within seconds.
+#define DELIVERY_WINDOW_DEFAULT_MS 10000
+// The longest window one may configure: an alert later than a minute is no longer timely.
+#define DELIVERY_WINDOW_MAX_MS 60000
+// Messages one channel receives per minute at most: DingTalk's and WeCom's robots throttle
+// beyond 20 a minute. Alerts beyond it wait, and go out merged.
+#define DELIVERY_MESSAGES_PER_MINUTE_MAX 20
+// Alerts one message lists at most: a group reads a digest of a screen or two.
+#define DELIVERY_MESSAGE_ALERTS_MAX 50
+// One message's text: WeCom's markdown content takes at most 4,096 bytes, the smallest limit
+// of the channels; a DingTalk or webhook message is kept to it too.
+#define DELIVERY_MESSAGE_BYTES_MAX 4096
+// A whole request body: the text, JSON's escapes of it and the mentions or the alerts' JSON.
+#define DELIVERY_BODY_BYTES_MAX (64 * 1024)
+// Mentions in one DingTalk message.
+#define DELIVERY_MENTIONS_MAX 50
+// One HTTP attempt, connection included: a robot answers in well under a second; one that
+// has not answered in ten is down for this attempt.
+#define DELIVERY_TIMEOUT_MS 10000
+#define DELIVERY_CONNECT_TIMEOUT_MS 5000
+// How often the service's loop drives the transfers while some are in flight: short, so a
+// reply is finished promptly; nothing runs when nothing is in flight.
+#define DELIVERY_POLL_MS 20
+// At a stop, how long the service waits for the replies of transfers in flight, so that what
+// a robot accepted is recorded sent and not sent again after the restart.
+#define DELIVERY_DRAIN_MS 3000
+// What a channel says of one alert: the pair, the rule's title and clause, the figures.
+#define CHANNEL_LINE_BYTES_MAX 1024
+// A template file (templates/<language>.json).
+#define TEMPLATE_FILE_BYTES_MAX (64 * 1024)
 
 // Redis: a cache, never the truth. A down Redis must not slow a request by more than this.
 #define CACHE_TIMEOUT_MS 200
@@ -210,6 +274,11 @@
 // Room around a body for the envelope's own fields (method, request id, error).
 #define RPC_ENVELOPE_BYTES_MAX 4096
 
+_Static_assert (DELIVERY_ATTEMPTS_DEFAULT < DELIVERY_ATTEMPTS_MAX, "room for a manual retry");
+_Static_assert (CHANNEL_LINE_BYTES_MAX < DELIVERY_MESSAGE_BYTES_MAX, "a line fits a message");
+_Static_assert (DELIVERY_MESSAGE_BYTES_MAX * 6 < DELIVERY_BODY_BYTES_MAX,
+                "a message's text fits a body with every byte escaped");
+_Static_assert (DELIVERY_DRAIN_MS < RPC_TIMEOUT_MS + DELIVERY_TIMEOUT_MS, "a stop is bounded");
 _Static_assert (DATE_TEXT_BYTES == sizeof "YYYY-MM-DD", "DATE_TEXT_BYTES fits an ISO date");
 _Static_assert (REPLAY_EVENTS_MAX <= ZMQ_HWM_MESSAGES, "a replay fits in the queues");
 _Static_assert (SUBSCRIBER_BATCH_EVENTS_MAX >= REPLAY_EVENTS_MAX, "a replay page is one batch");

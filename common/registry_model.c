@@ -184,6 +184,23 @@ s_check_person_links (s_index_t *index, const Shanhai__V1__Person *person)
     return 0;
 }
 
+// An optional mobile number for DingTalk's mentions: digits, a leading "+", and nothing else
+// (the robot matches it as text against the group members' numbers).
+static int
+s_check_mobile (s_index_t *index, const Shanhai__V1__Person *person)
+{
+    const char *mobile = person->mobile ? person->mobile : "";
+    size_t length = strlen (mobile);
+    bool valid = length < PERSON_MOBILE_BYTES_MAX;
+    for (size_t at = 0; valid && at < length; at++)
+        valid = (mobile[at] >= '0' && mobile[at] <= '9') || (at == 0 && mobile[at] == '+');
+    if (!valid || (length > 0 && mobile[length - 1] == '+'))
+        return s_fail (index, "person \"%s\": mobile \"%.40s\" must be digits, with an optional "
+                       "leading +, of at most %d characters", person->id, mobile,
+                       PERSON_MOBILE_BYTES_MAX - 1);
+    return 0;
+}
+
 static int
 s_check_people (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
@@ -192,10 +209,82 @@ s_check_people (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
         if (s_check_id (index, index->people, "person", "people", position, person->id, person)
             || s_check_name (index, "person", person->id, "name", person->name, NAME_BYTES_MAX,
                              true)
-            || s_check_person_links (index, person))
+            || s_check_person_links (index, person) || s_check_mobile (index, person))
             return -1;
     }
     return 0;
+}
+
+// A channel's type, URL and secret: the URL is http(s) (the robots' and a test's receiver),
+// printable, without spaces; a DingTalk robot and a webhook sign, so they need a secret.
+static int
+s_check_channel_target (s_index_t *index, const Shanhai__V1__Channel *channel)
+{
+    const char *type = channel->type ? channel->type : "";
+    bool dingtalk = strcmp (type, "dingtalk") == 0, webhook = strcmp (type, "webhook") == 0;
+    if (!dingtalk && !webhook && strcmp (type, "wecom") != 0)
+        return s_fail (index, "channel \"%s\": type \"%.40s\" must be dingtalk, wecom or webhook",
+                       channel->id, type);
+    const char *url = channel->url ? channel->url : "";
+    bool printable = strlen (url) < CHANNEL_URL_BYTES_MAX;
+    for (const char *at = url; printable && *at; at++)
+        printable = *at > ' ' && *at < 0x7f;
+    if (!printable || (strncmp (url, "http://", 7) != 0 && strncmp (url, "https://", 8) != 0)
+        || strlen (url) <= strlen ("https://"))
+        return s_fail (index, "channel \"%s\": url \"%.80s\" must be an http:// or https:// URL of "
+                       "at most %d printable characters", channel->id, url,
+                       CHANNEL_URL_BYTES_MAX - 1);
+    const char *secret = channel->secret ? channel->secret : "";
+    if ((dingtalk || webhook) && !*secret)
+        return s_fail (index, "channel \"%s\": a %s channel signs its messages and needs a "
+                       "secret", channel->id, type);
+    if (!validate_text (secret, CHANNEL_SECRET_BYTES_MAX, false))
+        return s_fail (index, "channel \"%s\": secret must be text of at most %d bytes",
+                       channel->id, CHANNEL_SECRET_BYTES_MAX - 1);
+    return 0;
+}
+
+// The people and programs a channel lists: each known, at least one of them in all.
+static int
+s_check_channel_members (s_index_t *index, const Shanhai__V1__Channel *channel)
+{
+    if (channel->n_people + channel->n_programs == 0)
+        return s_fail (index, "channel \"%s\": lists no people and no programs", channel->id);
+    if (channel->n_people + channel->n_programs > CHANNEL_MEMBERS_MAX)
+        return s_fail (index, "channel \"%s\": lists %zu people and programs: at most %d",
+                       channel->id, channel->n_people + channel->n_programs,
+                       CHANNEL_MEMBERS_MAX);
+    for (size_t at = 0; at < channel->n_people; at++)
+        if (!zhashx_lookup (index->people, channel->people[at]))
+            return s_fail (index, "channel \"%s\": person \"%.80s\" is not a known person",
+                           channel->id, channel->people[at]);
+    for (size_t at = 0; at < channel->n_programs; at++)
+        if (!zhashx_lookup (index->programs, channel->programs[at]))
+            return s_fail (index, "channel \"%s\": program \"%.80s\" is not a known program",
+                           channel->id, channel->programs[at]);
+    return 0;
+}
+
+static int
+s_check_channels (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    if (doc->n_channels > REGISTRY_CHANNELS_MAX)
+        return s_fail (index, "%zu channels: at most %d", doc->n_channels,
+                       REGISTRY_CHANNELS_MAX);
+    zhashx_t *ids = zhashx_new ();
+    if (!ids)
+        return s_fail (index, "out of memory");
+    int rc = 0;
+    for (size_t position = 0; rc == 0 && position < doc->n_channels; position++) {
+        Shanhai__V1__Channel *channel = doc->channels[position];
+        rc = s_check_id (index, ids, "channel", "channels", position, channel->id, channel)
+                     || s_check_channel_target (index, channel)
+                     || s_check_channel_members (index, channel)
+                 ? -1
+                 : 0;
+    }
+    zhashx_destroy (&ids);
+    return rc;
 }
 
 static int
@@ -232,7 +321,7 @@ registry_model_validate (const Shanhai__V1__RegistryDoc *doc, char *errstr, size
     else
         rc = s_check_counts (&index, doc) || s_check_programs (&index, doc)
                      || s_check_regions (&index, doc) || s_check_pairings (&index, doc)
-                     || s_check_people (&index, doc)
+                     || s_check_people (&index, doc) || s_check_channels (&index, doc)
                  ? -1
                  : 0;
     zhashx_destroy (&index.programs);

@@ -283,3 +283,42 @@ registry_view_pairing_matches (const Shanhai__V1__Pairing *pairing, const char *
     }
     return true;
 }
+
+// Channels are few and looked up once per alert: a scan of the document, no index to keep.
+const Shanhai__V1__Channel *
+registry_view_channel (const registry_view_t *self, const char *id)
+{
+    assert (self && id);
+    for (size_t at = 0; at < self->doc->n_channels; at++)
+        if (strcmp (self->doc->channels[at]->id, id) == 0)
+            return self->doc->channels[at];
+    return NULL;
+}
+
+// True when one of count ids is id.
+static bool
+s_lists (char *const *ids, size_t count, const char *id)
+{
+    for (size_t at = 0; at < count; at++)
+        if (strcmp (ids[at], id) == 0)
+            return true;
+    return false;
+}
+
+size_t
+registry_view_channels (const registry_view_t *self, const char *person, const char *program,
+                        const Shanhai__V1__Channel **out, size_t max)
+{
+    assert (self && person && program && (out || max == 0));
+    size_t count = 0;
+    for (size_t at = 0; at < self->doc->n_channels; at++) {
+        const Shanhai__V1__Channel *channel = self->doc->channels[at];
+        if (s_lists (channel->people, channel->n_people, person)
+            || s_lists (channel->programs, channel->n_programs, program)) {
+            if (count < max)
+                out[count] = channel;
+            count++;
+        }
+    }
+    return count;
+}

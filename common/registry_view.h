@@ -41,6 +41,15 @@ const Shanhai__V1__Person *registry_view_person (const registry_view_t *self, co
 size_t registry_view_people (const registry_view_t *self, const Shanhai__V1__Pairing *pairing,
                              const Shanhai__V1__Person **out, size_t max);
 
+// The channel with id, or NULL.
+const Shanhai__V1__Channel *registry_view_channel (const registry_view_t *self, const char *id);
+// The channels that carry an alert told to person about a pair of program: those that list
+// the person, and those that list the program, in the document's order, each once. Writes at
+// most max borrowed pointers into out and returns how many there are in all.
+size_t registry_view_channels (const registry_view_t *self, const char *person,
+                               const char *program, const Shanhai__V1__Channel **out,
+                               size_t max);
+
 // True when pairing matches every filter that is not NULL or empty: its program, a region
 // that is its recipient or supporter, a day (days since 1970) within its start..end.
 bool registry_view_pairing_matches (const Shanhai__V1__Pairing *pairing, const char *program,

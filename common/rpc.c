@@ -13,6 +13,11 @@ struct rpc_server_t {
     zsock_t *router;
     const rpc_method_t *methods;
     void *state;
+    // Methods added by rpc_server_add (the skeleton's own), each with its own state.
+    rpc_method_t added[RPC_ADDED_METHODS_MAX];
+    void *added_states[RPC_ADDED_METHODS_MAX];
+    char added_names[RPC_ADDED_METHODS_MAX][RPC_METHOD_BYTES_MAX];
+    size_t added_count;
 };
 
 // A call keeps whether the client sent REQ's empty delimiter, so that the reply carries it too
@@ -217,11 +222,30 @@ rpc_server_reply (rpc_server_t *self, rpc_call_t **call_p, rpc_reply_t *reply)
     return rc;
 }
 
+int
+rpc_server_add (rpc_server_t *self, const char *method, rpc_handler_fn *handler, void *state)
+{
+    assert (self && method && handler);
+    if (self->added_count == RPC_ADDED_METHODS_MAX || strlen (method) >= RPC_METHOD_BYTES_MAX)
+        return -1;
+    size_t index = self->added_count++;
+    snprintf (self->added_names[index], RPC_METHOD_BYTES_MAX, "%s", method);
+    self->added[index] = (rpc_method_t) { self->added_names[index], handler };
+    self->added_states[index] = state;
+    return 0;
+}
+
 void
 rpc_server_dispatch (rpc_server_t *self, rpc_call_t **call_p)
 {
     rpc_call_t *call = *call_p;
     rpc_reply_t reply = { .status = RPC_OK };
+    for (size_t index = 0; index < self->added_count; index++)
+        if (strcmp (self->added_names[index], call->method) == 0) {
+            self->added[index].handler (self->added_states[index], call, &reply);
+            rpc_server_reply (self, call_p, &reply);
+            return;
+        }
     const rpc_method_t *method = self->methods;
     while (method->method && strcmp (method->method, call->method) != 0)
         method++;

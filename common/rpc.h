@@ -48,6 +48,11 @@ typedef struct {
 // server's life; state is passed to every handler. Returns NULL if the bind fails (logged).
 rpc_server_t *rpc_server_new (const char *endpoint, const rpc_method_t *methods, void *state);
 void rpc_server_destroy (rpc_server_t **self_p);
+// Answers method (copied) with handler and its own state, ahead of the table: the skeleton's
+// methods that every service has ("<name>.Health"). Returns 0, or -1 when
+// RPC_ADDED_METHODS_MAX are added already or the name is too long.
+int rpc_server_add (rpc_server_t *self, const char *method, rpc_handler_fn *handler,
+                    void *state);
 // The socket, for a zloop reader or a zpoller. Borrowed.
 zsock_t *rpc_server_socket (rpc_server_t *self);
 // Takes the next well-formed request off the socket without blocking: returns it (the

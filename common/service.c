@@ -24,7 +24,22 @@ struct service_t {
     size_t stream_count;
     service_tick_fn *tick;
     void *tick_state;
+    service_health_fn *health;
+    void *health_state;
+    int64_t started_ms;  // zclock_mono at service_new
 };
+
+struct service_health_t {
+    Shanhai__V1__Health reply;
+    Shanhai__V1__StreamHealth streams[SERVICE_SUBSCRIBERS_MAX];
+    Shanhai__V1__StreamHealth *stream_pointers[SERVICE_SUBSCRIBERS_MAX];
+    char publishers[SERVICE_SUBSCRIBERS_MAX][RPC_METHOD_BYTES_MAX];
+    Shanhai__V1__Metric metrics[SERVICE_METRICS_MAX];
+    Shanhai__V1__Metric *metric_pointers[SERVICE_METRICS_MAX];
+    bool metrics_full;
+};
+
+static void s_on_health (void *state, const rpc_call_t *call, rpc_reply_t *reply);
 
 service_t *
 service_new (const char *name, const char *rpc_endpoint, const rpc_method_t *methods,
@@ -37,7 +52,10 @@ service_new (const char *name, const char *rpc_endpoint, const rpc_method_t *met
     snprintf (self->name, sizeof self->name, "%s", name);
     self->rpc = rpc_server_new (rpc_endpoint, methods, state);
     self->loop = zloop_new ();
-    if (!self->rpc || !self->loop) {
+    self->started_ms = zclock_mono ();
+    char health[RPC_METHOD_BYTES_MAX];
+    snprintf (health, sizeof health, "%s.Health", name);
+    if (!self->rpc || !self->loop || rpc_server_add (self->rpc, health, s_on_health, self)) {
         service_destroy (&self);
         return NULL;
     }
@@ -54,6 +72,12 @@ service_destroy (service_t **self_p)
         free (self);
         *self_p = NULL;
     }
+}
+
+zloop_t *
+service_loop (service_t *self)
+{
+    return self->loop;
 }
 
 rpc_server_t *
@@ -91,6 +115,100 @@ service_tick (service_t *self, service_tick_fn *tick, void *state)
 {
     self->tick = tick;
     self->tick_state = state;
+}
+
+void
+service_health (service_t *self, service_health_fn *fn, void *state)
+{
+    self->health = fn;
+    self->health_state = state;
+}
+
+void
+service_health_registry (service_health_t *health, uint64_t version)
+{
+    health->reply.registry_version = version;
+}
+
+void
+service_health_cache (service_health_t *health, const char *state)
+{
+    health->reply.cache = (char *) state;
+}
+
+void
+service_health_metric (service_health_t *health, const char *name, const char *help,
+                       bool counter, int64_t value)
+{
+    assert (name && help);
+    size_t count = health->reply.n_metrics;
+    if (count == SERVICE_METRICS_MAX) {
+        if (!health->metrics_full)
+            log_warn ("health: a metric is left out", "name=%s max=%d", name,
+                      SERVICE_METRICS_MAX);
+        health->metrics_full = true;
+        return;
+    }
+    Shanhai__V1__Metric *metric = &health->metrics[count];
+    shanhai__v1__metric__init (metric);
+    metric->name = (char *) name;
+    metric->help = (char *) help;
+    metric->counter = counter;
+    metric->value = value;
+    health->metric_pointers[count] = metric;
+    health->reply.n_metrics = count + 1;
+}
+
+// Each consumed stream: its publisher ("ledger" of "ledger.Replay"), how far it applied and
+// how far the publisher is known to be.
+static void
+s_health_streams (service_t *self, service_health_t *health)
+{
+    for (size_t index = 0; index < self->stream_count; index++) {
+        subscriber_t *subscriber = self->streams[index].subscriber;
+        Shanhai__V1__StreamHealth *stream = &health->streams[index];
+        shanhai__v1__stream_health__init (stream);
+        char *publisher = health->publishers[index];
+        snprintf (publisher, RPC_METHOD_BYTES_MAX, "%s", subscriber_replay_method (subscriber));
+        char *dot = strchr (publisher, '.');
+        if (dot)
+            *dot = '\0';
+        stream->publisher = publisher;
+        stream->applied_seq = subscriber_last_seq (subscriber);
+        stream->head_seq = subscriber_head_seq (subscriber);
+        stream->caught_up = subscriber_caught_up (subscriber);
+        health->stream_pointers[index] = stream;
+    }
+    health->reply.streams = health->stream_pointers;
+    health->reply.n_streams = self->stream_count;
+}
+
+static void
+s_on_health (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    service_t *self = state;
+    Shanhai__V1__HealthRequest *request = (Shanhai__V1__HealthRequest *) rpc_call_decode (
+        call, &shanhai__v1__health_request__descriptor, reply);
+    if (!request)
+        return;
+    shanhai__v1__health_request__free_unpacked (request, NULL);
+    service_health_t *health = calloc (1, sizeof *health);
+    if (!health) {
+        rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
+        return;
+    }
+    shanhai__v1__health__init (&health->reply);
+    health->reply.service = self->name;
+    health->reply.version = SHANHAI_VERSION;
+    health->reply.uptime_ms = zclock_mono () - self->started_ms;
+    health->reply.published_seq = self->outbox ? outbox_head (self->outbox) : 0;
+    health->reply.cache = "off";
+    health->reply.metrics = health->metric_pointers;
+    s_health_streams (self, health);
+    if (self->health)
+        self->health (self->health_state, health);
+    rpc_reply_set_body (reply, &health->reply.base);
+    free (health);
 }
 
 // Catches one stream up, and sets when the tick may try again.

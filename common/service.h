@@ -19,12 +19,19 @@
 typedef struct service_t service_t;
 typedef void (service_tick_fn) (void *state);
 
+// A Health reply being built, for a service's own part of it.
+typedef struct service_health_t service_health_t;
+// Adds what only the service knows to health: its registry version, its cache, its metrics.
+typedef void (service_health_fn) (void *state, service_health_t *health);
+
 // Binds a ROUTER at rpc_endpoint answering the methods of the table (borrowed, ended by
 // {NULL, NULL}) with state. name goes into the logs. Returns NULL (logged) on failure.
 service_t *service_new (const char *name, const char *rpc_endpoint,
                         const rpc_method_t *methods, void *state);
 // Stops nothing that runs (call it after service_run returned); safe on NULL and twice.
 void service_destroy (service_t **self_p);
+// The loop (borrowed), for a service's own timers and pollers (the notification's transfers).
+zloop_t *service_loop (service_t *self);
 // The request server (borrowed).
 rpc_server_t *service_rpc (service_t *self);
 // Reads the request socket with reader instead of answering every request at once (the
@@ -37,6 +44,19 @@ void service_publish (service_t *self, outbox_t *outbox);
 int service_consume (service_t *self, subscriber_t *subscriber);
 // The service's own work every SERVICE_TICK_MS, after the catch-ups.
 void service_tick (service_t *self, service_tick_fn *tick, void *state);
+// Every service answers "<name>.Health" (HealthRequest -> Health): the skeleton fills in the
+// name, SHANHAI_VERSION, the uptime, the outbox's head and each consumed stream (applied seq,
+// the publisher's known head, caught up), then calls fn with state for the rest.
+void service_health (service_t *self, service_health_fn *fn, void *state);
+// Within a service_health_fn: the version of the service's registry (replica).
+void service_health_registry (service_health_t *health, uint64_t version);
+// Within a service_health_fn: the cache, "up", "down" or "off" (a static string); "off"
+// unless set.
+void service_health_cache (service_health_t *health, const char *state);
+// Within a service_health_fn: one metric; name and help are borrowed for the call (static
+// strings). Beyond SERVICE_METRICS_MAX, the metric is left out (logged once).
+void service_health_metric (service_health_t *health, const char *name, const char *help,
+                            bool counter, int64_t value);
 // Catches every subscriber up, then serves until SIGINT or SIGTERM. Returns 0.
 int service_run (service_t *self);
 // As service_run, for a CZMQ actor: serves until "$TERM" (or a broken pipe) on pipe;

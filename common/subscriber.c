@@ -254,3 +254,21 @@ subscriber_handle (subscriber_t *self)
     free (batch);
     return result;
 }
+
+uint64_t
+subscriber_head_seq (subscriber_t *self)
+{
+    return self->known_head;
+}
+
+bool
+subscriber_caught_up (subscriber_t *self)
+{
+    return self->caught_up;
+}
+
+const char *
+subscriber_replay_method (subscriber_t *self)
+{
+    return self->method;
+}

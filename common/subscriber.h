@@ -49,6 +49,12 @@ int subscriber_handle (subscriber_t *self);
 // failed. Call at start and from a timer.
 int subscriber_catch_up (subscriber_t *self);
 uint64_t subscriber_last_seq (subscriber_t *self);
+// The newest seq the publisher is known to have (its heartbeat, its last event or Replay).
+uint64_t subscriber_head_seq (subscriber_t *self);
+// True once a catch-up has reached the publisher's head since the start.
+bool subscriber_caught_up (subscriber_t *self);
+// The publisher's Replay method, "ledger.Replay" (borrowed).
+const char *subscriber_replay_method (subscriber_t *self);
 // True when the subscriber knows of events it has not applied yet.
 bool subscriber_is_behind (subscriber_t *self);
 

@@ -127,6 +127,7 @@ s_rule_status (Shanhai__V1__RuleStatus *status, const policy_pack_t *pack,
     status->colour = (char *) compliance_colour (status->status);
     status->version = pack ? (uint32_t) pack->version : 0;
     status->weight = (uint32_t) rule->weight;
+    status->deadline_day = period.deadline;
 }
 
 // Appends the "compliance.changed" of status (previous before it). Returns 0 or -1.
@@ -822,6 +823,19 @@ s_on_tick (void *state)
     }
 }
 
+// Health: the replica's version, the cache and how well it serves.
+static void
+s_health (void *state, service_health_t *health)
+{
+    assessment_server_t *self = state;
+    service_health_registry (health, registry_replica_version (self->registry));
+    service_health_cache (health, cache_state (self->cache));
+    service_health_metric (health, "cache_hits_total", "snapshots read from Redis", true,
+                           (int64_t) cache_hits (self->cache));
+    service_health_metric (health, "cache_misses_total", "snapshots Redis did not have", true,
+                           (int64_t) cache_misses (self->cache));
+}
+
 // Everything after the policies and the store.
 static int
 s_connect (assessment_server_t *self, const config_t *config, char *errstr, size_t errstr_size)
@@ -852,6 +866,7 @@ s_connect (assessment_server_t *self, const config_t *config, char *errstr, size
         return -1;
     service_publish (self->service, assessment_store_outbox (self->store));
     service_tick (self->service, s_on_tick, self);
+    service_health (self->service, s_health, self);
     if (service_consume (self->service, self->registry_events)
         || service_consume (self->service, self->ledger_events))
         return -1;

@@ -247,6 +247,14 @@ s_apply_registry (void *state, const Shanhai__V1__Event *const *events, size_t c
     return applied;
 }
 
+// Health: the version of the replica it validates against.
+static void
+s_health (void *state, service_health_t *health)
+{
+    ledger_server_t *self = state;
+    service_health_registry (health, registry_replica_version (self->registry));
+}
+
 // Everything after the store: the replica in the store's file, the registry's stream, the
 // skeleton.
 static int
@@ -266,6 +274,7 @@ s_connect (ledger_server_t *self, const config_t *config, char *errstr, size_t e
         return -1;
     service_read_requests (self->service, s_on_request, self);
     service_publish (self->service, ledger_store_outbox (self->store));
+    service_health (self->service, s_health, self);
     return service_consume (self->service, self->registry_events);
 }
 

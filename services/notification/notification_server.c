@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alert_rules.h"
+#include "alert_template.h"
+#include "delivery.h"
 #include "common/date.h"
 #include "common/log.h"
 #include "common/registry_replica.h"
@@ -19,6 +21,8 @@ struct notification_server_t {
     subscriber_t *registry_events;
     subscriber_t *assessment_events;
     service_t *service;
+    alert_template_t *templates;
+    delivery_t *delivery;
 };
 
 // Inside the caller's transaction: one alert per recipient of change among people.
@@ -30,8 +34,9 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
     if (!recipients)
         return -1;
     size_t count = alert_rules_recipients (people, change->rule->status, recipients);
-    char text[ALERT_TEXT_BYTES_MAX];
+    char text[ALERT_TEXT_BYTES_MAX], line[CHANNEL_LINE_BYTES_MAX];
     alert_rules_text (change, text, sizeof text);
+    alert_template_line (self->templates, change, line, sizeof line);
     int64_t now_ms = date_now_ms ();
     int rc = 0;
     for (size_t index = 0; index < count && rc == 0; index++) {
@@ -50,7 +55,8 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
             // failed the batch: it is dropped, and the rest goes on.
             log_error ("alert dropped: refused by the store", "pairing=%s rule=%s person=%s",
                        change->pairing, change->rule->rule, alert.person);
-        else if (result != NOTIFICATION_STORE_OK)
+        else if (result != NOTIFICATION_STORE_OK
+                 || delivery_enqueue (self->delivery, &alert, change->program, line) < 0)
             rc = -1;
     }
     free (recipients);
@@ -172,11 +178,142 @@ s_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     outbox_replay_handler (notification_store_outbox (self->store), call, reply);
 }
 
+static void
+s_delivery_proto (const notification_delivery_t *row, Shanhai__V1__Delivery *delivery)
+{
+    shanhai__v1__delivery__init (delivery);
+    delivery->id = row->id;
+    delivery->alert = row->alert;
+    delivery->channel = (char *) row->channel;
+    delivery->attempt = row->attempt;
+    delivery->status = (char *) notification_delivery_status_name (row->status);
+    delivery->result = (char *) row->result;
+    delivery->at_ms = row->at_ms;
+    delivery->next_at_ms = row->next_at_ms;
+}
+
+// The filters of a Deliveries request, checked. Returns 0, or -1 with the error replied.
+static int
+s_delivery_query (const Shanhai__V1__DeliveriesRequest *request,
+                  notification_delivery_query_t *query, rpc_reply_t *reply)
+{
+    *query = (notification_delivery_query_t) { .after_id = request->after_id };
+    if (*request->channel && !validate_id (request->channel))
+        return rpc_reply_error (reply, RPC_INVALID, "channel \"%.80s\" is not a valid id",
+                                request->channel), -1;
+    if (*request->person && !validate_id (request->person))
+        return rpc_reply_error (reply, RPC_INVALID, "person \"%.80s\" is not a valid id",
+                                request->person), -1;
+    query->channel = *request->channel ? request->channel : NULL;
+    query->person = *request->person ? request->person : NULL;
+    for (int status = NOTIFICATION_DELIVERY_PENDING;
+         *request->status && status <= NOTIFICATION_DELIVERY_DEAD && !query->status; status++)
+        if (strcmp (request->status, notification_delivery_status_name (status)) == 0)
+            query->status = status;
+    if (*request->status && !query->status)
+        return rpc_reply_error (reply, RPC_INVALID, "status \"%.40s\" must be pending, sent, "
+                                "failed or dead", request->status), -1;
+    return 0;
+}
+
+static void
+s_deliveries (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    notification_server_t *self = state;
+    Shanhai__V1__DeliveriesRequest *request = (Shanhai__V1__DeliveriesRequest *)
+        rpc_call_decode (call, &shanhai__v1__deliveries_request__descriptor, reply);
+    if (!request)
+        return;
+    notification_delivery_query_t query;
+    size_t limit = request->limit == 0 || request->limit > DELIVERIES_LIST_MAX
+                       ? DELIVERIES_LIST_MAX : request->limit;
+    notification_delivery_t *rows = calloc (limit, sizeof *rows);
+    Shanhai__V1__Delivery *deliveries = calloc (limit, sizeof *deliveries);
+    Shanhai__V1__Delivery **pointers = calloc (limit, sizeof *pointers);
+    int count = -1;
+    if (!rows || !deliveries || !pointers)
+        rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
+    else if (s_delivery_query (request, &query, reply) == 0
+             && (count = notification_store_deliveries (self->store, &query, rows, limit)) < 0)
+        rpc_reply_error (reply, RPC_INTERNAL, "the deliveries could not be read");
+    if (count >= 0) {
+        Shanhai__V1__DeliveryList list = SHANHAI__V1__DELIVERY_LIST__INIT;
+        for (int index = 0; index < count; index++) {
+            s_delivery_proto (&rows[index], &deliveries[index]);
+            pointers[index] = &deliveries[index];
+        }
+        list.deliveries = pointers;
+        list.n_deliveries = (size_t) count;
+        rpc_reply_set_body (reply, &list.base);
+    }
+    free (pointers);
+    free (deliveries);
+    free (rows);
+    shanhai__v1__deliveries_request__free_unpacked (request, NULL);
+}
+
+static void
+s_retry (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    notification_server_t *self = state;
+    Shanhai__V1__RetryRequest *request = (Shanhai__V1__RetryRequest *) rpc_call_decode (
+        call, &shanhai__v1__retry_request__descriptor, reply);
+    if (!request)
+        return;
+    notification_delivery_t added;
+    notification_store_result_t result = delivery_retry (self->delivery, request->id, &added);
+    if (result == NOTIFICATION_STORE_NOT_FOUND)
+        rpc_reply_error (reply, RPC_NOT_FOUND, "no delivery %llu",
+                         (unsigned long long) request->id);
+    else if (result == NOTIFICATION_STORE_CONFLICT)
+        rpc_reply_error (reply, RPC_CONFLICT, "delivery %llu is not dead, or was retried "
+                         "already", (unsigned long long) request->id);
+    else if (result == NOTIFICATION_STORE_INVALID)
+        rpc_reply_error (reply, RPC_INVALID, "delivery %llu has no attempts left (at most %d)",
+                         (unsigned long long) request->id, DELIVERY_ATTEMPTS_MAX);
+    else if (result != NOTIFICATION_STORE_OK)
+        rpc_reply_error (reply, RPC_INTERNAL, "the retry could not be written");
+    else {
+        Shanhai__V1__Delivery delivery;
+        s_delivery_proto (&added, &delivery);
+        rpc_reply_set_body (reply, &delivery.base);
+    }
+    shanhai__v1__retry_request__free_unpacked (request, NULL);
+}
+
 static const rpc_method_t s_methods[] = {
     { "notification.Alerts", s_alerts },
     { "notification.Replay", s_replay },
+    { "notification.Deliveries", s_deliveries },
+    { "notification.Retry", s_retry },
     { NULL, NULL },
 };
+
+// Health: the replica's version and the channels' queues.
+static void
+s_health (void *state, service_health_t *health)
+{
+    notification_server_t *self = state;
+    service_health_registry (health, registry_replica_version (self->registry));
+    service_health_metric (health, "deliveries_pending", "attempts waiting to be made", false,
+                           notification_store_deliveries_count (
+                               self->store, NOTIFICATION_DELIVERY_PENDING));
+    service_health_metric (health, "deliveries_dead", "attempts given up (deliveries retry)",
+                           false, notification_store_deliveries_count (
+                                      self->store, NOTIFICATION_DELIVERY_DEAD));
+    service_health_metric (health, "deliveries_sent_total", "attempts a channel accepted",
+                           true, notification_store_deliveries_count (
+                                     self->store, NOTIFICATION_DELIVERY_SENT));
+    service_health_metric (health, "messages_in_flight", "HTTP requests under way", false,
+                           (int64_t) delivery_in_flight (self->delivery));
+}
+
+static void
+s_tick (void *state)
+{
+    notification_server_t *self = state;
+    delivery_tick (self->delivery);
+}
 
 // Everything after the store: the replica in the store's file, both streams (the registry's
 // first: a new version must be had before the changes evaluated against it), the skeleton.
@@ -187,6 +324,12 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
     self->registry = registry_replica_new (notification_store_db (self->store),
                                            config->registry_rpc, errstr, errstr_size);
     if (!self->registry)
+        return -1;
+    delivery_settings_t settings = { .window_ms = config->delivery_window_ms,
+                                     .backoff_ms = config->delivery_backoff_ms,
+                                     .attempts = config->delivery_attempts };
+    self->delivery = delivery_new (self->store, self->registry, self->templates, &settings);
+    if (!self->delivery)
         return -1;
     uint64_t registry_seq
         = (uint64_t) notification_store_meta (self->store, NOTIFICATION_META_REGISTRY_SEQ, 0);
@@ -204,6 +347,9 @@ s_connect (notification_server_t *self, const config_t *config, char *errstr,
     if (!self->registry_events || !self->assessment_events || !self->service)
         return -1;
     service_publish (self->service, notification_store_outbox (self->store));
+    service_tick (self->service, s_tick, self);
+    service_health (self->service, s_health, self);
+    delivery_attach (self->delivery, service_loop (self->service));
     if (service_consume (self->service, self->registry_events)
         || service_consume (self->service, self->assessment_events))
         return -1;
@@ -223,7 +369,11 @@ notification_server_new (const config_t *config, char *errstr, size_t errstr_siz
         return NULL;
     }
     *errstr = '\0';
-    self->store = notification_store_new (path, config->notification_pub, errstr, errstr_size);
+    self->templates
+        = alert_template_load (config->template_dir, config->language, errstr, errstr_size);
+    if (self->templates)
+        self->store
+            = notification_store_new (path, config->notification_pub, errstr, errstr_size);
     if (!self->store || s_connect (self, config, errstr, errstr_size)) {
         if (!*errstr)
             snprintf (errstr, errstr_size, "cannot start on %s / %s (see the log)",
@@ -242,11 +392,14 @@ notification_server_destroy (notification_server_t **self_p)
 {
     if (self_p && *self_p) {
         notification_server_t *self = *self_p;
+        // The transfers' timer is on the service's loop: the delivery goes first.
+        delivery_destroy (&self->delivery);
         service_destroy (&self->service);
         subscriber_destroy (&self->assessment_events);
         subscriber_destroy (&self->registry_events);
         registry_replica_destroy (&self->registry);
         notification_store_destroy (&self->store);
+        alert_template_destroy (&self->templates);
         free (self);
         *self_p = NULL;
     }

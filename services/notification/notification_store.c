@@ -23,6 +23,9 @@ _Static_assert (sizeof "alert." - 1 + (ID_BYTES_MAX - 1) + sizeof PROTO_TOPIC_TE
 // deliveries of an alert (and of a person, through alerts_person), deliveries_channel and
 // deliveries_status the log's filters in id order, deliveries_due the channels' next work,
 // holding only the pending rows.
+//
+// channel_lines: what the channels say of an alert, rendered from the templates when the alert
+// is made (the compliance change it comes from is not kept), one line per alert.
 static const char *s_schema
     = "CREATE TABLE IF NOT EXISTS alerts ("
       "  id INTEGER PRIMARY KEY, person TEXT NOT NULL, pairing TEXT NOT NULL,"
@@ -42,7 +45,9 @@ static const char *s_schema
       "CREATE INDEX IF NOT EXISTS deliveries_channel ON deliveries (channel, id);"
       "CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, id);"
       "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_at_ms, id)"
-      "  WHERE status = 'pending';";
+      "  WHERE status = 'pending';"
+      "CREATE TABLE IF NOT EXISTS channel_lines ("
+      "  alert INTEGER PRIMARY KEY REFERENCES alerts (id), line TEXT NOT NULL);";
 
 // The statements prepared once at open, by their index into s_sql.
 enum {
@@ -57,6 +62,11 @@ enum {
     S_DELIVERY_INSERT,
     S_DELIVERY_FINISH,
     S_DELIVERIES_DUE,
+    S_DELIVERIES_COUNT,
+    S_LINE_INSERT,
+    S_LINE_FIND,
+    S_CHANNELS_DUE,
+    S_CHANNEL_FINISHED,
     S_STATEMENTS
 };
 
@@ -89,6 +99,16 @@ static const char *s_sql[S_STATEMENTS] = {
                          "INDEXED BY deliveries_due "
                          "WHERE d.status = 'pending' AND d.next_at_ms <= ? "
                          "ORDER BY d.next_at_ms, d.id LIMIT ?",
+    [S_DELIVERIES_COUNT] = "SELECT COUNT(*) FROM deliveries WHERE status = ?",
+    [S_LINE_INSERT] = "INSERT OR REPLACE INTO channel_lines (alert, line) VALUES (?, ?)",
+    [S_LINE_FIND] = "SELECT line FROM channel_lines WHERE alert = ?",
+    // Only the pending rows (deliveries_due), however many one throttled channel holds.
+    [S_CHANNELS_DUE] = "SELECT channel, MIN (next_at_ms) AS due FROM deliveries "
+                       "INDEXED BY deliveries_due WHERE status = 'pending' AND next_at_ms <= ? "
+                       "GROUP BY channel ORDER BY due, channel LIMIT ?",
+    // The attempts of one message are finished together, with one at_ms.
+    [S_CHANNEL_FINISHED] = "SELECT DISTINCT at_ms FROM deliveries WHERE channel = ?"
+                           " AND status != 'pending' AND at_ms >= ? ORDER BY at_ms DESC LIMIT ?",
 };
 
 // The filters of notification_store_deliveries, as the bits of the index of its statement:
@@ -849,4 +869,111 @@ notification_store_deliveries_due (notification_store_t *self, int64_t now_ms,
     sqlite3_bind_int64 (select, 1, now_ms);
     sqlite3_bind_int64 (select, 2, (int64_t) limit);
     return s_deliveries_read (self, select, deliveries, limit);
+}
+
+int64_t
+notification_store_deliveries_count (notification_store_t *self,
+                                     notification_delivery_status_t status)
+{
+    assert (self);
+    if (!*notification_delivery_status_name (status))
+        return -1;
+    sqlite3_stmt *select = s_statement (self, S_DELIVERIES_COUNT);
+    sqlite3_bind_text (select, 1, notification_delivery_status_name (status), -1, SQLITE_STATIC);
+    int64_t count = sqlite3_step (select) == SQLITE_ROW ? sqlite3_column_int64 (select, 0) : -1;
+    if (count < 0)
+        log_error ("deliveries count failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+    sqlite3_reset (select);
+    return count;
+}
+
+notification_store_result_t
+notification_store_line_set (notification_store_t *self, uint64_t alert, const char *line)
+{
+    assert (self && line);
+    if (!validate_text (line, CHANNEL_LINE_BYTES_MAX, false)) {
+        log_error ("channel line refused", "alert=%llu", (unsigned long long) alert);
+        return NOTIFICATION_STORE_INVALID;
+    }
+    notification_store_result_t result = s_alert_exists (self, alert);
+    if (result != NOTIFICATION_STORE_OK)
+        return result;
+    sqlite3_stmt *insert = s_statement (self, S_LINE_INSERT);
+    s_bind_id (insert, 1, alert);
+    sqlite3_bind_text (insert, 2, line, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (insert);
+    sqlite3_reset (insert);
+    if (rc != SQLITE_DONE) {
+        log_error ("channel line write failed", "alert=%llu error=\"%s\"",
+                   (unsigned long long) alert, sqlite3_errmsg (self->db));
+        return NOTIFICATION_STORE_FAILED;
+    }
+    return NOTIFICATION_STORE_OK;
+}
+
+notification_store_result_t
+notification_store_line (notification_store_t *self, uint64_t alert, char *out, size_t out_size)
+{
+    assert (self && out && out_size > 0);
+    sqlite3_stmt *select = s_statement (self, S_LINE_FIND);
+    s_bind_id (select, 1, alert);
+    int rc = sqlite3_step (select);
+    notification_store_result_t result = NOTIFICATION_STORE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        snprintf (out, out_size, "%s", (const char *) sqlite3_column_text (select, 0));
+        result = NOTIFICATION_STORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        log_error ("channel line read failed", "alert=%llu error=\"%s\"",
+                   (unsigned long long) alert, sqlite3_errmsg (self->db));
+        result = NOTIFICATION_STORE_FAILED;
+    }
+    sqlite3_reset (select);
+    return result;
+}
+
+int
+notification_store_channels_due (notification_store_t *self, int64_t now_ms,
+                                 char (*channels)[ID_BYTES_MAX], size_t channels_max)
+{
+    assert (self && (channels || channels_max == 0));
+    sqlite3_stmt *select = s_statement (self, S_CHANNELS_DUE);
+    sqlite3_bind_int64 (select, 1, now_ms);
+    sqlite3_bind_int64 (select, 2, (int64_t) channels_max);
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        assert (count < channels_max);  // the statement's LIMIT
+        const char *channel = (const char *) sqlite3_column_text (select, 0);
+        snprintf (channels[count++], ID_BYTES_MAX, "%s", channel ? channel : "");
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("due channels read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return (int) count;
+}
+
+int
+notification_store_channel_finished (notification_store_t *self, const char *channel,
+                                     int64_t since_ms, int64_t *at_ms, size_t at_max)
+{
+    assert (self && channel && (at_ms || at_max == 0));
+    sqlite3_stmt *select = s_statement (self, S_CHANNEL_FINISHED);
+    sqlite3_bind_text (select, 1, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (select, 2, since_ms);
+    sqlite3_bind_int64 (select, 3, (int64_t) at_max);
+    size_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step (select)) == SQLITE_ROW) {
+        assert (count < at_max);  // the statement's LIMIT
+        at_ms[count++] = sqlite3_column_int64 (select, 0);
+    }
+    sqlite3_reset (select);
+    if (rc != SQLITE_DONE) {
+        log_error ("finished attempts read failed", "channel=%s error=\"%s\"", channel,
+                   sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return (int) count;
 }

@@ -184,5 +184,28 @@ int notification_store_deliveries (notification_store_t *self,
 int notification_store_deliveries_due (notification_store_t *self, int64_t now_ms,
                                        notification_delivery_t *deliveries,
                                        size_t deliveries_max);
+// The channels with a pending attempt due by now_ms, the earliest due first, each once, into
+// channels: at most channels_max. Returns how many, or -1 on a read error (logged).
+int notification_store_channels_due (notification_store_t *self, int64_t now_ms,
+                                     char (*channels)[ID_BYTES_MAX], size_t channels_max);
+// When the messages of channel finished since since_ms: the distinct at_ms of its finished
+// attempts (every attempt of one message is finished at one time), the latest first, at most
+// at_max, into at_ms. Returns how many, or -1 on a read error (logged).
+int notification_store_channel_finished (notification_store_t *self, const char *channel,
+                                         int64_t since_ms, int64_t *at_ms, size_t at_max);
+// How many attempts have status (not NONE). Returns the count, or -1 on a read error (logged).
+int64_t notification_store_deliveries_count (notification_store_t *self,
+                                             notification_delivery_status_t status);
+
+// What the channels say of alert (an existing alert): line, valid UTF-8 text of under
+// CHANNEL_LINE_BYTES_MAX bytes, copied; a second call replaces the first. Inside the caller's
+// transaction when one is open. Returns OK, INVALID, NOT_FOUND (no such alert) or FAILED.
+notification_store_result_t notification_store_line_set (notification_store_t *self,
+                                                         uint64_t alert, const char *line);
+// The line of alert into out (cut to out_size - 1 bytes). Returns OK, NOT_FOUND (none was
+// set) or FAILED (logged).
+notification_store_result_t notification_store_line (notification_store_t *self,
+                                                     uint64_t alert, char *out,
+                                                     size_t out_size);
 
 #endif

@@ -295,6 +295,14 @@ s_open_view (registry_server_t *self)
     return self->view ? 0 : -1;
 }
 
+// Health: the registry's version is its own.
+static void
+s_health (void *state, service_health_t *health)
+{
+    registry_server_t *self = state;
+    service_health_registry (health, self->view ? registry_view_version (self->view) : 0);
+}
+
 registry_server_t *
 registry_server_new (const config_t *config, char *errstr, size_t errstr_size)
 {
@@ -316,6 +324,7 @@ registry_server_new (const config_t *config, char *errstr, size_t errstr_size)
     }
     service_publish (self->service, registry_store_outbox (self->store));
     service_tick (self->service, s_on_tick, self);
+    service_health (self->service, s_health, self);
     log_info ("registry ready", "rpc=%s pub=%s db=%s version=%llu deployment=%s",
               config->registry_rpc, config->registry_pub, path,
               (unsigned long long) (self->view ? registry_view_version (self->view) : 0),

@@ -45,6 +45,7 @@ stack_up() {
   export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
   export SHANHAI_BUILD_DIR=$bin
   export SHANHAI_POLICY_DIR=$root/policies
+  export SHANHAI_TEMPLATE_DIR=$root/templates
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
   trap stack_down EXIT

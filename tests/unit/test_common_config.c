@@ -9,7 +9,10 @@ s_clear (void)
     const char *names[] = { "SHANHAI_DATA_DIR", "SHANHAI_POLICY_DIR", "SHANHAI_REDIS",
                             "SHANHAI_CLOCK", "SHANHAI_LOG_LEVEL", "SHANHAI_LEDGER_RPC",
                             "SHANHAI_GATEWAY_HTTP", "SHANHAI_GATEWAY_APPS",
-                            "SHANHAI_GATEWAY_METRICS", NULL };
+                            "SHANHAI_GATEWAY_METRICS",
+                            "SHANHAI_LANGUAGE", "SHANHAI_TEMPLATE_DIR",
+                            "SHANHAI_DELIVERY_WINDOW_MS", "SHANHAI_DELIVERY_BACKOFF_MS",
+                            "SHANHAI_DELIVERY_ATTEMPTS", NULL };
     for (int index = 0; names[index]; index++)
         unsetenv (names[index]);
 }
@@ -50,6 +53,38 @@ Test (config, the_gateway_apps_follow_the_data_dir_unless_set, .init = s_clear)
     cr_assert_str_eq (config.gateway_apps, "/etc/apps.json");
 }
 
+Test (config, the_channels_defaults, .init = s_clear)
+{
+    config_t config;
+    char errstr[256];
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.language, "zh");
+    cr_assert_str_eq (config.template_dir, "./templates");
+    cr_assert_eq (config.delivery_window_ms, DELIVERY_WINDOW_DEFAULT_MS);
+    cr_assert_eq (config.delivery_backoff_ms, DELIVERY_BACKOFF_DEFAULT_MS);
+    cr_assert_eq (config.delivery_attempts, DELIVERY_ATTEMPTS_DEFAULT);
+}
+
+Test (config, the_channels_settings_and_their_limits, .init = s_clear)
+{
+    setenv ("SHANHAI_LANGUAGE", "en", 1);
+    setenv ("SHANHAI_TEMPLATE_DIR", "/etc/shanhai/templates", 1);
+    setenv ("SHANHAI_DELIVERY_WINDOW_MS", "0", 1);
+    setenv ("SHANHAI_DELIVERY_BACKOFF_MS", "1", 1);
+    setenv ("SHANHAI_DELIVERY_ATTEMPTS", "15", 1);
+    config_t config;
+    char errstr[256];
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (config.language, "en");
+    cr_assert_str_eq (config.template_dir, "/etc/shanhai/templates");
+    cr_assert_eq (config.delivery_window_ms, 0);
+    cr_assert_eq (config.delivery_backoff_ms, 1);
+    cr_assert_eq (config.delivery_attempts, DELIVERY_ATTEMPTS_MAX - 1);
+    setenv ("SHANHAI_DELIVERY_WINDOW_MS", "60000", 1);  // the largest
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_eq (config.delivery_window_ms, DELIVERY_WINDOW_MAX_MS);
+}
+
 Test (config, reads_the_environment, .init = s_clear)
 {
     setenv ("SHANHAI_REDIS", "off", 1);
@@ -73,6 +108,10 @@ Test (config, names_the_bad_variable, .init = s_clear)
         { "SHANHAI_CLOCK", "2021-02-30" }, { "SHANHAI_LOG_LEVEL", "loud" },
         { "SHANHAI_LEDGER_RPC", "127.0.0.1:7201" }, { "SHANHAI_GATEWAY_HTTP", "7500" },
         { "SHANHAI_GATEWAY_HTTP", "127.0.0.1:0" }, { "SHANHAI_GATEWAY_METRICS", "9100" },
+        { "SHANHAI_LANGUAGE", "fr" }, { "SHANHAI_DELIVERY_WINDOW_MS", "60001" },
+        { "SHANHAI_DELIVERY_WINDOW_MS", "-1" }, { "SHANHAI_DELIVERY_WINDOW_MS", "10s" },
+        { "SHANHAI_DELIVERY_BACKOFF_MS", "0" }, { "SHANHAI_DELIVERY_ATTEMPTS", "0" },
+        { "SHANHAI_DELIVERY_ATTEMPTS", "16" },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
         s_clear ();

@@ -30,10 +30,27 @@ static const rpc_method_t s_methods[] = {
     { "test.Echo", s_echo }, { "test.Fail", s_fail }, { NULL, NULL },
 };
 
+// An added method (the skeleton's Health): answers with its own state as "today".
+static void
+s_added (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    Shanhai__V1__Clock clock = SHANHAI__V1__CLOCK__INIT;
+    clock.today = state;
+    rpc_reply_set_body (reply, &clock.base);
+}
+
+// What rpc_server_add answered for each of RPC_ADDED_METHODS_MAX + 1 methods.
+static int s_added_rc[RPC_ADDED_METHODS_MAX + 1];
+
 static void
 s_server_actor (zsock_t *pipe, void *args)
 {
     rpc_server_t *server = rpc_server_new (s_endpoint, s_methods, NULL);
+    for (int index = 0; server && index <= RPC_ADDED_METHODS_MAX; index++) {
+        char method[RPC_METHOD_BYTES_MAX];
+        snprintf (method, sizeof method, "test.Added%d", index);
+        s_added_rc[index] = rpc_server_add (server, method, s_added, "its own state");
+    }
     zsock_signal (pipe, server ? 0 : 1);
     if (!server)
         return;
@@ -194,5 +211,20 @@ Test (rpc, no_server_is_unavailable_in_time, .init = NULL, .fini = NULL)
     cr_assert_eq (rpc_client_call (client, "test.Echo", NULL, NULL, NULL), RPC_UNAVAILABLE);
     cr_assert (strstr (rpc_client_error (client), "within 20 ms"), "%s",
                rpc_client_error (client));
+    rpc_client_destroy (&client);
+}
+
+Test (rpc, added_methods_have_their_own_state)
+{
+    rpc_client_t *client = rpc_client_new (s_endpoint, 2000);
+    Shanhai__V1__Clock *clock = NULL;
+    cr_assert_eq (rpc_client_call (client, "test.Added3", NULL, &shanhai__v1__clock__descriptor,
+                                   (ProtobufCMessage **) &clock),
+                  RPC_OK, "%s", rpc_client_error (client));
+    cr_assert_str_eq (clock->today, "its own state");
+    shanhai__v1__clock__free_unpacked (clock, NULL);
+    for (int index = 0; index < RPC_ADDED_METHODS_MAX; index++)
+        cr_assert_eq (s_added_rc[index], 0);
+    cr_assert_eq (s_added_rc[RPC_ADDED_METHODS_MAX], -1, "one more than the limit");
     rpc_client_destroy (&client);
 }

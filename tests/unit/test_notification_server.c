@@ -341,6 +341,12 @@ s_setup (void)
     s_dir = test_tmpdir ();
     snprintf (s_config.data_dir, sizeof s_config.data_dir, "%s", s_dir);
     s_config.log_level = LOG_LEVEL_ERROR;
+    snprintf (s_config.language, sizeof s_config.language, "zh");
+    snprintf (s_config.template_dir, sizeof s_config.template_dir, "%s/templates",
+              getenv ("SHANHAI_SOURCE_DIR") ? getenv ("SHANHAI_SOURCE_DIR") : ".");
+    s_config.delivery_window_ms = 0;
+    s_config.delivery_backoff_ms = 100;
+    s_config.delivery_attempts = 3;
     test_free_endpoint (s_config.registry_rpc, sizeof s_config.registry_rpc);
     test_free_endpoint (s_config.registry_pub, sizeof s_config.registry_pub);
     test_free_endpoint (s_config.assessment_rpc, sizeof s_config.assessment_rpc);

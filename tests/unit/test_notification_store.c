@@ -860,3 +860,84 @@ Test (notification_store, an_old_file_keeps_its_inboxes)
     cr_assert_eq (notification_store_unread (s_store, "a"), 0);
     cr_assert_eq (s_count ("a", 0, 0), 3);
 }
+
+Test (notification_store, an_alert_keeps_the_line_its_channels_say)
+{
+    s_alerts ("a", 1);  // 1
+    char line[CHANNEL_LINE_BYTES_MAX];
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line),
+                  NOTIFICATION_STORE_NOT_FOUND);
+    cr_assert_eq (notification_store_line_set (s_store, 1, "【红色·未完成】竹溪县"),
+                  NOTIFICATION_STORE_OK);
+    cr_assert_eq (notification_store_line_set (s_store, 2, "x"), NOTIFICATION_STORE_NOT_FOUND);
+    cr_assert_eq (notification_store_line_set (s_store, 1, "two\nlines"),
+                  NOTIFICATION_STORE_INVALID);
+    static char longest[CHANNEL_LINE_BYTES_MAX + 1];
+    memset (longest, 'x', CHANNEL_LINE_BYTES_MAX);
+    cr_assert_eq (notification_store_line_set (s_store, 1, longest), NOTIFICATION_STORE_INVALID,
+                  "one byte over");
+    s_reopen ();
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line), NOTIFICATION_STORE_OK);
+    cr_assert_str_eq (line, "【红色·未完成】竹溪县");
+    longest[CHANNEL_LINE_BYTES_MAX - 1] = '\0';
+    cr_assert_eq (notification_store_line_set (s_store, 1, longest), NOTIFICATION_STORE_OK,
+                  "the longest, replacing");
+    cr_assert_eq (notification_store_line (s_store, 1, line, sizeof line), NOTIFICATION_STORE_OK);
+    cr_assert_eq (strlen (line), CHANNEL_LINE_BYTES_MAX - 1);
+}
+
+Test (notification_store, deliveries_are_counted_by_status)
+{
+    s_alerts ("a", 1);  // 1
+    s_pending (1, "dingtalk", 1, 100);
+    s_pending (1, "wecom", 1, 100);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 1, NOTIFICATION_DELIVERY_DEAD,
+                                                      "HTTP 404", 110, 0), 0);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_PENDING), 1);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_DEAD), 1);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_SENT), 0);
+    cr_assert_eq (notification_store_deliveries_count (s_store, NOTIFICATION_DELIVERY_NONE), -1);
+}
+
+Test (notification_store, the_channels_due_each_once_the_earliest_first)
+{
+    s_alerts ("a", 3);  // 1..3
+    s_pending (1, "wecom", 1, 300);
+    s_pending (2, "wecom", 1, 100);
+    s_pending (1, "dingtalk", 1, 200);
+    s_pending (3, "webhook", 1, 900);  // not due yet
+    char channels[4][ID_BYTES_MAX];
+    cr_assert_eq (notification_store_channels_due (s_store, 500, channels, 4), 2);
+    cr_assert_str_eq (channels[0], "wecom");
+    cr_assert_str_eq (channels[1], "dingtalk");
+    cr_assert_eq (notification_store_channels_due (s_store, 500, channels, 1), 1, "the limit");
+    cr_assert_eq (notification_store_channels_due (s_store, 99, channels, 4), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 2, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 110, 0), 0);
+    cr_assert_eq (notification_store_channels_due (s_store, 250, channels, 4), 1,
+                  "only pending attempts count");
+    cr_assert_str_eq (channels[0], "dingtalk");
+}
+
+Test (notification_store, a_channels_finished_messages_by_time)
+{
+    s_alerts ("a", 2);  // 1, 2
+    s_pending (1, "dingtalk", 1, 100);  // 1
+    s_pending (2, "dingtalk", 1, 100);  // 2
+    s_pending (1, "wecom", 1, 100);     // 3
+    s_pending (2, "dingtalk", 2, 100);  // 4: stays pending
+    // One message finished 1 and 2 at 5000; wecom's at 6000.
+    cr_assert_eq (notification_store_delivery_finish (s_store, 1, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 5000, 0), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 2, NOTIFICATION_DELIVERY_FAILED,
+                                                      "HTTP 503", 5000, 9000), 0);
+    cr_assert_eq (notification_store_delivery_finish (s_store, 3, NOTIFICATION_DELIVERY_SENT,
+                                                      "HTTP 200", 6000, 0), 0);
+    int64_t at_ms[4];
+    cr_assert_eq (notification_store_channel_finished (s_store, "dingtalk", 0, at_ms, 4), 1);
+    cr_assert_eq (at_ms[0], 5000);
+    cr_assert_eq (notification_store_channel_finished (s_store, "dingtalk", 5001, at_ms, 4), 0,
+                  "older than since");
+    cr_assert_eq (notification_store_channel_finished (s_store, "wecom", 0, at_ms, 4), 1);
+    cr_assert_eq (at_ms[0], 6000);
+}
