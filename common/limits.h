@@ -82,9 +82,25 @@
 // operator's sqlite3 shell or a backup.
 #define STORE_BUSY_TIMEOUT_MS 5000
 
-// Requests the ledger writes in one transaction (group commit). Bounds the time one commit
-// holds later requests back.
+// Requests the ledger writes in one transaction (group commit), and events of one
+// ledger.RecordBatch. Bounds the time one commit holds later requests back.
 #define LEDGER_BATCH_EVENTS_MAX 256
+// Events per ledger.List reply: a page of a few hundred kilobytes at most.
+#define LEDGER_LIST_EVENTS_MAX 1000
+// The kinds' own fields (common/vocab.h). Projects signed at one matchmaking event: the
+// largest signing events in the seeds sign a few dozen; ten thousand is a typing error.
+#define EVENT_SIGNED_PROJECTS_MAX 10000
+// Person-times of one training event: a city-wide target is 6,000 a year (003 二(三)2), so
+// one event of a million is surely a typing error.
+#define EVENT_PERSONS_MAX 1000000
+// An indicator's value as text: sign, 15 digits, point, INDICATOR_VALUE_DECIMALS_MAX digits.
+#define INDICATOR_VALUE_BYTES_MAX 24
+// Decimals of an indicator's value: percentages are published with one or two.
+#define INDICATOR_VALUE_DECIMALS_MAX 4
+// Digits before the point of an indicator's value: yuan per capita and counts stay far below.
+#define INDICATOR_VALUE_DIGITS_MAX 12
+// A cadre's secondment: the rule is 2.5 years (000 (二十五)); ten years is a typing error.
+#define CADRE_SECONDMENT_DAYS_MAX 3660
 
 // Registry documents: ten times the largest province's counties and officials.
 #define REGISTRY_PROGRAMS_MAX 64
@@ -151,6 +167,9 @@ _Static_assert (SUBSCRIBER_BATCH_EVENTS_MAX >= REPLAY_EVENTS_MAX, "a replay page
 _Static_assert (SERVICE_TICK_MS <= PUBLISH_HEARTBEAT_MS, "the tick can keep the heartbeat");
 _Static_assert (RPC_CONNECT_WAIT_MS < RPC_TIMEOUT_MS, "a connection comes before a reply");
 _Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out a request");
+_Static_assert (INDICATOR_VALUE_DIGITS_MAX + INDICATOR_VALUE_DECIMALS_MAX + 3
+                <= INDICATOR_VALUE_BYTES_MAX, "a value of every digit fits its text");
+_Static_assert (LEDGER_LIST_EVENTS_MAX <= REPLAY_EVENTS_MAX * 10, "a list page stays small");
 _Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
 _Static_assert (ERROR_ECHO_BYTES_MAX + REASON_BYTES_MAX + 64 <= RPC_ERROR_BYTES_MAX,
                 "an error that repeats an id and says why fits a reply's error text");

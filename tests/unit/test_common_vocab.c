@@ -6,9 +6,13 @@
 #include "common/validate.h"
 #include "common/vocab.h"
 
+#define S_ALL_KINDS "aid-funds|leader-visit|receipt|void|commitment|investment|park-investment|" \
+                    "joint-meeting|matchmaking|agreement|training|sales-window|cadre|" \
+                    "plan-filed|task-book|income-project|indicator|reversal"
+
 Test (vocab, the_kinds_of_today)
 {
-    cr_assert_eq (vocab_kind_count (), 2);
+    cr_assert_eq (vocab_kind_count (), 18);
     const vocab_kind_t *funds = vocab_kind_find ("aid-funds");
     cr_assert (funds);
     cr_assert_str_eq (funds->title_zh, "援建资金");
@@ -27,7 +31,7 @@ Test (vocab, the_kinds_of_today)
     cr_assert_str_eq (visit->unit, "count");
     cr_assert_eq (vocab_kind_at (0), funds, "the table's order");
     cr_assert_eq (vocab_kind_at (1), visit);
-    cr_assert_null (vocab_kind_at (2));
+    cr_assert_null (vocab_kind_at (18));
 }
 
 Test (vocab, unknown_names_are_not_found)
@@ -67,9 +71,9 @@ Test (vocab, names_for_usage_texts_and_errors)
 {
     char names[VOCAB_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0);
-    cr_assert_str_eq (names, "aid-funds|leader-visit");
+    cr_assert_str_eq (names, S_ALL_KINDS);
     cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0);
-    cr_assert_str_eq (names, "aid-funds, leader-visit");
+    cr_assert_eq (strncmp (names, "aid-funds, leader-visit, receipt, ", 34), 0);
     cr_assert_eq (vocab_metric_names (NULL, ", ", names, sizeof names), 0);
     cr_assert_str_eq (names, "sum, count");
     cr_assert_eq (vocab_metric_names (vocab_kind_find ("leader-visit"), ", ", names,
@@ -81,11 +85,14 @@ Test (vocab, names_for_usage_texts_and_errors)
 
 Test (vocab, names_at_the_size_limit)
 {
-    char names[sizeof "aid-funds|leader-visit"];
+    char names[sizeof S_ALL_KINDS];
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0, "exactly fits with the NUL");
-    cr_assert_str_eq (names, "aid-funds|leader-visit");
+    cr_assert_str_eq (names, S_ALL_KINDS);
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names - 1), -1);
-    cr_assert_str_eq (names, "aid-funds", "cut after the last name that fits, terminated");
+    cr_assert_str_eq (names, "aid-funds|leader-visit|receipt|void|commitment|investment|"
+                      "park-investment|joint-meeting|matchmaking|agreement|training|"
+                      "sales-window|cadre|plan-filed|task-book|income-project|indicator",
+                      "cut after the last name that fits, terminated");
     cr_assert_eq (vocab_unit_names (", ", names, 1), -1);
     cr_assert_str_eq (names, "");
 }
