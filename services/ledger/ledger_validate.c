@@ -184,8 +184,10 @@ s_check_event (const Shanhai__V1__LedgerEvent *event, int32_t clock_day, char *e
     unsigned attrs = event_json_attrs (event);
     vocab_fields_t fields = { .amount_fen = event->amount_fen, .from = event->from_region,
                               .to = event->to_region, .pairing = event->pairing, .attrs = attrs };
-    if (vocab_kind_check (kind, &fields, errstr, errstr_size)
-        || (*event->pairing && s_check_id ("pairing", event->pairing, errstr, errstr_size))
+    bool needs_pairing = kind->scope == VOCAB_SCOPE_PAIR || *event->pairing;
+    if ((needs_pairing && kind->scope != VOCAB_SCOPE_REGION
+         && s_check_id ("pairing", event->pairing, errstr, errstr_size))
+        || vocab_kind_check (kind, &fields, errstr, errstr_size)
         || s_check_attrs (event, attrs, errstr, errstr_size))
         return -1;
     if (validate_text_problem (event->memo, EVENT_MEMO_BYTES_MAX, true, reason, sizeof reason))

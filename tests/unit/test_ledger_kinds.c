@@ -172,7 +172,7 @@ Test (ledger_kinds, pairing_by_scope)
     s_expect ("pair must be empty for indicator");
     s_valid ("joint-meeting");
     s_event.pairing = "";
-    s_expect ("pair is required for joint-meeting");
+    s_expect ("pairing \"\" is empty");
     s_valid ("reversal");
     s_event.pairing = "";
     s_expect (NULL);  // the ledger takes the pairing of what it reverses
