@@ -25,7 +25,9 @@ static const char *s_schema
       "  pairing TEXT NOT NULL, program TEXT NOT NULL, from_region TEXT NOT NULL,"
       "  to_region TEXT NOT NULL, amount_fen INTEGER NOT NULL, date TEXT NOT NULL,"
       "  memo TEXT NOT NULL, recorded_at_ms INTEGER NOT NULL,"
-      "  registry_version INTEGER NOT NULL DEFAULT 0);"
+      "  registry_version INTEGER NOT NULL DEFAULT 0, body BLOB, period_year INTEGER,"
+      "  quantity INTEGER NOT NULL DEFAULT 1, of_id TEXT NOT NULL DEFAULT '',"
+      "  region TEXT NOT NULL DEFAULT '');"
       "CREATE INDEX IF NOT EXISTS events_pairing ON events (pairing, date);"
       "CREATE TABLE IF NOT EXISTS disbursements ("
       "  id TEXT PRIMARY KEY, amount_fen INTEGER NOT NULL,"
@@ -348,6 +350,7 @@ typedef struct {
 
 // What the event's check decided to change, applied after its row is written.
 typedef struct {
+    s_target_t target;             // what it acts on: adjust may point into it
     const char *adjust;            // the disbursement whose state changes, or NULL
     int64_t received_fen, voided_fen, receipts;
     const char *reverse;           // the event it reverses, or NULL
@@ -509,14 +512,14 @@ s_plan (ledger_store_t *self, Shanhai__V1__LedgerEvent *event, s_plan_t *plan, b
     *failed = false;
     if (!*event->of)
         return 0;
-    s_target_t target;
-    if (s_check_target (self, event, &target, failed))
+    s_target_t *target = &plan->target;
+    if (s_check_target (self, event, target, failed))
         return -1;
     int rc = strcmp (event->kind, VOCAB_KIND_REVERSAL) == 0
-                 ? s_plan_reversal (self, event, &target, plan)
-                 : s_plan_money (self, event, &target, plan);
-    if (rc == 0 && (s_fill (&event->pairing, target.pairing)
-                    || s_fill (&event->program, target.program))) {
+                 ? s_plan_reversal (self, event, target, plan)
+                 : s_plan_money (self, event, target, plan);
+    if (rc == 0 && (s_fill (&event->pairing, target->pairing)
+                    || s_fill (&event->program, target->program))) {
         *failed = true;
         return -1;
     }
