@@ -72,5 +72,9 @@ int cmd_clock (cli_t *cli, int argc, char **argv);     // cli/cmd_clock.c
 int cmd_record (cli_t *cli, int argc, char **argv);    // cli/cmd_record.c
 int cmd_status (cli_t *cli, int argc, char **argv);    // cli/cmd_status.c
 int cmd_alerts (cli_t *cli, int argc, char **argv);    // cli/cmd_alerts.c
+int cmd_ledger (cli_t *cli, int argc, char **argv);    // cli/cmd_ledger.c
+int cmd_totals (cli_t *cli, int argc, char **argv);    // cli/cmd_totals.c
+int cmd_import (cli_t *cli, int argc, char **argv);    // cli/cmd_import.c
+int cmd_export (cli_t *cli, int argc, char **argv);    // cli/cmd_export.c
 
 #endif

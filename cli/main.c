@@ -14,8 +14,13 @@ static const char *s_usage
       "                                          list pairings\n"
       "  people --pair ID [--json]               the people alerted for a pairing\n"
       "  record KIND --pair ID --date YYYY-MM-DD [--amount YUAN]\n"
-      "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]\n"
+      "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json] [KIND's options]\n"
       "                                          record an event in the ledger\n"
+      "  ledger [--pair ID] [--region R] [--kind K] [--from D] [--to D]\n"
+      "         [--after SEQ] [--limit N] [--json]  the ledger's events, oldest first\n"
+      "  totals --pair ID --year Y [--json]      a pair's year: money and every kind\n"
+      "  import FILE [--format ndjson|csv]       record a file of events (safe to rerun)\n"
+      "  export [--since SEQ] [--follow]         the ledger's events as NDJSON\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
       "  alerts --person ID [--follow] [--json]  a person's alerts\n"
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
@@ -30,9 +35,21 @@ s_print_usage (FILE *out)
     fputs ("\nKinds of event (record KIND):\n", out);
     for (size_t index = 0; index < vocab_kind_count (); index++) {
         const vocab_kind_t *kind = vocab_kind_at (index);
-        fprintf (out, "  %-16s %s, %s%s%s\n", kind->name, kind->title_zh, kind->title_en,
+        char own[160] = "";
+        size_t length = 0;
+        for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++)
+            if (kind->allows & VOCAB_ATTR_BIT (attr)) {
+                bool required = kind->requires & VOCAB_ATTR_BIT (attr);
+                int added = snprintf (own + length, sizeof own - length, " %s--%s%s",
+                                      required ? "" : "[", vocab_attr_name (attr),
+                                      required ? "" : "]");
+                if (added > 0 && (size_t) added < sizeof own - length)
+                    length += (size_t) added;
+            }
+        fprintf (out, "  %-16s %s, %s%s%s%s%s%s\n", kind->name, kind->title_zh, kind->title_en,
                  kind->amount == VOCAB_FIELD_REQUIRED ? "; needs --amount" : "",
-                 kind->from == VOCAB_FIELD_REQUIRED ? "; needs --from" : "");
+                 kind->from == VOCAB_FIELD_REQUIRED ? "; needs --from" : "",
+                 kind->scope == VOCAB_SCOPE_REGION ? "; no --pair" : "", *own ? ";" : "", own);
     }
 }
 
@@ -44,7 +61,8 @@ typedef struct {
 static const s_command_t s_commands[] = {
     { "registry", cmd_registry }, { "pairs", cmd_pairs },   { "people", cmd_people },
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
-    { "clock", cmd_clock },       { NULL, NULL },
+    { "clock", cmd_clock },       { "ledger", cmd_ledger }, { "totals", cmd_totals },
+    { "import", cmd_import },     { "export", cmd_export }, { NULL, NULL },
 };
 
 int

@@ -158,6 +158,17 @@
 // SCAN pages one delete_prefix walks at most; at COUNT 500 that is half a million keys, far
 // more than shanhai ever caches. A larger cache is left to the TTL.
 #define CACHE_SCAN_PAGES_MAX 1000
+// shanhai import: a line of an NDJSON or CSV file. An event's JSON is under 4 KiB (a memo of
+// EVENT_MEMO_BYTES_MAX, names of NAME_BYTES_MAX); a longer line is refused, not read on.
+#define IMPORT_LINE_BYTES_MAX (64 * 1024)
+// Columns of an import CSV: the JSON keys of an event and what the ledger fills in, 29.
+#define IMPORT_CSV_COLUMNS_MAX 32
+// How often the progress bar on a terminal is redrawn, and a plain progress line written.
+#define IMPORT_PROGRESS_BAR_MS 100
+#define IMPORT_PROGRESS_LINE_MS 2000
+// shanhai export --follow: how often it asks the ledger for what is new. A second keeps the
+// bus at most a second behind, at one small List call a second.
+#define EXPORT_FOLLOW_POLL_MS 1000
 // Room around a body for the envelope's own fields (method, request id, error).
 #define RPC_ENVELOPE_BYTES_MAX 4096
 
