@@ -165,9 +165,17 @@ s_flush (s_import_t *self)
         request.n_events = self->count;
         request.events = self->events;
         Shanhai__V1__RecordBatchReply *reply = NULL;
+        // A signal waits until the ledger has answered: an interrupted wait would leave the
+        // batch's fate unknown (recorded or not), and the summary wrong.
+        sigset_t stops, before;
+        sigemptyset (&stops);
+        sigaddset (&stops, SIGINT);
+        sigaddset (&stops, SIGTERM);
+        sigprocmask (SIG_BLOCK, &stops, &before);
         rpc_status_t status = rpc_client_call (self->client, "ledger.RecordBatch", &request.base,
                                                &shanhai__v1__record_batch_reply__descriptor,
                                                (ProtobufCMessage **) &reply);
+        sigprocmask (SIG_SETMASK, &before, NULL);
         const char *error = rpc_client_error (self->client), *reason = NULL;
         long index = status == RPC_OK ? -1 : s_refused_index (error, &reason);
         if (status == RPC_OK) {

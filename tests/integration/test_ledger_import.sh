@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The ledger's data exchange, through the real binary and a real stack:
+# - import of a file with good and bad rows: the good ones recorded once, also when the import
+#   runs twice, or is interrupted (SIGINT) and run again; every bad row named by its line;
+# - a CSV file of the same events;
+# - a consumer (the assessment) that was down while 10,000 events of every kind were recorded
+#   catches up exactly; export, then import into a fresh stack, gives the same totals.
+source "$(dirname "$0")/lib.sh"
+
+export SHANHAI_CLOCK=2021-12-31
+stack_up no-redis
+check "the sample registry loads" "$cli" registry load "$root/data/registry.json"
+eventually "the ledger knows hb-01" 0 sh -c "'$cli' totals --pair hb-01 --year 2021 --json \
+  | jq .disbursed_fen"
+
+work=$SHANHAI_DATA_DIR/work
+mkdir -p "$work"
+head_seq() { "$cli" export | tail -n 1 | jq -r '.seq // 0'; }
+totals() { "$cli" totals --pair hb-01 --year 2021 --json | jq -c 'del(.pair)'; }
+
+# --- good and bad rows ---------------------------------------------------------------------
+cat >"$work/mixed.ndjson" <<'ROWS'
+{"id":"m-d1","kind":"aid-funds","pair":"hb-01","date":"2021-03-01","amount_fen":100000}
+{"kind":"leader-visit","pair":"hb-01","from":"hb-zhuxi","date":"2021-03-02"}
+{"id":"m-bad-kind","kind":"gift","pair":"hb-01","date":"2021-03-02"}
+{"id":"m-r1","kind":"receipt","pair":"hb-01","of":"m-d1","date":"2021-03-03","amount_fen":40000}
+
+{"id":"m-r2","kind":"receipt","pair":"hb-01","of":"m-d1","date":"2021-03-04","amount_fen":60001}
+{"kind":"training","pair":"hb-01","date":"2021-03-05","persons":30}
+{"id":"m-broken","kind":
+{"id":"m-t2","kind":"training","pair":"hb-01","date":"2021-03-06","persons":20,"year":2021}
+{"id":"m-v1","kind":"void","pair":"hb-01","of":"m-d1","date":"2021-03-07"}
+ROWS
+out=$("$cli" import "$work/mixed.ndjson" 2>&1); rc=$?
+echo "$out"
+check_eq "an import with bad rows exits 1" "$rc" 1
+check "line 3 is named: an unknown kind" grep -q "mixed.ndjson:3: rejected: INVALID: kind \"gift\"" <<<"$out"
+check "line 6: more than is pending" \
+  grep -q "mixed.ndjson:6: rejected: INVALID: amount_fen 60001 is more than what is pending" <<<"$out"
+check "line 8: not JSON" grep -q "mixed.ndjson:8: rejected: not JSON" <<<"$out"
+check "line 9: a field of another kind" \
+  grep -q "mixed.ndjson:9: rejected: INVALID: year is not a field of training" <<<"$out"
+check "the summary" grep -q "imported .*mixed.ndjson: 9 rows: 5 recorded, 0 already recorded, 4 rejected" <<<"$out"
+check_eq "5 events in the ledger" "$(head_seq)" 5
+out=$("$cli" import "$work/mixed.ndjson" 2>&1); rc=$?
+check_eq "a second run exits 1 again" "$rc" 1
+check "a second run records nothing twice" \
+  grep -q "9 rows: 0 recorded, 5 already recorded, 4 rejected" <<<"$out"
+check_eq "still 5 events" "$(head_seq)" 5
+check_eq "money after the mixed file" "$(totals | jq -c '[.disbursed_fen, .received_fen, .pending_fen, .voided_fen]')" \
+  "[100000,40000,0,60000]"
+
+# --- CSV -----------------------------------------------------------------------------------
+cat >"$work/rows.csv" <<'ROWS'
+id,kind,pair,from,date,amount_fen,memo,of,year,signed,continued,project,sector
+c-1,matchmaking,hb-01,,2021-04-01,,"签约, 三个项目",,,3,,,
+c-2,investment,hb-01,,2021-04-02,500000,"a ""quoted"" memo",,,,true,茶园,tourism
+c-3,commitment,hb-01,,2021-01-05,5000000,,,2021,,,,
+c-4,matchmaking,hb-01,,2021-04-03,,,,,many,,,
+ROWS
+out=$("$cli" import "$work/rows.csv" 2>&1); rc=$?
+check_eq "the CSV with one bad row exits 1" "$rc" 1
+check "line 5 of the CSV is named" grep -q "rows.csv:5: rejected: column signed" <<<"$out"
+check_eq "the CSV's memo with a comma" "$("$cli" ledger --kind matchmaking --json | jq -r .memo)" \
+  "签约, 三个项目"
+check_eq "committed from the CSV" "$(totals | jq .committed_fen)" 5000000
+
+# --- interrupted and run again ---------------------------------------------------------------
+awk 'BEGIN { for (i = 1; i <= 6000; i++)
+  printf "{\"kind\":\"joint-meeting\",\"pair\":\"hb-01\",\"date\":\"2021-05-01\",\"memo\":\"%d\"}\n", i }' \
+  >"$work/many.ndjson"
+before=$(head_seq)
+"$cli" import "$work/many.ndjson" >"$work/interrupted.out" 2>&1 &
+import_pid=$!
+deadline=$((SECONDS + wait_s))
+while [ "$(head_seq)" -le "$before" ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+kill -INT "$import_pid"
+wait "$import_pid"; rc=$?
+cat "$work/interrupted.out" | tail -n 2
+check_eq "an interrupted import exits 130" "$rc" 130
+check "it says so" grep -q "^interrupted .*run the same import again" "$work/interrupted.out"
+partial=$(( $(head_seq) - before ))
+check "it had recorded part of the file" test "$partial" -gt 0 -a "$partial" -lt 6000
+out=$("$cli" import "$work/many.ndjson" 2>&1); rc=$?
+check_eq "the rerun exits 0" "$rc" 0
+check "the rerun records the rest" grep -q "6000 rows: $((6000 - partial)) recorded, $partial already recorded, 0 rejected" <<<"$out"
+check_eq "every row once" "$(( $(head_seq) - before ))" 6000
+check_eq "6000 meetings" "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 6000
+
+# --- a consumer down while 10,000 events of every kind are recorded --------------------------
+"$root/scripts/stack" stop assessment >/dev/null
+awk 'BEGIN {
+  for (b = 1; b <= 500; b++) {
+    p = "\"pair\":\"hb-01\",\"date\":\"2021-06-01\""
+    printf "{\"id\":\"b%d-d\",\"kind\":\"aid-funds\",%s,\"amount_fen\":1000}\n", b, p
+    printf "{\"id\":\"b%d-r\",\"kind\":\"receipt\",%s,\"of\":\"b%d-d\",\"amount_fen\":400}\n", b, p, b
+    printf "{\"id\":\"b%d-d2\",\"kind\":\"aid-funds\",%s,\"amount_fen\":500}\n", b, p
+    printf "{\"id\":\"b%d-v\",\"kind\":\"void\",%s,\"of\":\"b%d-d2\"}\n", b, p, b
+    printf "{\"id\":\"b%d-lv\",\"kind\":\"leader-visit\",%s,\"from\":\"hb-zhuxi\"}\n", b, p
+    printf "{\"id\":\"b%d-x\",\"kind\":\"reversal\",%s,\"of\":\"b%d-lv\"}\n", b, p, b
+    printf "{\"id\":\"b%d-jm\",\"kind\":\"joint-meeting\",%s}\n", b, p
+    printf "{\"id\":\"b%d-mm\",\"kind\":\"matchmaking\",%s,\"signed\":2}\n", b, p
+    printf "{\"id\":\"b%d-ag\",\"kind\":\"agreement\",%s,\"field\":\"science\"}\n", b, p
+    printf "{\"id\":\"b%d-tr\",\"kind\":\"training\",%s,\"persons\":30}\n", b, p
+    printf "{\"id\":\"b%d-sw\",\"kind\":\"sales-window\",%s}\n", b, p
+    printf "{\"id\":\"b%d-cm\",\"kind\":\"commitment\",%s,\"year\":2021,\"amount_fen\":10000}\n", b, p
+    printf "{\"id\":\"b%d-in\",\"kind\":\"investment\",%s,\"project\":\"p%d\",\"sector\":\"health\",\"amount_fen\":777}\n", b, p, b
+    printf "{\"id\":\"b%d-pi\",\"kind\":\"park-investment\",%s,\"park\":\"wz-park-1\",\"category\":\"gov\",\"amount_fen\":300}\n", b, p
+    printf "{\"id\":\"b%d-ip\",\"kind\":\"income-project\",%s,\"amount_fen\":200}\n", b, p
+    printf "{\"id\":\"b%d-pf\",\"kind\":\"plan-filed\",%s,\"year\":2022}\n", b, p
+    printf "{\"id\":\"b%d-tb\",\"kind\":\"task-book\",%s,\"year\":2021}\n", b, p
+    printf "{\"id\":\"b%d-cd\",\"kind\":\"cadre\",%s,\"level\":\"section\",\"person\":\"p%d\",\"start\":\"2021-06-01\",\"end\":\"2023-12-01\"}\n", b, p, b
+    printf "{\"id\":\"b%d-id\",\"kind\":\"indicator\",\"date\":\"2021-06-01\",\"region\":\"hb-zhuxi\",\"code\":\"c%d\",\"year\":2020,\"value\":\"1.5\"}\n", b, b
+    printf "{\"id\":\"b%d-lv2\",\"kind\":\"leader-visit\",%s,\"from\":\"hb-wuhan-donghu\"}\n", b, p
+  } }' >"$work/every-kind.ndjson"
+before=$(head_seq)
+started=$SECONDS
+out=$("$cli" import "$work/every-kind.ndjson" 2>&1); rc=$?
+echo "$out" | tail -n 1
+echo "10,000 events imported in $((SECONDS - started))s"
+check_eq "10,000 events of every kind are recorded" "$rc" 0
+head=$(head_seq)
+check_eq "exactly 10,000 more" "$((head - before))" 10000
+"$root/scripts/stack" start assessment >/dev/null
+assessment_seq() { sqlite3 "$SHANHAI_DATA_DIR/assessment.db" \
+  "SELECT value FROM meta WHERE key = 'ledger_seq'" 2>/dev/null; }
+eventually "the assessment catches up to the ledger's last seq" "$head" assessment_seq
+disbursed=$(totals | jq .disbursed_fen)
+eventually "its aid-funds sum is the ledger's, exactly" "$disbursed" \
+  rule_field hb-01 2021 hb-aid-funds actual
+expected='{"year":2021,"committed_fen":10000000,"disbursed_fen":850000,"received_fen":240000,"pending_fen":300000,"voided_fen":310000}'
+check_eq "the money of the year" "$(totals | jq -c '{year, committed_fen, disbursed_fen, received_fen, pending_fen, voided_fen}')" "$expected"
+check_eq "counts and quantities of every kind" \
+  "$(totals | jq -c '[.kinds[] | select(.count > 0) | "\(.kind)=\(.count)/\(.quantity)"] | join(" ")')" \
+  "\"aid-funds=1001/850000 leader-visit=501/501 receipt=501/240000 void=501/310000 commitment=501/10000000 investment=501/888500 park-investment=500/150000 joint-meeting=6500/6500 matchmaking=501/1003 agreement=500/500 training=501/15030 sales-window=500/500 cadre=500/500 task-book=500/500 income-project=500/100000\""
+
+# --- export, then import into a fresh stack ---------------------------------------------------
+"$cli" export >"$work/export.ndjson"
+check_eq "export writes every event in seq order" \
+  "$(jq -s '[.[].seq] == ([.[].seq] | sort) and length == '"$head" "$work/export.ndjson")" true
+totals >"$work/totals-before.json"
+kept=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-export-XXXXXX")  # outlives this stack's directory
+cp "$work/export.ndjson" "$work/totals-before.json" "$kept/"
+exported=$kept/export.ndjson
+saved_totals=$kept/totals-before.json
+stack_down
+stack_up no-redis
+check "the sample registry loads in the fresh stack" "$cli" registry load "$root/data/registry.json"
+eventually "the fresh ledger knows hb-01" 0 sh -c "'$cli' totals --pair hb-01 --year 2021 --json \
+  | jq .disbursed_fen"
+out=$("$cli" import "$exported" 2>&1); rc=$?
+echo "$out" | tail -n 1
+check_eq "the export imports whole" "$rc" 0
+check_eq "the same totals" "$(totals)" "$(cat "$saved_totals")"
+check_eq "the same events in the same order" \
+  "$("$cli" export | jq -c '[.id, .kind, .pair, .from, .to, .amount_fen, .of]' | md5sum)" \
+  "$(jq -c '[.id, .kind, .pair, .from, .to, .amount_fen, .of]' "$exported" | md5sum)"
+rm -rf "$kept"
+finish
