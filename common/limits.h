@@ -107,6 +107,14 @@
 #define REGISTRY_REGIONS_MAX 4096
 #define REGISTRY_PAIRINGS_MAX 4096
 #define REGISTRY_PEOPLE_MAX 32768
+// Parks: a province co-builds a few dozen (Zhejiang's clause 17 lists 14); a plan line per
+// year and category, for a park's decades; an area and a project count beyond any park.
+#define REGISTRY_PARKS_MAX 1024
+#define PARK_PLANS_MAX 128
+#define PARK_AREA_KM2_MAX 1000
+#define PARK_PROJECTS_MAX 10000
+// A registry file gives a park's plan in 万元 (as annex 1 does): fen in one 万元.
+#define FEN_PER_WAN 1000000LL
 
 // Policy packs: rules per program, and programs.
 #define POLICY_RULES_MAX 64

@@ -92,7 +92,16 @@ s_validate_registry (const registry_view_t *view, Shanhai__V1__LedgerEvent *even
     reply->status = ledger_validate_pairing (event, pairing, reply->error, sizeof reply->error);
     if (reply->status == RPC_INTERNAL)
         rpc_reply_error (reply, RPC_INTERNAL, "out of memory");
-    return reply->status;
+    if (reply->status != RPC_OK || !*event->park)
+        return reply->status;
+    const Shanhai__V1__Park *park = registry_view_park (view, event->park);
+    if (!park)
+        return rpc_reply_error (reply, RPC_NOT_FOUND, "park %s is not in the registry",
+                                event->park);
+    if (strcmp (park->pairing, event->pairing) != 0)
+        return rpc_reply_error (reply, RPC_INVALID, "park %s is built by pairing %s, not %s",
+                                park->id, park->pairing, event->pairing);
+    return RPC_OK;
 }
 
 // Validates record's event against the replica of the registry (no round trip); marks it

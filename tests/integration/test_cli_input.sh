@@ -59,7 +59,7 @@ check_eq "an empty --id recorded nothing" "$(head_seq)" 0
 refused "record --pair twice" 2 "record: --pair is given twice" \
   "$cli" record aid-funds --pair hb-01 --pair hb-02 --amount 10 --date 2021-02-01
 refused "record --pair twice, spelt two ways" 2 "record: --pair is given twice" \
-  "$cli" record aid-funds --pa hb-01 --pair=hb-01 --amount 10 --date 2021-02-01
+  "$cli" record aid-funds --pai hb-01 --pair=hb-01 --amount 10 --date 2021-02-01
 refused "record --json twice" 2 "record: --json is given twice" "$cli" "${funds[@]}" --json --json
 refused "record --amount twice" 2 "record: --amount is given twice" "$cli" "${funds[@]}" --amount 20
 refused "record --id twice" 2 "record: --id is given twice" "$cli" "${funds[@]}" --id a --id a

@@ -9,7 +9,13 @@ source "$(dirname "$0")/lib.sh"
 
 export SHANHAI_CLOCK=2021-12-31
 stack_up no-redis
-check "the sample registry loads" "$cli" registry load "$root/data/registry.json"
+# The sample registry and a park of hb-01 (the sample's parks are Wenzhou's, ended in 2020).
+registry=$SHANHAI_DATA_DIR/registry.json
+jq '.parks += [{"id": "hb-park-1", "name": "竹溪-东湖产业园", "pairing": "hb-01",
+  "area_km2": 1.5, "plans": [{"year": 2021, "category": "gov", "projects": 2,
+  "planned_total_wan": 1000, "planned_completion_wan": 500}]}]' "$root/data/registry.json" \
+  >"$registry"
+check "the sample registry loads" "$cli" registry load "$registry"
 eventually "the ledger knows hb-01" 0 sh -c "'$cli' totals --pair hb-01 --year 2021 --json \
   | jq .disbursed_fen"
 
@@ -64,6 +70,13 @@ check "line 5 of the CSV is named" grep -q "rows.csv:5: rejected: column signed"
 check_eq "the CSV's memo with a comma" "$("$cli" ledger --kind matchmaking --json | jq -r .memo)" \
   "签约, 三个项目"
 check_eq "committed from the CSV" "$(totals | jq .committed_fen)" 5000000
+out=$("$cli" record park-investment --pair hb-01 --park wz-park-yongjia --category gov \
+  --amount 10 --date 2021-04-04 2>&1)
+check "a park of another pairing is refused" \
+  grep -q "park wz-park-yongjia is built by pairing wz-01, not hb-01" <<<"$out"
+out=$("$cli" record park-investment --pair hb-01 --park nowhere --category gov --amount 10 \
+  --date 2021-04-04 2>&1)
+check "an unknown park is NOT_FOUND" grep -q "NOT_FOUND: park nowhere is not in the registry" <<<"$out"
 
 # --- interrupted and run again ---------------------------------------------------------------
 awk 'BEGIN { for (i = 1; i <= 6000; i++)
@@ -105,7 +118,7 @@ awk 'BEGIN {
     printf "{\"id\":\"b%d-sw\",\"kind\":\"sales-window\",%s}\n", b, p
     printf "{\"id\":\"b%d-cm\",\"kind\":\"commitment\",%s,\"year\":2021,\"amount_fen\":10000}\n", b, p
     printf "{\"id\":\"b%d-in\",\"kind\":\"investment\",%s,\"project\":\"p%d\",\"sector\":\"health\",\"amount_fen\":777}\n", b, p, b
-    printf "{\"id\":\"b%d-pi\",\"kind\":\"park-investment\",%s,\"park\":\"wz-park-1\",\"category\":\"gov\",\"amount_fen\":300}\n", b, p
+    printf "{\"id\":\"b%d-pi\",\"kind\":\"park-investment\",%s,\"park\":\"hb-park-1\",\"category\":\"gov\",\"amount_fen\":300}\n", b, p
     printf "{\"id\":\"b%d-ip\",\"kind\":\"income-project\",%s,\"amount_fen\":200}\n", b, p
     printf "{\"id\":\"b%d-pf\",\"kind\":\"plan-filed\",%s,\"year\":2022}\n", b, p
     printf "{\"id\":\"b%d-tb\",\"kind\":\"task-book\",%s,\"year\":2021}\n", b, p
@@ -140,12 +153,12 @@ check_eq "export writes every event in seq order" \
   "$(jq -s '[.[].seq] == ([.[].seq] | sort) and length == '"$head" "$work/export.ndjson")" true
 totals >"$work/totals-before.json"
 kept=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-export-XXXXXX")  # outlives this stack's directory
-cp "$work/export.ndjson" "$work/totals-before.json" "$kept/"
+cp "$work/export.ndjson" "$work/totals-before.json" "$registry" "$kept/"
 exported=$kept/export.ndjson
 saved_totals=$kept/totals-before.json
 stack_down
 stack_up no-redis
-check "the sample registry loads in the fresh stack" "$cli" registry load "$root/data/registry.json"
+check "the sample registry loads in the fresh stack" "$cli" registry load "$kept/registry.json"
 eventually "the fresh ledger knows hb-01" 0 sh -c "'$cli' totals --pair hb-01 --year 2021 --json \
   | jq .disbursed_fen"
 out=$("$cli" import "$exported" 2>&1); rc=$?
