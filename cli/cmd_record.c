@@ -6,7 +6,9 @@
     --of EVENT_ID, --year Y, --project P, --sector S, --park PARK, --category gov|invest,
     --continued, --signed N, --field F, --persons N, --level division|section, --person NAME,
     --start D, --end D, --region R, --code C, --value V; each kind's row says which it needs.
-    An indicator has no --pair; a reversal's --pair may be left out (it is its event's). The command parses what people type and sends it; the ledger
+    An indicator has no --pair; a reversal's --pair may be left out (it is its event's).
+
+    The command parses what people type and sends it; the ledger
     alone decides whether the event is valid, so that every client gets the same answers. The
     command checks only what it needs to build the request (the options the kind's row
     requires, an amount it can read) and, early, the two values a person types that the ledger

@@ -20,7 +20,8 @@ static const vocab_metric_t s_metrics[] = {
 };
 
 #define S_BIT(attr) VOCAB_ATTR_BIT (VOCAB_ATTR_##attr)
-#define S_MONEY_METRICS (VOCAB_METRIC_BIT (VOCAB_METRIC_SUM) | VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT))
+#define S_MONEY_METRICS                                                                        \
+    (VOCAB_METRIC_BIT (VOCAB_METRIC_SUM) | VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT))
 
 // The kinds. A new kind is a row here (a simple activity: VOCAB_ACTIVITY); the vocabulary's
 // suite checks every row against the rules of the table.

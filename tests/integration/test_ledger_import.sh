@@ -102,30 +102,40 @@ check_eq "6000 meetings" "$(totals | jq '.kinds[] | select(.kind == "joint-meeti
 
 # --- a consumer down while 10,000 events of every kind are recorded --------------------------
 "$root/scripts/stack" stop assessment >/dev/null
-awk 'BEGIN {
+# 500 blocks of 20 events, every kind in each: b<N>-<what>.
+cat >"$work/every-kind.awk" <<'AWK'
+function row(what, kind, rest) {
+  printf "{\"id\":\"b%d-%s\",\"kind\":\"%s\",%s%s}\n", b, what, kind, on, rest
+}
+BEGIN {
   for (b = 1; b <= 500; b++) {
-    p = "\"pair\":\"hb-01\",\"date\":\"2021-06-01\""
-    printf "{\"id\":\"b%d-d\",\"kind\":\"aid-funds\",%s,\"amount_fen\":1000}\n", b, p
-    printf "{\"id\":\"b%d-r\",\"kind\":\"receipt\",%s,\"of\":\"b%d-d\",\"amount_fen\":400}\n", b, p, b
-    printf "{\"id\":\"b%d-d2\",\"kind\":\"aid-funds\",%s,\"amount_fen\":500}\n", b, p
-    printf "{\"id\":\"b%d-v\",\"kind\":\"void\",%s,\"of\":\"b%d-d2\"}\n", b, p, b
-    printf "{\"id\":\"b%d-lv\",\"kind\":\"leader-visit\",%s,\"from\":\"hb-zhuxi\"}\n", b, p
-    printf "{\"id\":\"b%d-x\",\"kind\":\"reversal\",%s,\"of\":\"b%d-lv\"}\n", b, p, b
-    printf "{\"id\":\"b%d-jm\",\"kind\":\"joint-meeting\",%s}\n", b, p
-    printf "{\"id\":\"b%d-mm\",\"kind\":\"matchmaking\",%s,\"signed\":2}\n", b, p
-    printf "{\"id\":\"b%d-ag\",\"kind\":\"agreement\",%s,\"field\":\"science\"}\n", b, p
-    printf "{\"id\":\"b%d-tr\",\"kind\":\"training\",%s,\"persons\":30}\n", b, p
-    printf "{\"id\":\"b%d-sw\",\"kind\":\"sales-window\",%s}\n", b, p
-    printf "{\"id\":\"b%d-cm\",\"kind\":\"commitment\",%s,\"year\":2021,\"amount_fen\":10000}\n", b, p
-    printf "{\"id\":\"b%d-in\",\"kind\":\"investment\",%s,\"project\":\"p%d\",\"sector\":\"health\",\"amount_fen\":777}\n", b, p, b
-    printf "{\"id\":\"b%d-pi\",\"kind\":\"park-investment\",%s,\"park\":\"hb-park-1\",\"category\":\"gov\",\"amount_fen\":300}\n", b, p
-    printf "{\"id\":\"b%d-ip\",\"kind\":\"income-project\",%s,\"amount_fen\":200}\n", b, p
-    printf "{\"id\":\"b%d-pf\",\"kind\":\"plan-filed\",%s,\"year\":2022}\n", b, p
-    printf "{\"id\":\"b%d-tb\",\"kind\":\"task-book\",%s,\"year\":2021}\n", b, p
-    printf "{\"id\":\"b%d-cd\",\"kind\":\"cadre\",%s,\"level\":\"section\",\"person\":\"p%d\",\"start\":\"2021-06-01\",\"end\":\"2023-12-01\"}\n", b, p, b
-    printf "{\"id\":\"b%d-id\",\"kind\":\"indicator\",\"date\":\"2021-06-01\",\"region\":\"hb-zhuxi\",\"code\":\"c%d\",\"year\":2020,\"value\":\"1.5\"}\n", b, b
-    printf "{\"id\":\"b%d-lv2\",\"kind\":\"leader-visit\",%s,\"from\":\"hb-wuhan-donghu\"}\n", b, p
-  } }' >"$work/every-kind.ndjson"
+    on = "\"pair\":\"hb-01\",\"date\":\"2021-06-01\""
+    row("d", "aid-funds", ",\"amount_fen\":1000")
+    row("r", "receipt", ",\"of\":\"b" b "-d\",\"amount_fen\":400")
+    row("d2", "aid-funds", ",\"amount_fen\":500")
+    row("v", "void", ",\"of\":\"b" b "-d2\"")
+    row("lv", "leader-visit", ",\"from\":\"hb-zhuxi\"")
+    row("x", "reversal", ",\"of\":\"b" b "-lv\"")
+    row("jm", "joint-meeting", "")
+    row("mm", "matchmaking", ",\"signed\":2")
+    row("ag", "agreement", ",\"field\":\"science\"")
+    row("tr", "training", ",\"persons\":30")
+    row("sw", "sales-window", "")
+    row("cm", "commitment", ",\"year\":2021,\"amount_fen\":10000")
+    row("in", "investment", ",\"project\":\"p" b "\",\"sector\":\"health\",\"amount_fen\":777")
+    row("pi", "park-investment", ",\"park\":\"hb-park-1\",\"category\":\"gov\",\"amount_fen\":300")
+    row("ip", "income-project", ",\"amount_fen\":200")
+    row("pf", "plan-filed", ",\"year\":2022")
+    row("tb", "task-book", ",\"year\":2021")
+    row("cd", "cadre", ",\"level\":\"section\",\"person\":\"p" b "\",\"start\":\"2021-06-01\"" \
+        ",\"end\":\"2023-12-01\"")
+    row("lv2", "leader-visit", ",\"from\":\"hb-wuhan-donghu\"")
+    on = "\"date\":\"2021-06-01\""
+    row("id", "indicator", ",\"region\":\"hb-zhuxi\",\"code\":\"c" b "\",\"year\":2020,\"value\":\"1.5\"")
+  }
+}
+AWK
+awk -f "$work/every-kind.awk" >"$work/every-kind.ndjson"
 before=$(head_seq)
 started=$SECONDS
 out=$("$cli" import "$work/every-kind.ndjson" 2>&1); rc=$?
@@ -141,13 +151,28 @@ eventually "the assessment catches up to the ledger's last seq" "$head" assessme
 disbursed=$(totals | jq .disbursed_fen)
 eventually "its aid-funds sum is the ledger's, exactly" "$disbursed" \
   rule_field hb-01 2021 hb-aid-funds actual
-expected='{"year":2021,"committed_fen":10000000,"disbursed_fen":850000,"received_fen":240000,"pending_fen":300000,"voided_fen":310000}'
-check_eq "the money of the year" "$(totals | jq -c '{year, committed_fen, disbursed_fen, received_fen, pending_fen, voided_fen}')" "$expected"
-check_eq "counts and quantities of every kind" \
-  "$(totals | jq -c '[.kinds[] | select(.count > 0) | "\(.kind)=\(.count)/\(.quantity)"] | join(" ")')" \
-  "\"aid-funds=1001/850000 leader-visit=501/501 receipt=501/240000 void=501/310000 commitment=501/10000000 investment=501/888500 park-investment=500/150000 joint-meeting=6500/6500 matchmaking=501/1003 agreement=500/500 training=501/15030 sales-window=500/500 cadre=500/500 task-book=500/500 income-project=500/100000\""
+check_eq "the money of the year: committed, disbursed, received, pending, voided" \
+  "$(totals | jq -c '[.committed_fen, .disbursed_fen, .received_fen, .pending_fen, .voided_fen]')" \
+  "[10000000,850000,240000,300000,310000]"
+kinds=$(totals | jq -r '.kinds[] | select(.count > 0) | "\(.kind)=\(.count)/\(.quantity)"')
+check_eq "counts and quantities of every kind" "$(echo $kinds)" \
+  "$(echo aid-funds=1001/850000 leader-visit=501/501 receipt=501/240000 void=501/310000 \
+     commitment=501/10000000 investment=501/888500 park-investment=500/150000 \
+     joint-meeting=6500/6500 matchmaking=501/1003 agreement=500/500 training=501/15030 \
+     sales-window=500/500 cadre=500/500 task-book=500/500 income-project=500/100000)"
 
 # --- export, then import into a fresh stack ---------------------------------------------------
+"$cli" export --since "$head" --follow >"$work/follow.ndjson" &
+follow_pid=$!
+sleep 0.5
+check "a sales window is recorded while export follows" \
+  "$cli" record sales-window --pair hb-01 --date 2021-07-01 --id follow-1
+eventually "export --follow writes it" "follow-1 $((head + 1))" \
+  sh -c "jq -r '\"\\(.id) \\(.seq)\"' '$work/follow.ndjson'"
+kill -TERM "$follow_pid"
+wait "$follow_pid"; rc=$?
+check_eq "export --follow ends cleanly on SIGTERM" "$rc" 0
+head=$(head_seq)
 "$cli" export >"$work/export.ndjson"
 check_eq "export writes every event in seq order" \
   "$(jq -s '[.[].seq] == ([.[].seq] | sort) and length == '"$head" "$work/export.ndjson")" true

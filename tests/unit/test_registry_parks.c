@@ -10,7 +10,8 @@
 
 #define S_BASE                                                                                 \
     "\"programs\": [{\"id\": \"wz\", \"name\": \"温州\"}],"                                    \
-    " \"regions\": [{\"code\": \"r1\", \"name\": \"永嘉县\"}, {\"code\": \"s1\", \"name\": \"瓯海区\"}]," \
+    " \"regions\": [{\"code\": \"r1\", \"name\": \"永嘉县\"},"                               \
+    "  {\"code\": \"s1\", \"name\": \"瓯海区\"}],"                                               \
     " \"pairings\": [{\"id\": \"p1\", \"program\": \"wz\", \"recipient\": \"r1\","              \
     "  \"supporter\": \"s1\", \"start\": \"2018-01-01\", \"end\": \"2020-12-31\"}],"            \
     " \"people\": []"
