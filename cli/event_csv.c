@@ -13,7 +13,7 @@ struct event_csv_t {
     char *names[IMPORT_CSV_COLUMNS_MAX];
 };
 
-// Splits line into at most IMPORT_CSV_COLUMNS_MAX + 1 cells written into buffer (as long as
+// Splits line into at most IMPORT_CSV_COLUMNS_MAX cells written into buffer (as long as
 // line, plus one byte a cell): cells[i] points into it. Returns the number of cells, or -1
 // with the reason.
 static int
@@ -23,7 +23,7 @@ s_split (const char *line, char *buffer, char **cells, char *errstr, size_t errs
     const char *at = line;
     char *out = buffer;
     while (true) {
-        if (count > IMPORT_CSV_COLUMNS_MAX)
+        if (count == IMPORT_CSV_COLUMNS_MAX)
             return errstr_set (errstr, errstr_size, "more than %d cells",
                                IMPORT_CSV_COLUMNS_MAX);
         cells[count++] = out;
