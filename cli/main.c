@@ -35,21 +35,26 @@ s_print_usage (FILE *out)
     fputs ("\nKinds of event (record KIND):\n", out);
     for (size_t index = 0; index < vocab_kind_count (); index++) {
         const vocab_kind_t *kind = vocab_kind_at (index);
-        char own[160] = "";
+        // "; needs --amount --of [--park]; no --pair": what record KIND asks for.
+        char needs[200] = "";
         size_t length = 0;
-        for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++)
-            if (kind->allows & VOCAB_ATTR_BIT (attr)) {
-                bool required = kind->requires & VOCAB_ATTR_BIT (attr);
-                int added = snprintf (own + length, sizeof own - length, " %s--%s%s",
-                                      required ? "" : "[", vocab_attr_name (attr),
-                                      required ? "" : "]");
-                if (added > 0 && (size_t) added < sizeof own - length)
-                    length += (size_t) added;
-            }
-        fprintf (out, "  %-16s %s, %s%s%s%s%s%s\n", kind->name, kind->title_zh, kind->title_en,
-                 kind->amount == VOCAB_FIELD_REQUIRED ? "; needs --amount" : "",
-                 kind->from == VOCAB_FIELD_REQUIRED ? "; needs --from" : "",
-                 kind->scope == VOCAB_SCOPE_REGION ? "; no --pair" : "", *own ? ";" : "", own);
+        const char *required[2] = { kind->amount == VOCAB_FIELD_REQUIRED ? "amount" : NULL,
+                                    kind->from == VOCAB_FIELD_REQUIRED ? "from" : NULL };
+        for (unsigned which = 0; which < 2 + VOCAB_ATTR_COUNT; which++) {
+            bool is_attr = which >= 2;
+            unsigned bit = is_attr ? VOCAB_ATTR_BIT (which - 2) : 0;
+            const char *name = is_attr ? vocab_attr_name (which - 2) : required[which];
+            if (!name || (is_attr && !(kind->allows & bit)))
+                continue;
+            bool optional = is_attr && !(kind->requires & bit);
+            int added = snprintf (needs + length, sizeof needs - length, "%s%s--%s%s",
+                                  length ? " " : "; needs ", optional ? "[" : "", name,
+                                  optional ? "]" : "");
+            if (added > 0 && (size_t) added < sizeof needs - length)
+                length += (size_t) added;
+        }
+        fprintf (out, "  %-16s %s, %s%s%s\n", kind->name, kind->title_zh, kind->title_en, needs,
+                 kind->scope == VOCAB_SCOPE_REGION ? "; no --pair" : "");
     }
 }
 
