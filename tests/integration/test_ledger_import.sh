@@ -99,6 +99,13 @@ check_eq "the rerun exits 0" "$rc" 0
 check "the rerun records the rest" grep -q "6000 rows: $((6000 - partial)) recorded, $partial already recorded, 0 rejected" <<<"$out"
 check_eq "every row once" "$(( $(head_seq) - before ))" 6000
 check_eq "6000 meetings" "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 6000
+# On a terminal: a bar redrawn in place with rows, rate and ETA (script(1) gives it a terminal).
+if command -v script >/dev/null; then
+  script -qec "'$cli' import '$work/many.ndjson'" /dev/null >"$work/tty.out" 2>&1
+  bar=$'\r.*\\[#+-*\\] +[0-9]+% [0-9]+ rows [0-9]+ rows/s ETA [0-9]+s'
+  check "on a terminal, a progress bar" grep -qaE "$bar" "$work/tty.out"
+  check "and no plain progress lines" sh -c "! grep -qa '^import: ' '$work/tty.out'"
+fi
 
 # --- a consumer down while 10,000 events of every kind are recorded --------------------------
 "$root/scripts/stack" stop assessment >/dev/null
