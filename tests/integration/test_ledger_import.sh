@@ -53,6 +53,11 @@ check_eq "a second run exits 1 again" "$rc" 1
 check "a second run records nothing twice" \
   grep -q "9 rows: 0 recorded, 5 already recorded, 4 rejected" <<<"$out"
 check_eq "still 5 events" "$(head_seq)" 5
+sed 's/"amount_fen":100000}/"amount_fen":100001}/' "$work/mixed.ndjson" >"$work/changed.ndjson"
+out=$("$cli" import "$work/changed.ndjson" 2>&1)
+check "an id recorded with other content is a CONFLICT naming the field" \
+  grep -q "changed.ndjson:1: rejected: CONFLICT: event m-d1 was recorded before with another amount_fen" \
+  <<<"$out"
 check_eq "money after the mixed file" "$(totals | jq -c '[.disbursed_fen, .received_fen, .pending_fen, .voided_fen]')" \
   "[100000,40000,0,60000]"
 
