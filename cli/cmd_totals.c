@@ -1,10 +1,13 @@
 /*  shanhai totals --pair ID --year Y [--json]
 
     A pair's year in figures, from ledger.Totals: money (committed, disbursed, received,
-    pending, voided) and the count and quantity of every kind of event, reversed events left
-    out. A table for people (money in yuan with two decimals), or with --json
+    pending, voided), the count and quantity of every kind of event, reversed events left
+    out, and each park the pair builds: completed against the registry's plan. A table for
+    people (money in yuan with two decimals), or with --json
       {"pair","year","committed_fen","disbursed_fen","received_fen","pending_fen","voided_fen",
-       "kinds":[{"kind","count","quantity","unit"}]}
+       "kinds":[{"kind","count","quantity","unit"}],
+       "parks":[{"park","category","completed_fen","planned_completion_fen",
+                 "planned_projects"}]}
     with every number a JSON integer (fen for money). */
 #include <string.h>
 #include "cli.h"
@@ -23,12 +26,23 @@ s_print_json (const Shanhai__V1__TotalsReply *reply)
                                                  (json_int_t) total->quantity, "unit",
                                                  total->unit));
     }
+    json_t *parks = json_array ();
+    for (size_t index = 0; parks && index < reply->n_parks; index++) {
+        const Shanhai__V1__ParkTotal *park = reply->parks[index];
+        json_array_append_new (parks, json_pack ("{s:s, s:s, s:I, s:I, s:i}", "park", park->park,
+                                                 "category", park->category, "completed_fen",
+                                                 (json_int_t) park->completed_fen,
+                                                 "planned_completion_fen",
+                                                 (json_int_t) park->planned_completion_fen,
+                                                 "planned_projects",
+                                                 (int) park->planned_projects));
+    }
     return cli_print_json (json_pack (
-        "{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:o}", "pair", reply->pairing, "year", reply->year,
-        "committed_fen", (json_int_t) reply->committed_fen, "disbursed_fen",
+        "{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "pair", reply->pairing, "year",
+        reply->year, "committed_fen", (json_int_t) reply->committed_fen, "disbursed_fen",
         (json_int_t) reply->disbursed_fen, "received_fen", (json_int_t) reply->received_fen,
         "pending_fen", (json_int_t) reply->pending_fen, "voided_fen",
-        (json_int_t) reply->voided_fen, "kinds", kinds));
+        (json_int_t) reply->voided_fen, "kinds", kinds, "parks", parks));
 }
 
 static void
@@ -54,6 +68,16 @@ s_print (const Shanhai__V1__TotalsReply *reply)
             snprintf (quantity, sizeof quantity, "%lld", (long long) total->quantity);
         printf ("%-16s %8lld %22s %s\n", total->kind, (long long) total->count, quantity,
                 money ? "yuan" : total->unit);
+    }
+    if (reply->n_parks)
+        printf ("%-20s %-8s %22s %22s\n", "PARK", "CATEGORY", "COMPLETED (YUAN)",
+                "PLANNED (YUAN)");
+    for (size_t index = 0; index < reply->n_parks; index++) {
+        const Shanhai__V1__ParkTotal *park = reply->parks[index];
+        char completed[40], planned[40];
+        money_format_yuan (park->completed_fen, completed, sizeof completed);
+        money_format_yuan (park->planned_completion_fen, planned, sizeof planned);
+        printf ("%-20s %-8s %22s %22s\n", park->park, park->category, completed, planned);
     }
 }
 

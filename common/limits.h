@@ -87,6 +87,9 @@
 #define LEDGER_BATCH_EVENTS_MAX 256
 // Events per ledger.List reply: a page of a few hundred kilobytes at most.
 #define LEDGER_LIST_EVENTS_MAX 1000
+// Rows of parks in a Totals reply: the parks one pairing builds, two categories each. A
+// pairing co-builds one park or two; beyond this many rows the rest are left out (logged).
+#define LEDGER_TOTALS_PARKS_MAX 32
 // The kinds' own fields (common/vocab.h). Projects signed at one matchmaking event: the
 // largest signing events in the seeds sign a few dozen; ten thousand is a typing error.
 #define EVENT_SIGNED_PROJECTS_MAX 10000

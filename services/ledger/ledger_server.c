@@ -414,6 +414,39 @@ s_list (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     shanhai__v1__list_request__free_unpacked (request, NULL);
 }
 
+// Sets up a ParkTotal for each park the pairing builds and each category, with the year's
+// plan. Returns how many.
+static size_t
+s_park_totals (const registry_view_t *view, const Shanhai__V1__TotalsRequest *request,
+               Shanhai__V1__ParkTotal *parks, Shanhai__V1__ParkTotal **pointers)
+{
+    static const char *const categories[] = { "gov", "invest" };
+    const Shanhai__V1__RegistryDoc *doc = registry_view_doc (view);
+    size_t count = 0;
+    for (size_t index = 0; index < doc->n_parks; index++) {
+        const Shanhai__V1__Park *park = doc->parks[index];
+        if (strcmp (park->pairing, request->pairing) != 0)
+            continue;
+        for (size_t which = 0; which < 2; which++) {
+            if (count == LEDGER_TOTALS_PARKS_MAX) {
+                log_warn ("totals: parks left out", "pairing=%s max=%d", request->pairing,
+                          LEDGER_TOTALS_PARKS_MAX);
+                return count;
+            }
+            const Shanhai__V1__ParkPlan *plan
+                = registry_view_park_plan (park, request->year, categories[which]);
+            shanhai__v1__park_total__init (&parks[count]);
+            parks[count].park = park->id;
+            parks[count].category = (char *) categories[which];
+            parks[count].planned_completion_fen = plan ? plan->planned_completion_fen : 0;
+            parks[count].planned_projects = plan ? plan->projects : 0;
+            pointers[count] = &parks[count];
+            count++;
+        }
+    }
+    return count;
+}
+
 // Answers a Totals request whose pairing is known.
 static void
 s_totals_answer (ledger_server_t *self, const Shanhai__V1__TotalsRequest *request,
@@ -437,6 +470,10 @@ s_totals_answer (ledger_server_t *self, const Shanhai__V1__TotalsRequest *reques
     totals.year = request->year;
     totals.n_kinds = count;
     totals.kinds = pointers;
+    Shanhai__V1__ParkTotal parks[LEDGER_TOTALS_PARKS_MAX], *park_pointers[LEDGER_TOTALS_PARKS_MAX];
+    totals.parks = park_pointers;
+    totals.n_parks = s_park_totals (registry_replica_view (self->registry), request, parks,
+                                    park_pointers);
     if (ledger_store_totals (self->store, request->pairing, request->year, &totals))
         rpc_reply_error (reply, RPC_INTERNAL, "the ledger could not read its store");
     else

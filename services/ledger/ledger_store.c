@@ -27,7 +27,8 @@ static const char *s_schema
       "  memo TEXT NOT NULL, recorded_at_ms INTEGER NOT NULL,"
       "  registry_version INTEGER NOT NULL DEFAULT 0, body BLOB, period_year INTEGER,"
       "  quantity INTEGER NOT NULL DEFAULT 1, of_id TEXT NOT NULL DEFAULT '',"
-      "  region TEXT NOT NULL DEFAULT '');"
+      "  region TEXT NOT NULL DEFAULT '', park TEXT NOT NULL DEFAULT '',"
+      "  category TEXT NOT NULL DEFAULT '');"
       "CREATE INDEX IF NOT EXISTS events_pairing ON events (pairing, date);"
       "CREATE TABLE IF NOT EXISTS disbursements ("
       "  id TEXT PRIMARY KEY, amount_fen INTEGER NOT NULL,"
@@ -42,6 +43,8 @@ static const char *s_columns[][2] = {
     { "quantity", "quantity INTEGER NOT NULL DEFAULT 1" },
     { "of_id", "of_id TEXT NOT NULL DEFAULT ''" },
     { "region", "region TEXT NOT NULL DEFAULT ''" },
+    { "park", "park TEXT NOT NULL DEFAULT ''" },
+    { "category", "category TEXT NOT NULL DEFAULT ''" },
 };
 
 // What an older file's rows lack: the year they count in, their quantity, their state.
@@ -71,6 +74,7 @@ struct ledger_store_t {
     sqlite3_stmt *list;
     sqlite3_stmt *kinds;      // a pair's year, per kind
     sqlite3_stmt *pending;    // a pair's year's disbursements, what is pending
+    sqlite3_stmt *parks;      // a pair's year's park investment, per park and category
     rpc_status_t refusal_status;
     char refusal[RPC_ERROR_BYTES_MAX];
 };
@@ -123,8 +127,12 @@ s_prepare_state (ledger_store_t *self)
                   " FROM disbursements d JOIN events e ON e.id = d.id"
                   " WHERE e.pairing = ?1 AND e.period_year = ?2"
                   " AND d.id NOT IN (SELECT id FROM reversed)");
+    self->parks = store_prepare (
+        self->db, "SELECT park, category, SUM(quantity) FROM events"
+                  " WHERE pairing = ?1 AND period_year = ?2 AND kind = 'park-investment'"
+                  " AND id NOT IN (SELECT id FROM reversed) GROUP BY park, category");
     return self->target && self->disburse && self->adjust && self->reverse && self->list
-                   && self->kinds && self->pending
+                   && self->kinds && self->pending && self->parks
                ? 0
                : -1;
 }
@@ -146,8 +154,8 @@ ledger_store_new (const char *path, const char *pub_endpoint, char *errstr, size
         self->insert = store_prepare (
             self->db, "INSERT INTO events (seq, id, kind, pairing, program, from_region,"
                       " to_region, amount_fen, date, memo, recorded_at_ms, registry_version,"
-                      " body, period_year, quantity, of_id, region)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      " body, period_year, quantity, of_id, region, park, category)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
     if (!self->db || !self->outbox || !self->find || !self->insert || s_prepare_state (self)) {
         if (self->db && !*errstr)
@@ -165,7 +173,8 @@ ledger_store_destroy (ledger_store_t **self_p)
         ledger_store_t *self = *self_p;
         sqlite3_stmt *statements[] = { self->find,     self->insert, self->target,
                                        self->disburse, self->adjust, self->reverse,
-                                       self->list,     self->kinds,  self->pending };
+                                       self->list,     self->kinds,  self->pending,
+                                       self->parks };
         for (size_t index = 0; index < sizeof statements / sizeof statements[0]; index++)
             sqlite3_finalize (statements[index]);
         outbox_destroy (&self->outbox);
@@ -305,6 +314,8 @@ s_insert (ledger_store_t *self, const Shanhai__V1__LedgerEvent *event, int64_t q
     sqlite3_bind_int64 (insert, 15, quantity);
     sqlite3_bind_text (insert, 16, event->of, -1, SQLITE_STATIC);
     sqlite3_bind_text (insert, 17, event->region, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 18, event->park, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 19, event->category, -1, SQLITE_STATIC);
     int rc = sqlite3_step (insert);
     sqlite3_reset (insert);
     free (body);
@@ -666,14 +677,26 @@ s_totals_row (sqlite3_stmt *statement, Shanhai__V1__TotalsReply *reply)
         *money = quantity;
 }
 
+// Adds one row of the parks query to the reply's row of that park and category, if any.
+static void
+s_parks_row (sqlite3_stmt *statement, Shanhai__V1__TotalsReply *reply)
+{
+    const char *park = (const char *) sqlite3_column_text (statement, 0);
+    const char *category = (const char *) sqlite3_column_text (statement, 1);
+    for (size_t index = 0; park && category && index < reply->n_parks; index++)
+        if (strcmp (reply->parks[index]->park, park) == 0
+            && strcmp (reply->parks[index]->category, category) == 0)
+            reply->parks[index]->completed_fen = sqlite3_column_int64 (statement, 2);
+}
+
 int
 ledger_store_totals (ledger_store_t *self, const char *pairing, int year,
                      Shanhai__V1__TotalsReply *reply)
 {
     assert (pairing && reply && reply->n_kinds > 0);
-    sqlite3_stmt *statements[] = { self->kinds, self->pending };
+    sqlite3_stmt *statements[] = { self->kinds, self->pending, self->parks };
     int rc = SQLITE_DONE;
-    for (int which = 0; which < 2 && rc == SQLITE_DONE; which++) {
+    for (int which = 0; which < 3 && rc == SQLITE_DONE; which++) {
         sqlite3_stmt *statement = statements[which];
         sqlite3_reset (statement);
         sqlite3_bind_text (statement, 1, pairing, -1, SQLITE_STATIC);
@@ -681,8 +704,10 @@ ledger_store_totals (ledger_store_t *self, const char *pairing, int year,
         while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
             if (which == 0)
                 s_totals_row (statement, reply);
-            else
+            else if (which == 1)
                 reply->pending_fen = sqlite3_column_int64 (statement, 0);
+            else
+                s_parks_row (statement, reply);
         sqlite3_reset (statement);
     }
     if (rc != SQLITE_DONE) {

@@ -67,8 +67,10 @@ const char *ledger_store_refusal (ledger_store_t *self, rpc_status_t *status);
 int ledger_store_list (ledger_store_t *self, const Shanhai__V1__ListRequest *request,
                        Shanhai__V1__ListReply *reply);
 // Fills in the figures of pairing's year in reply, whose kinds the caller has set up (one
-// KindTotal per kind, count and quantity 0): what the year's events add up to, reversed ones
-// and reversals left out (TotalsReply's comments). Returns 0 or -1 (logged).
+// KindTotal per kind, count and quantity 0) and its parks (one ParkTotal per park and
+// category, completed_fen 0): what the year's events add up to, reversed ones and reversals
+// left out (TotalsReply's comments). Park investment in a park the reply does not list is not
+// added. Returns 0 or -1 (logged).
 int ledger_store_totals (ledger_store_t *self, const char *pairing, int year,
                          Shanhai__V1__TotalsReply *reply);
 

@@ -25,6 +25,13 @@ check_eq "hb-01's reversed entry counts nowhere" "$(money hb-01 2024)" \
   "[500000000,500000000,425000000,75000000,0]"
 check_eq "wz-01's park investments of 2019" "$("$cli" totals --pair wz-01 --year 2019 --json \
   | jq '.kinds[] | select(.kind == "park-investment") | .count')" 3
+# Annex 1, wz-01 (永嘉-瓯海) in 2019: gov 8,000 万元 planned, 8,800 completed; invest 15,000 both.
+check_eq "wz-01's park against annex 1's plan of 2019" "$("$cli" totals --pair wz-01 --year 2019 \
+  --json | jq -c '[.parks[] | [.park, .category, .completed_fen, .planned_completion_fen,
+  .planned_projects]]')" \
+  '[["wz-park-yongjia","gov",8800000000,8000000000,10],["wz-park-yongjia","invest",15000000000,15000000000,4]]'
+check_eq "a pair without a park lists none" \
+  "$("$cli" totals --pair hb-01 --year 2024 --json | jq -c .parks)" "[]"
 check_eq "a plan filed in 2024 counts in 2025, the year it is for" "$("$cli" totals --pair hb-02 \
   --year 2025 --json | jq '.kinds[] | select(.kind == "plan-filed") | .count')" 1
 check_eq "the indicators of every program" "$("$cli" ledger --kind indicator --json | wc -l)" 12

@@ -269,3 +269,50 @@ Test (ledger_money, a_file_from_before_the_kinds_is_upgraded_in_place)
                   s_refusal);
     s_expect_money (0, 1000, 999, 1, 0);
 }
+
+Test (ledger_money, park_investment_adds_up_per_park_and_category)
+{
+    cr_assert_eq (ledger_store_begin (s_store), 0);
+    const char *parks[][2] = { { "k1", "gov" }, { "k1", "gov" }, { "k1", "invest" },
+                               { "k2", "gov" } };
+    for (size_t index = 0; index < 4; index++) {
+        Shanhai__V1__LedgerEvent event = SHANHAI__V1__LEDGER_EVENT__INIT;
+        char id[8];
+        snprintf (id, sizeof id, "p%zu", index);
+        event.id = id;
+        event.kind = "park-investment";
+        event.pairing = "hb-01";
+        event.program = "hb-shanchuan";
+        event.park = (char *) parks[index][0];
+        event.category = (char *) parks[index][1];
+        event.amount_fen = 100 * (int64_t) (index + 1);
+        event.date = "2021-05-01";
+        Shanhai__V1__LedgerEvent *first = NULL;
+        const char *field = NULL;
+        cr_assert_eq (ledger_store_record (s_store, &event, &first, &field),
+                      LEDGER_STORE_APPENDED);
+    }
+    cr_assert_eq (s_put ("x", "reversal", "hb-01", "p1", 0, "2021-05-02"),
+                  LEDGER_STORE_APPENDED);
+    cr_assert_eq (ledger_store_commit (s_store), 0);
+    Shanhai__V1__KindTotal totals[32], *pointers[32];
+    for (size_t index = 0; index < vocab_kind_count (); index++) {
+        shanhai__v1__kind_total__init (&totals[index]);
+        totals[index].kind = (char *) vocab_kind_at (index)->name;
+        pointers[index] = &totals[index];
+    }
+    Shanhai__V1__ParkTotal rows[2], *row_pointers[2] = { &rows[0], &rows[1] };
+    shanhai__v1__park_total__init (&rows[0]);
+    shanhai__v1__park_total__init (&rows[1]);
+    rows[0].park = rows[1].park = "k1";
+    rows[0].category = "gov";
+    rows[1].category = "invest";
+    Shanhai__V1__TotalsReply reply = SHANHAI__V1__TOTALS_REPLY__INIT;
+    reply.kinds = pointers;
+    reply.n_kinds = vocab_kind_count ();
+    reply.parks = row_pointers;
+    reply.n_parks = 2;
+    cr_assert_eq (ledger_store_totals (s_store, "hb-01", 2021, &reply), 0);
+    cr_assert_eq (rows[0].completed_fen, 100, "p1 (200) is reversed");
+    cr_assert_eq (rows[1].completed_fen, 300);
+}
