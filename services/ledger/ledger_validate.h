@@ -28,8 +28,9 @@
 
 // Checks what needs no registry: id, kind, pairing id (required, optional or forbidden by the
 // kind's scope), memo, date, region ids, what the kind requires or forbids (amount_fen, from,
-// its own fields) and their values at their limits (limits.h), and the date against clock_day (days since
-// 1970-01-01; LEDGER_CLOCK_UNKNOWN skips that one check, and the caller answers UNAVAILABLE).
+// its own fields) and their values at their limits (limits.h), and the date against clock_day
+// (days since 1970-01-01; LEDGER_CLOCK_UNKNOWN skips that one check, and the caller answers
+// UNAVAILABLE).
 // Returns OK, or INVALID with one line in errstr.
 rpc_status_t ledger_validate_event (const Shanhai__V1__LedgerEvent *event, int32_t clock_day,
                                     char *errstr, size_t errstr_size);
