@@ -881,3 +881,23 @@ Test (ledger_server, an_indicator_is_a_regions_and_needs_a_known_region)
     event.value = "8.6";
     s_refused (&event, RPC_CONFLICT, "event i1 was recorded before with another value");
 }
+
+Test (ledger_server, one_id_twice_in_a_batch_is_once_or_a_conflict)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent events[2] = { s_funds ("d1", 1000, "2021-06-01"),
+                                           s_funds ("d1", 1000, "2021-06-01") };
+    Shanhai__V1__RecordBatchReply *reply = NULL;
+    cr_assert_eq (s_record_batch (events, 2, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_not (reply->results[0]->duplicate);
+    cr_assert (reply->results[1]->duplicate, "the second is the first's retry");
+    cr_assert_eq (reply->results[1]->event->seq, 1);
+    shanhai__v1__record_batch_reply__free_unpacked (reply, NULL);
+    events[0].id = events[1].id = "d2";
+    events[1].amount_fen = 1001;
+    cr_assert_eq (s_record_batch (events, 2, &reply), RPC_CONFLICT);
+    cr_assert (strstr (rpc_client_error (s_client),
+                       "event 1 (d2): event d2 was recorded before with another amount_fen"),
+               "%s", rpc_client_error (s_client));
+    cr_assert_eq (s_head (), 1, "nothing of the second batch");
+}
