@@ -119,9 +119,6 @@ cmd_ledger (cli_t *cli, int argc, char **argv)
     int rc = s_parse (argc, argv, &request, &limit, &as_json);
     if (rc)
         return rc;
-    if (!as_json)
-        printf ("%8s %-10s %-15s %-8s %-16s %-16s %18s %s\n", "SEQ", "DATE", "KIND", "PAIR",
-                "FROM", "TO", "AMOUNT (YUAN)", "FIELDS ID");
     uint64_t printed = 0;
     bool more = true;
     while (rc == 0 && more && (limit == 0 || printed < limit)) {
@@ -131,6 +128,9 @@ cmd_ledger (cli_t *cli, int argc, char **argv)
         if ((rc = cli_call (cli->config.ledger_rpc, "ledger.List", &request.base,
                             &shanhai__v1__list_reply__descriptor, (ProtobufCMessage **) &page)))
             break;
+        if (!as_json && printed == 0)  // once the ledger has answered: an error stays one line
+            printf ("%8s %-10s %-15s %-8s %-16s %-16s %18s %s\n", "SEQ", "DATE", "KIND", "PAIR",
+                    "FROM", "TO", "AMOUNT (YUAN)", "FIELDS ID");
         for (size_t index = 0; rc == 0 && index < page->n_events; index++)
             rc = s_print_event (page->events[index], as_json);
         printed += page->n_events;
