@@ -84,7 +84,7 @@ out=$("$cli" record park-investment --pair hb-01 --park nowhere --category gov -
 check "an unknown park is NOT_FOUND" grep -q "NOT_FOUND: park nowhere is not in the registry" <<<"$out"
 
 # --- interrupted and run again ---------------------------------------------------------------
-awk 'BEGIN { for (i = 1; i <= 6000; i++)
+awk 'BEGIN { for (i = 1; i <= 30000; i++)
   printf "{\"kind\":\"joint-meeting\",\"pair\":\"hb-01\",\"date\":\"2021-05-01\",\"memo\":\"%d\"}\n", i }' \
   >"$work/many.ndjson"
 before=$(head_seq)
@@ -98,12 +98,15 @@ cat "$work/interrupted.out" | tail -n 2
 check_eq "an interrupted import exits 130" "$rc" 130
 check "it says so" grep -q "^interrupted .*run the same import again" "$work/interrupted.out"
 partial=$(( $(head_seq) - before ))
-check "it had recorded part of the file" test "$partial" -gt 0 -a "$partial" -lt 6000
+check "it had recorded part of the file" test "$partial" -gt 0 -a "$partial" -lt 30000
 out=$("$cli" import "$work/many.ndjson" 2>&1); rc=$?
 check_eq "the rerun exits 0" "$rc" 0
-check "the rerun records the rest" grep -q "6000 rows: $((6000 - partial)) recorded, $partial already recorded, 0 rejected" <<<"$out"
-check_eq "every row once" "$(( $(head_seq) - before ))" 6000
-check_eq "6000 meetings" "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 6000
+check "the rerun records the rest" \
+  grep -q "30000 rows: $((30000 - partial)) recorded, $partial already recorded, 0 rejected" \
+  <<<"$out"
+check_eq "every row once" "$(( $(head_seq) - before ))" 30000
+check_eq "30000 meetings" \
+  "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 30000
 # On a terminal: a bar redrawn in place with rows, rate and ETA (script(1) gives it a terminal).
 if command -v script >/dev/null; then
   script -qec "'$cli' import '$work/many.ndjson'" /dev/null >"$work/tty.out" 2>&1
@@ -170,7 +173,7 @@ kinds=$(totals | jq -r '.kinds[] | select(.count > 0) | "\(.kind)=\(.count)/\(.q
 check_eq "counts and quantities of every kind" "$(echo $kinds)" \
   "$(echo aid-funds=1001/850000 leader-visit=501/501 receipt=501/240000 void=501/310000 \
      commitment=501/10000000 investment=501/888500 park-investment=500/150000 \
-     joint-meeting=6500/6500 matchmaking=501/1003 agreement=500/500 training=501/15030 \
+     joint-meeting=30500/30500 matchmaking=501/1003 agreement=500/500 training=501/15030 \
      sales-window=500/500 cadre=500/500 task-book=500/500 income-project=500/100000)"
 
 # --- export, then import into a fresh stack ---------------------------------------------------
