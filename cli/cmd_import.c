@@ -245,20 +245,26 @@ s_event (s_import_t *self, size_t line, const char *text, char *errstr, size_t e
     return event;
 }
 
-// Reads one line (without its line break) into *buffer. Returns its length, -1 at the end,
-// -2 for a line longer than IMPORT_LINE_BYTES_MAX (read past).
+// Reads one line into buffer (IMPORT_LINE_BYTES_MAX + 2 bytes: the line, its '\n', a NUL) and
+// takes its line break off. Returns its length, -1 at the end, or -2 for a line longer than
+// IMPORT_LINE_BYTES_MAX (read past, never held whole: memory stays bounded).
 static ssize_t
-s_read_line (s_import_t *self, char **buffer, size_t *size)
+s_read_line (s_import_t *self, char *buffer)
 {
-    ssize_t length = getline (buffer, size, self->file);
-    if (length < 0)
+    if (!fgets (buffer, IMPORT_LINE_BYTES_MAX + 2, self->file))
         return -1;
-    self->read_bytes += length;
-    if (length > IMPORT_LINE_BYTES_MAX)
+    size_t length = strlen (buffer);
+    self->read_bytes += (long long) length;
+    bool whole = (length > 0 && buffer[length - 1] == '\n') || feof (self->file);
+    if (!whole) {  // longer than the buffer: read past the rest
+        int byte;
+        while ((byte = fgetc (self->file)) != EOF && byte != '\n')
+            self->read_bytes++;
         return -2;
-    while (length > 0 && ((*buffer)[length - 1] == '\n' || (*buffer)[length - 1] == '\r'))
-        (*buffer)[--length] = '\0';
-    return length;
+    }
+    while (length > 0 && (buffer[length - 1] == '\n' || buffer[length - 1] == '\r'))
+        buffer[--length] = '\0';
+    return length > IMPORT_LINE_BYTES_MAX ? -2 : (ssize_t) length;
 }
 
 // Takes one line: the CSV header, a blank line (skipped), or a row into the batch.
@@ -267,7 +273,10 @@ s_take (s_import_t *self, size_t line, ssize_t length, const char *text)
 {
     char errstr[RPC_ERROR_BYTES_MAX];
     if (length == -2) {
-        s_reject (self, line, "the line is longer than IMPORT_LINE_BYTES_MAX");
+        self->rows++;
+        snprintf (errstr, sizeof errstr, "the line is longer than %d bytes",
+                  IMPORT_LINE_BYTES_MAX);
+        s_reject (self, line, errstr);
         return 0;
     }
     if (self->csv && !self->header) {
@@ -292,11 +301,13 @@ s_take (s_import_t *self, size_t line, ssize_t length, const char *text)
 static int
 s_run (s_import_t *self)
 {
-    char *buffer = NULL;
-    size_t size = 0, line = 0;
+    char *buffer = malloc (IMPORT_LINE_BYTES_MAX + 2);
+    if (!buffer)
+        return cli_error ("import: out of memory");
+    size_t line = 0;
     ssize_t length;
     int rc = 0;
-    while (rc == 0 && !s_stop && (length = s_read_line (self, &buffer, &size)) != -1) {
+    while (rc == 0 && !s_stop && (length = s_read_line (self, buffer)) != -1) {
         rc = s_take (self, ++line, length, buffer);
         s_progress (self, false);
     }

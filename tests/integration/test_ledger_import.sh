@@ -61,6 +61,24 @@ check "an id recorded with other content is a CONFLICT naming the field" \
 check_eq "money after the mixed file" "$(totals | jq -c '[.disbursed_fen, .received_fen, .pending_fen, .voided_fen]')" \
   "[100000,40000,0,60000]"
 
+# A line at the limit is read whole (and its memo refused); one byte more is not read at all.
+line_of() {  # BYTES: an event line of exactly BYTES bytes, its memo filling it up
+  local head='{"id":"long-'$1'","kind":"joint-meeting","pair":"hb-01","date":"2021-05-01","memo":"'
+  printf '%s%s"}\n' "$head" "$(head -c $(($1 - ${#head} - 2)) /dev/zero | tr '\0' a)"
+}
+{ line_of 65536; line_of 65537
+  echo '{"id":"after-long","kind":"joint-meeting","pair":"hb-01","date":"2021-05-01"}'
+} >"$work/long.ndjson"
+out=$("$cli" import "$work/long.ndjson" 2>&1)
+check "a line of 65536 bytes is read: its memo is refused" \
+  grep -q "long.ndjson:1: rejected: INVALID: memo is" <<<"$out"
+check "a line of 65537 bytes is refused as a line" \
+  grep -q "long.ndjson:2: rejected: the line is longer than 65536 bytes" <<<"$out"
+check "the next line is recorded" grep -q "3 rows: 1 recorded" <<<"$out"
+before=$(head_seq)
+"$cli" ledger --after $((before - 1)) --json | jq -r .id | grep -q after-long
+check "it is the line after the long ones" test $? -eq 0
+
 # --- CSV -----------------------------------------------------------------------------------
 cat >"$work/rows.csv" <<'ROWS'
 id,kind,pair,from,date,amount_fen,memo,of,year,signed,continued,project,sector
@@ -105,8 +123,8 @@ check "the rerun records the rest" \
   grep -q "30000 rows: $((30000 - partial)) recorded, $partial already recorded, 0 rejected" \
   <<<"$out"
 check_eq "every row once" "$(( $(head_seq) - before ))" 30000
-check_eq "30000 meetings" \
-  "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 30000
+check_eq "30000 meetings, and the one after the long lines" \
+  "$(totals | jq '.kinds[] | select(.kind == "joint-meeting") | .count')" 30001
 # On a terminal: a bar redrawn in place with rows, rate and ETA (script(1) gives it a terminal).
 if command -v script >/dev/null; then
   script -qec "'$cli' import '$work/many.ndjson'" /dev/null >"$work/tty.out" 2>&1
@@ -173,7 +191,7 @@ kinds=$(totals | jq -r '.kinds[] | select(.count > 0) | "\(.kind)=\(.count)/\(.q
 check_eq "counts and quantities of every kind" "$(echo $kinds)" \
   "$(echo aid-funds=1001/850000 leader-visit=501/501 receipt=501/240000 void=501/310000 \
      commitment=501/10000000 investment=501/888500 park-investment=500/150000 \
-     joint-meeting=30500/30500 matchmaking=501/1003 agreement=500/500 training=501/15030 \
+     joint-meeting=30501/30501 matchmaking=501/1003 agreement=500/500 training=501/15030 \
      sales-window=500/500 cadre=500/500 task-book=500/500 income-project=500/100000)"
 
 # --- export, then import into a fresh stack ---------------------------------------------------
