@@ -1,5 +1,7 @@
-/*  ledger_store.h: the ledger's SQLite file: the append-only events, their outbox, and the
-    ledger's view of the clock. Owns the sqlite3 handle and the outbox.
+/*  ledger_store.h: the ledger's SQLite file: the append-only events (each with its whole body,
+    and the columns its queries filter and add up), their outbox, the state of two-phase money
+    (per disbursement: received, voided, receipts) and of corrections (reversed events), and
+    the ledger's view of the clock. Owns the sqlite3 handle and the outbox.
 
     Appends happen between ledger_store_begin and ledger_store_commit, many to a transaction
     (group commit); ledger_store_commit publishes them once they are on disk. */
