@@ -76,5 +76,9 @@ int cmd_scoreboard (cli_t *cli, int argc, char **argv);  // cli/cmd_scoreboard.c
 int cmd_explain (cli_t *cli, int argc, char **argv);     // cli/cmd_explain.c
 int cmd_deliveries (cli_t *cli, int argc, char **argv);  // cli/cmd_deliveries.c
 int cmd_health (cli_t *cli, int argc, char **argv);      // cli/cmd_health.c
+int cmd_ledger (cli_t *cli, int argc, char **argv);    // cli/cmd_ledger.c
+int cmd_totals (cli_t *cli, int argc, char **argv);    // cli/cmd_totals.c
+int cmd_import (cli_t *cli, int argc, char **argv);    // cli/cmd_import.c
+int cmd_export (cli_t *cli, int argc, char **argv);    // cli/cmd_export.c
 
 #endif

@@ -1,8 +1,14 @@
 /*  shanhai record KIND --pair ID --date D [--amount YUAN] [--from REGION] [--id EVENT_ID]
-                   [--memo TEXT] [--json]
+                   [--memo TEXT] [--json] [the kind's own options]
 
     KIND is a kind of the vocabulary (common/vocab.h: aid-funds, leader-visit, ...); the usage
-    text lists them from there. The command parses what people type and sends it; the ledger
+    text lists them from there. The kind's own options are its fields by their JSON names:
+    --of EVENT_ID, --year Y, --project P, --sector S, --park PARK, --category gov|invest,
+    --continued, --signed N, --field F, --persons N, --level division|section, --person NAME,
+    --start D, --end D, --region R, --code C, --value V; each kind's row says which it needs.
+    An indicator has no --pair; a reversal's --pair may be left out (it is its event's).
+
+    The command parses what people type and sends it; the ledger
     alone decides whether the event is valid, so that every client gets the same answers. The
     command checks only what it needs to build the request (the options the kind's row
     requires, an amount it can read) and, early, the two values a person types that the ledger
@@ -11,11 +17,14 @@
 
     An empty --id is refused rather than replaced by a made-up one: a retry with the same id is
     recorded once, and a silently made id would lose that. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
 #include "common/event_json.h"
+#include "common/date.h"
 #include "common/limits.h"
 #include "common/money.h"
 #include "common/validate.h"
@@ -23,7 +32,9 @@
 #include "event_id.h"
 
 // The usage line: the kinds' names and the options.
-#define RECORD_USAGE_BYTES_MAX (VOCAB_NAMES_BYTES_MAX + 160)
+#define RECORD_USAGE_BYTES_MAX (VOCAB_NAMES_BYTES_MAX + 400)
+// getopt_long's val of the kind's own options: S_ATTR_OPTION + the attr.
+#define S_ATTR_OPTION 256
 
 
 // The pairing's county names from the registry (the caller frees it), or NULL.
@@ -64,6 +75,36 @@ s_print_json (const Shanhai__V1__RecordReply *reply)
     return cli_print_json (object);
 }
 
+// " (of d1, year 2022)": the kind's own fields the event says, or "".
+static void
+s_own_fields (const Shanhai__V1__LedgerEvent *event, char *out, size_t out_size)
+{
+    json_t *object = event_json_from_event (event, false);
+    unsigned said = event_json_attrs (event);
+    size_t length = 0;
+    *out = '\0';
+    for (unsigned attr = 0; object && attr < VOCAB_ATTR_COUNT; attr++) {
+        if (!(said & VOCAB_ATTR_BIT (attr)))
+            continue;
+        json_t *value = json_object_get (object, vocab_attr_name (attr));
+        char text[NAME_BYTES_MAX + 32];
+        if (json_is_string (value))
+            snprintf (text, sizeof text, "%s", json_string_value (value));
+        else if (json_is_integer (value))
+            snprintf (text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value (value));
+        else
+            snprintf (text, sizeof text, "%s", json_is_true (value) ? "yes" : "no");
+        int added = snprintf (out + length, out_size - length, "%s%s %s",
+                              length ? ", " : " (", vocab_attr_name (attr), text);
+        if (added < 0 || (size_t) added >= out_size - length - 1)
+            break;
+        length += (size_t) added;
+    }
+    if (length)
+        snprintf (out + length, out_size - length, ")");
+    json_decref (object);
+}
+
 // "recorded <id> seq <seq>: aid-funds 5,000,000.00 yuan <from> -> <to> on <date>".
 static int
 s_print (const cli_t *cli, const Shanhai__V1__RecordReply *reply)
@@ -75,11 +116,17 @@ s_print (const cli_t *cli, const Shanhai__V1__RecordReply *reply)
         money_format_yuan (e->amount_fen, yuan, sizeof yuan);
         snprintf (what, sizeof what, " %s yuan", yuan);
     }
-    Shanhai__V1__Pairing *pairing = s_pairing_names (cli, e->pairing);
-    printf ("%s %s seq %llu: %s%s %s -> %s on %s\n",
-            reply->duplicate ? "already recorded" : "recorded", e->id,
-            (unsigned long long) e->seq, e->kind, what, s_region_name (pairing, e->from_region),
-            s_region_name (pairing, e->to_region), e->date);
+    Shanhai__V1__Pairing *pairing = *e->pairing ? s_pairing_names (cli, e->pairing) : NULL;
+    char own[RECORD_USAGE_BYTES_MAX];
+    s_own_fields (e, own, sizeof own);
+    printf ("%s %s seq %llu: %s%s", reply->duplicate ? "already recorded" : "recorded", e->id,
+            (unsigned long long) e->seq, e->kind, what);
+    if (*e->from_region || *e->to_region)
+        printf (" %s -> %s", s_region_name (pairing, e->from_region),
+                s_region_name (pairing, e->to_region));
+    else if (*e->pairing)
+        printf (" pair %s", e->pairing);
+    printf (" on %s%s\n", e->date, own);
     if (pairing)
         shanhai__v1__pairing__free_unpacked (pairing, NULL);
     return 0;
@@ -90,20 +137,64 @@ typedef struct {
     const vocab_kind_t *kind;
     Shanhai__V1__LedgerEvent event;  // its strings are argv's, the kind's name the table's
     const char *amount;              // NULL when not given
+    const char *numbers[VOCAB_ATTR_COUNT];  // --year, --signed, --persons as typed
+    unsigned attrs_given;            // VOCAB_ATTR_BIT of each own option given
     bool id_given;
     bool as_json;
 } s_request_t;
+
+// The kind's own options, named as their JSON keys, in vocab_attr_t's order; val is
+// S_ATTR_OPTION + the attr.
+#define S_OWN(attr, has) { NULL, has, NULL, S_ATTR_OPTION + VOCAB_ATTR_##attr }
+static const struct option s_own_options[VOCAB_ATTR_COUNT] = {
+    S_OWN (OF, required_argument),      S_OWN (YEAR, required_argument),
+    S_OWN (PROJECT, required_argument), S_OWN (SECTOR, required_argument),
+    S_OWN (PARK, required_argument),    S_OWN (CATEGORY, required_argument),
+    S_OWN (CONTINUED, no_argument),     S_OWN (SIGNED, required_argument),
+    S_OWN (FIELD, required_argument),   S_OWN (PERSONS, required_argument),
+    S_OWN (LEVEL, required_argument),   S_OWN (PERSON, required_argument),
+    S_OWN (START, required_argument),   S_OWN (END, required_argument),
+    S_OWN (REGION, required_argument),  S_OWN (CODE, required_argument),
+    S_OWN (VALUE, required_argument),
+};
+
+// Puts an own option's text where the event keeps it (numbers wait for s_check).
+static void
+s_own_option (s_request_t *request, vocab_attr_t attr, char *text)
+{
+    Shanhai__V1__LedgerEvent *event = &request->event;
+    char **texts[VOCAB_ATTR_COUNT] = {
+        [VOCAB_ATTR_OF] = &event->of,           [VOCAB_ATTR_PROJECT] = &event->project,
+        [VOCAB_ATTR_SECTOR] = &event->sector,   [VOCAB_ATTR_PARK] = &event->park,
+        [VOCAB_ATTR_CATEGORY] = &event->category, [VOCAB_ATTR_FIELD] = &event->field,
+        [VOCAB_ATTR_LEVEL] = &event->level,     [VOCAB_ATTR_PERSON] = &event->person,
+        [VOCAB_ATTR_START] = &event->start,     [VOCAB_ATTR_END] = &event->end,
+        [VOCAB_ATTR_REGION] = &event->region,   [VOCAB_ATTR_CODE] = &event->code,
+        [VOCAB_ATTR_VALUE] = &event->value,
+    };
+    request->attrs_given |= VOCAB_ATTR_BIT (attr);
+    if (texts[attr])
+        *texts[attr] = text;
+    else if (attr == VOCAB_ATTR_CONTINUED)
+        event->continued = true;
+    else
+        request->numbers[attr] = text;
+}
 
 // Reads the options and the kind into request. Returns 0, or CLI_EXIT_USAGE when said.
 static int
 s_parse (s_request_t *request, const char *usage, int argc, char **argv)
 {
-    static const struct option options[] = {
+    static struct option options[8 + VOCAB_ATTR_COUNT] = {
         { "pair", required_argument, NULL, 'p' }, { "amount", required_argument, NULL, 'a' },
         { "date", required_argument, NULL, 'd' }, { "from", required_argument, NULL, 'f' },
         { "id", required_argument, NULL, 'i' },   { "memo", required_argument, NULL, 'm' },
-        { "json", no_argument, NULL, 'j' },       { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },
     };
+    for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++) {
+        options[7 + attr] = s_own_options[attr];
+        options[7 + attr].name = vocab_attr_name (attr);
+    }
     cli_options_t parser = { .command = "record", .usage = usage, .options = options };
     Shanhai__V1__LedgerEvent *event = &request->event;
     int option;
@@ -116,7 +207,10 @@ s_parse (s_request_t *request, const char *usage, int argc, char **argv)
         case 'i': event->id = optarg; request->id_given = true; break;
         case 'm': event->memo = optarg; break;
         case 'j': request->as_json = true; break;
-        default: return CLI_EXIT_USAGE;
+        default:
+            if (option < S_ATTR_OPTION || option >= S_ATTR_OPTION + VOCAB_ATTR_COUNT)
+                return CLI_EXIT_USAGE;
+            s_own_option (request, option - S_ATTR_OPTION, optarg);
         }
     }
     char kinds[VOCAB_NAMES_BYTES_MAX];
@@ -130,6 +224,42 @@ s_parse (s_request_t *request, const char *usage, int argc, char **argv)
     return 0;
 }
 
+// A whole number of an own option (--signed, --persons), which the ledger ranges.
+static int
+s_whole (const char *text, int64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll (text, &end, 10);
+    if (!*text || *end || errno)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+// Reads --year, --signed, --persons. Returns 0, or CLI_EXIT_USAGE when said.
+static int
+s_numbers (s_request_t *request, const char *usage)
+{
+    Shanhai__V1__LedgerEvent *event = &request->event;
+    const char *year = request->numbers[VOCAB_ATTR_YEAR];
+    int parsed_year;
+    if (year && cli_parse_year (year, &parsed_year))
+        return cli_usage (usage, "record: --year '%s' is not a year %d..%d", year,
+                          DATE_YEAR_MIN, DATE_YEAR_MAX);
+    if (year)
+        event->year = parsed_year;
+    const vocab_attr_t wholes[] = { VOCAB_ATTR_SIGNED, VOCAB_ATTR_PERSONS };
+    int64_t *targets[] = { &event->signed_projects, &event->persons };
+    for (size_t index = 0; index < 2; index++) {
+        const char *text = request->numbers[wholes[index]];
+        if (text && s_whole (text, targets[index]))
+            return cli_usage (usage, "record: --%s '%s' is not a whole number",
+                              vocab_attr_name (wholes[index]), text);
+    }
+    return 0;
+}
+
 // Checks what the request needs and what the kind's row requires. Returns 0, or
 // CLI_EXIT_USAGE when said.
 static int
@@ -138,8 +268,20 @@ s_check (s_request_t *request, const char *usage)
     Shanhai__V1__LedgerEvent *event = &request->event;
     const vocab_kind_t *kind = request->kind;
     char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
-    if (!*event->pairing || !*event->date)
-        return cli_usage (usage, "record: --pair and --date are required");
+    if (kind->scope == VOCAB_SCOPE_PAIR && !*event->pairing)
+        return cli_usage (usage, "record: --pair is required for %s", kind->name);
+    if (kind->scope == VOCAB_SCOPE_REGION && *event->pairing)
+        return cli_usage (usage, "record: %s (%s) is a region's: give --region, not --pair",
+                          kind->name, kind->title_zh);
+    if (!*event->date)
+        return cli_usage (usage, "record: --date is required");
+    for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++)
+        if ((kind->requires & VOCAB_ATTR_BIT (attr))
+            && !(request->attrs_given & VOCAB_ATTR_BIT (attr)))
+            return cli_usage (usage, "record: %s (%s) needs --%s", kind->name, kind->title_zh,
+                              vocab_attr_name (attr));
+    if (s_numbers (request, usage))
+        return CLI_EXIT_USAGE;
     if (kind->amount == VOCAB_FIELD_REQUIRED && !request->amount)
         return cli_usage (usage, "record: %s (%s) needs --amount YUAN", kind->name,
                           kind->title_zh);
@@ -166,7 +308,10 @@ cmd_record (cli_t *cli, int argc, char **argv)
     char usage[RECORD_USAGE_BYTES_MAX], kinds[VOCAB_NAMES_BYTES_MAX];
     vocab_kind_names ("|", kinds, sizeof kinds);
     snprintf (usage, sizeof usage, "shanhai record %s --pair ID --date YYYY-MM-DD [--amount "
-              "YUAN] [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]", kinds);
+              "YUAN] [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json] [--of EVENT_ID] "
+              "[--year Y] [--project P] [--sector S] [--park PARK] [--category C] [--continued] "
+              "[--signed N] [--field F] [--persons N] [--level L] [--person NAME] [--start D] "
+              "[--end D] [--region R] [--code C] [--value V] (see shanhai --help)", kinds);
     s_request_t request = { .event = SHANHAI__V1__LEDGER_EVENT__INIT };
     int rc = s_parse (&request, usage, argc, argv);
     if (rc || (rc = s_check (&request, usage)))

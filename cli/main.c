@@ -14,8 +14,13 @@ static const char *s_usage
       "                                          list pairings\n"
       "  people --pair ID [--json]               the people alerted for a pairing\n"
       "  record KIND --pair ID --date YYYY-MM-DD [--amount YUAN]\n"
-      "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json]\n"
+      "         [--from REGION] [--id EVENT_ID] [--memo TEXT] [--json] [KIND's options]\n"
       "                                          record an event in the ledger\n"
+      "  ledger [--pair ID] [--region R] [--kind K] [--from D] [--to D]\n"
+      "         [--after SEQ] [--limit N] [--json]  the ledger's events, oldest first\n"
+      "  totals --pair ID --year Y [--json]      a pair's year: money and every kind\n"
+      "  import FILE [--format ndjson|csv]       record a file of events (safe to rerun)\n"
+      "  export [--since SEQ] [--follow]         the ledger's events as NDJSON\n"
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
       "  status --program P --year YYYY [--json] every pairing of a program\n"
       "  explain --pair ID --rule R --year YYYY [--json]\n"
@@ -40,9 +45,26 @@ s_print_usage (FILE *out)
     fputs ("\nKinds of event (record KIND):\n", out);
     for (size_t index = 0; index < vocab_kind_count (); index++) {
         const vocab_kind_t *kind = vocab_kind_at (index);
-        fprintf (out, "  %-16s %s, %s%s%s\n", kind->name, kind->title_zh, kind->title_en,
-                 kind->amount == VOCAB_FIELD_REQUIRED ? "; needs --amount" : "",
-                 kind->from == VOCAB_FIELD_REQUIRED ? "; needs --from" : "");
+        // "; needs --amount --of [--park]; no --pair": what record KIND asks for.
+        char needs[200] = "";
+        size_t length = 0;
+        const char *required[2] = { kind->amount == VOCAB_FIELD_REQUIRED ? "amount" : NULL,
+                                    kind->from == VOCAB_FIELD_REQUIRED ? "from" : NULL };
+        for (unsigned which = 0; which < 2 + VOCAB_ATTR_COUNT; which++) {
+            bool is_attr = which >= 2;
+            unsigned bit = is_attr ? VOCAB_ATTR_BIT (which - 2) : 0;
+            const char *name = is_attr ? vocab_attr_name (which - 2) : required[which];
+            if (!name || (is_attr && !(kind->allows & bit)))
+                continue;
+            bool optional = is_attr && !(kind->requires & bit);
+            int added = snprintf (needs + length, sizeof needs - length, "%s%s--%s%s",
+                                  length ? " " : "; needs ", optional ? "[" : "", name,
+                                  optional ? "]" : "");
+            if (added > 0 && (size_t) added < sizeof needs - length)
+                length += (size_t) added;
+        }
+        fprintf (out, "  %-16s %s, %s%s%s\n", kind->name, kind->title_zh, kind->title_en, needs,
+                 kind->scope == VOCAB_SCOPE_REGION ? "; no --pair" : "");
     }
 }
 
@@ -56,7 +78,8 @@ static const s_command_t s_commands[] = {
     { "record", cmd_record },     { "status", cmd_status }, { "alerts", cmd_alerts },
     { "clock", cmd_clock },       { "scoreboard", cmd_scoreboard },
     { "explain", cmd_explain },   { "deliveries", cmd_deliveries }, { "health", cmd_health },
-    { NULL, NULL },
+    { "ledger", cmd_ledger },     { "totals", cmd_totals },         { "import", cmd_import },
+    { "export", cmd_export },     { NULL, NULL },
 };
 
 int

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "common/errstr.h"
+#include "common/limits.h"
 
 // A string field of an entry: its JSON key, where it goes, whether it must be there.
 typedef struct {
@@ -277,6 +278,103 @@ s_convert_channels (Shanhai__V1__RegistryDoc *doc, const json_t *array, char *er
     return 0;
 }
 
+// A park's plan line: {"year", "category", "projects", "planned_total_wan",
+// "planned_completion_wan"}, whole numbers, 万元 as annex 1 gives them (held in fen).
+static int
+s_fill_park_plan (Shanhai__V1__ParkPlan *plan, const json_t *object, const char *where,
+                  char *errstr, size_t errstr_size)
+{
+    json_int_t year, projects, total, completion;
+    const char *category;
+    json_error_t error;
+    if (json_unpack_ex ((json_t *) object, &error, JSON_STRICT, "{s:I, s:s, s:I, s:I, s:I}",
+                        "year", &year, "category", &category, "projects", &projects,
+                        "planned_total_wan", &total, "planned_completion_wan", &completion))
+        return s_fail (errstr, errstr_size, "%s: %s (a plan is {\"year\", \"category\", "
+                       "\"projects\", \"planned_total_wan\", \"planned_completion_wan\"})",
+                       where, error.text);
+    if (year < INT32_MIN || year > INT32_MAX || projects < 0 || projects > UINT32_MAX
+        || total < 0 || total > AMOUNT_FEN_MAX / FEN_PER_WAN || completion < 0
+        || completion > AMOUNT_FEN_MAX / FEN_PER_WAN)
+        return s_fail (errstr, errstr_size, "%s: a number is out of range", where);
+    plan->year = (int32_t) year;
+    plan->projects = (uint32_t) projects;
+    plan->planned_total_fen = total * FEN_PER_WAN;
+    plan->planned_completion_fen = completion * FEN_PER_WAN;
+    plan->category = strdup (category);
+    return plan->category ? 0 : s_fail (errstr, errstr_size, "out of memory");
+}
+
+static int
+s_fill_park (Shanhai__V1__Park *park, json_t *object, const char *where, char *errstr,
+             size_t errstr_size)
+{
+    json_t *plans = NULL;
+    const char *id = "", *name = "", *pairing = "";
+    json_error_t error;
+    if (json_unpack_ex (object, &error, JSON_STRICT, "{s:s, s:s, s:s, s:F, s?o}", "id", &id,
+                        "name", &name, "pairing", &pairing, "area_km2", &park->area_km2,
+                        "plans", &plans))
+        return s_fail (errstr, errstr_size, "%s: %s (a park is {\"id\", \"name\", \"pairing\", "
+                       "\"area_km2\", \"plans\"})", where, error.text);
+    if (!(park->id = strdup (id)) || !(park->name = strdup (name))
+        || !(park->pairing = strdup (pairing)))
+        return s_fail (errstr, errstr_size, "out of memory");
+    if (plans && (!json_is_array (plans) || json_array_size (plans) > PARK_PLANS_MAX))
+        return s_fail (errstr, errstr_size, "%s: \"plans\" must be a list of at most %d",
+                       where, PARK_PLANS_MAX);
+    size_t count = plans ? json_array_size (plans) : 0;
+    if (count && !(park->plans = calloc (count, sizeof *park->plans)))
+        return s_fail (errstr, errstr_size, "out of memory");
+    for (size_t index = 0; index < count; index++) {
+        Shanhai__V1__ParkPlan *plan = malloc (sizeof *plan);
+        if (!plan)
+            return s_fail (errstr, errstr_size, "out of memory");
+        shanhai__v1__park_plan__init (plan);
+        park->plans[park->n_plans++] = plan;
+        char plan_where[160];
+        snprintf (plan_where, sizeof plan_where, "%s plans[%zu]", where, index);
+        if (s_fill_park_plan (plan, json_array_get (plans, index), plan_where, errstr,
+                              errstr_size))
+            return -1;
+    }
+    return 0;
+}
+
+// "parks", when the file has them (older files do not). Returns 0, or -1 with the reason.
+static int
+s_convert_parks (Shanhai__V1__RegistryDoc *doc, json_t *array, char *errstr,
+                 size_t errstr_size)
+{
+    if (!array)
+        return 0;
+    if (!json_is_array (array) || json_array_size (array) > REGISTRY_PARKS_MAX)
+        return s_fail (errstr, errstr_size, "\"parks\" must be a list of at most %d",
+                       REGISTRY_PARKS_MAX);
+    size_t count = json_array_size (array);
+    if (count && !(doc->parks = calloc (count, sizeof *doc->parks)))
+        return s_fail (errstr, errstr_size, "out of memory");
+    for (size_t index = 0; index < count; index++) {
+        Shanhai__V1__Park *park = malloc (sizeof *park);
+        if (!park)
+            return s_fail (errstr, errstr_size, "out of memory");
+        shanhai__v1__park__init (park);
+        doc->parks[doc->n_parks++] = park;
+        json_t *object = json_array_get (array, index);
+        const char *id = json_string_value (json_object_get (object, "id"));
+        char where[128];
+        if (id && *id && strlen (id) < ID_BYTES_MAX)
+            snprintf (where, sizeof where, "parks[%zu] \"%s\"", index, id);
+        else
+            snprintf (where, sizeof where, "parks[%zu]", index);
+        if (!json_is_object (object))
+            return s_fail (errstr, errstr_size, "%s: must be an object", where);
+        if (s_fill_park (park, object, where, errstr, errstr_size))
+            return -1;
+    }
+    return 0;
+}
+
 // "notes" are provenance for people reading the file: a list of strings, nothing more.
 static int
 s_check_notes (const json_t *notes, char *errstr, size_t errstr_size)
@@ -308,12 +406,13 @@ registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
     const char *key;
     json_t *value;
     json_object_foreach ((json_t *) root, key, value) {
-        bool known = strcmp (key, "notes") == 0 || strcmp (key, "channels") == 0;
+        bool known = strcmp (key, "notes") == 0 || strcmp (key, "channels") == 0
+                     || strcmp (key, "parks") == 0;
         for (size_t index = 0; index < 4; index++)
             known = known || strcmp (key, s_sections[index].key) == 0;
         if (!known) {
             s_fail (errstr, errstr_size, "unknown top-level key \"%.40s\" (expected programs, "
-                    "regions, pairings, people, channels, notes)", key);
+                    "regions, pairings, people, channels, parks, notes)", key);
             return NULL;
         }
     }
@@ -338,6 +437,10 @@ registry_json_convert (const json_t *root, char *errstr, size_t errstr_size)
         }
     }
     if (s_convert_channels (doc, json_object_get (root, "channels"), errstr, errstr_size)) {
+        shanhai__v1__registry_doc__free_unpacked (doc, NULL);
+        return NULL;
+    }
+    if (s_convert_parks (doc, json_object_get (root, "parks"), errstr, errstr_size)) {
         shanhai__v1__registry_doc__free_unpacked (doc, NULL);
         return NULL;
     }

@@ -4,8 +4,12 @@
 
         {"id", "kind", "pair", "from", "to", "date", "amount_fen", "memo"}
     plus what the ledger fills in once recorded: "seq", "program", "recorded_at" (ISO UTC
-    time), "registry_version". A kind's own fields (the vocabulary says which kind has which)
-    join these as the ledger grows; a field that no kind knows is refused by name. */
+    time), "registry_version". After "memo" come the kind's own fields, those its row of the
+    vocabulary allows (vocab_attr_t): "of", "year", "project", "sector", "park", "category",
+    "continued" (true/false), "signed", "field", "persons", "level", "person", "start", "end",
+    "region", "code", "value" (a decimal as text, "8.5"; read from a number too). Numbers are
+    JSON integers, the rest strings. A field that no kind knows is refused by name; whether
+    the kind has it is the ledger's to judge. */
 #ifndef SHANHAI_EVENT_JSON_H
 #define SHANHAI_EVENT_JSON_H
 
@@ -24,6 +28,12 @@ json_t *event_json_from_event (const Shanhai__V1__LedgerEvent *event, bool recor
 // amount) is the ledger's to judge. Returns the event (free it with event_json_free) or NULL.
 Shanhai__V1__LedgerEvent *event_json_to_event (const json_t *object, bool recorded,
                                                char *errstr, size_t errstr_size);
+// The kinds' own fields that event says (not at their default), as VOCAB_ATTR_BIT bits.
+unsigned event_json_attrs (const Shanhai__V1__LedgerEvent *event);
+// The JSON key of the first of the kinds' own fields in which a and b differ, or NULL. The
+// name is a constant.
+const char *event_json_attr_difference (const Shanhai__V1__LedgerEvent *a,
+                                        const Shanhai__V1__LedgerEvent *b);
 // Frees an event made by event_json_to_event; safe on NULL; nulls *event_p.
 void event_json_free (Shanhai__V1__LedgerEvent **event_p);
 

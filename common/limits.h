@@ -96,9 +96,28 @@
 // operator's sqlite3 shell or a backup.
 #define STORE_BUSY_TIMEOUT_MS 5000
 
-// Requests the ledger writes in one transaction (group commit). Bounds the time one commit
-// holds later requests back.
+// Requests the ledger writes in one transaction (group commit), and events of one
+// ledger.RecordBatch. Bounds the time one commit holds later requests back.
 #define LEDGER_BATCH_EVENTS_MAX 256
+// Events per ledger.List reply: a page of a few hundred kilobytes at most.
+#define LEDGER_LIST_EVENTS_MAX 1000
+// Rows of parks in a Totals reply: the parks one pairing builds, two categories each. A
+// pairing co-builds one park or two; beyond this many rows the rest are left out (logged).
+#define LEDGER_TOTALS_PARKS_MAX 32
+// The kinds' own fields (common/vocab.h). Projects signed at one matchmaking event: the
+// largest signing events in the seeds sign a few dozen; ten thousand is a typing error.
+#define EVENT_SIGNED_PROJECTS_MAX 10000
+// Person-times of one training event: a city-wide target is 6,000 a year (003 二(三)2), so
+// one event of a million is surely a typing error.
+#define EVENT_PERSONS_MAX 1000000
+// An indicator's value as text: sign, 15 digits, point, INDICATOR_VALUE_DECIMALS_MAX digits.
+#define INDICATOR_VALUE_BYTES_MAX 24
+// Decimals of an indicator's value: percentages are published with one or two.
+#define INDICATOR_VALUE_DECIMALS_MAX 4
+// Digits before the point of an indicator's value: yuan per capita and counts stay far below.
+#define INDICATOR_VALUE_DIGITS_MAX 12
+// A cadre's secondment: the rule is 2.5 years (000 (二十五)); ten years is a typing error.
+#define CADRE_SECONDMENT_DAYS_MAX 3660
 
 // Registry documents: ten times the largest province's counties and officials.
 #define REGISTRY_PROGRAMS_MAX 64
@@ -117,6 +136,14 @@
 #define CHANNEL_SECRET_BYTES_MAX 256
 // A mobile number: "+86 " and 11 digits, with room for extensions.
 #define PERSON_MOBILE_BYTES_MAX 24
+// Parks: a province co-builds a few dozen (Zhejiang's clause 17 lists 14); a plan line per
+// year and category, for a park's decades; an area and a project count beyond any park.
+#define REGISTRY_PARKS_MAX 1024
+#define PARK_PLANS_MAX 128
+#define PARK_AREA_KM2_MAX 1000
+#define PARK_PROJECTS_MAX 10000
+// A registry file gives a park's plan in 万元 (as annex 1 does): fen in one 万元.
+#define FEN_PER_WAN 1000000LL
 
 // Policy packs: rules per program, and programs.
 #define POLICY_RULES_MAX 64
@@ -271,6 +298,17 @@
 // SCAN pages one delete_prefix walks at most; at COUNT 500 that is half a million keys, far
 // more than shanhai ever caches. A larger cache is left to the TTL.
 #define CACHE_SCAN_PAGES_MAX 1000
+// shanhai import: a line of an NDJSON or CSV file. An event's JSON is under 4 KiB (a memo of
+// EVENT_MEMO_BYTES_MAX, names of NAME_BYTES_MAX); a longer line is refused, not read on.
+#define IMPORT_LINE_BYTES_MAX (64 * 1024)
+// Columns of an import CSV: the JSON keys of an event and what the ledger fills in, 29.
+#define IMPORT_CSV_COLUMNS_MAX 32
+// How often the progress bar on a terminal is redrawn, and a plain progress line written.
+#define IMPORT_PROGRESS_BAR_MS 100
+#define IMPORT_PROGRESS_LINE_MS 2000
+// shanhai export --follow: how often it asks the ledger for what is new. A second keeps the
+// bus at most a second behind, at one small List call a second.
+#define EXPORT_FOLLOW_POLL_MS 1000
 // Room around a body for the envelope's own fields (method, request id, error).
 #define RPC_ENVELOPE_BYTES_MAX 4096
 
@@ -288,6 +326,9 @@ _Static_assert (CACHE_TIMEOUT_MS < RPC_TIMEOUT_MS, "a down cache cannot time out
 _Static_assert (GATEWAY_STREAM_PING_MS < GATEWAY_IDLE_TIMEOUT_S * 1000,
                 "a live stream pings before it counts as idle");
 _Static_assert ((GATEWAY_NONCE_SLOTS & (GATEWAY_NONCE_SLOTS - 1)) == 0, "slots are a power of 2");
+_Static_assert (INDICATOR_VALUE_DIGITS_MAX + INDICATOR_VALUE_DECIMALS_MAX + 3
+                <= INDICATOR_VALUE_BYTES_MAX, "a value of every digit fits its text");
+_Static_assert (LEDGER_LIST_EVENTS_MAX <= REPLAY_EVENTS_MAX * 10, "a list page stays small");
 _Static_assert (AMOUNT_FEN_MAX < INT64_MAX / 100000, "100,000 events at the maximum fit a sum");
 _Static_assert (ERROR_ECHO_BYTES_MAX + REASON_BYTES_MAX + 64 <= RPC_ERROR_BYTES_MAX,
                 "an error that repeats an id and says why fits a reply's error text");

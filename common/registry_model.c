@@ -265,6 +265,37 @@ s_check_channel_members (s_index_t *index, const Shanhai__V1__Channel *channel)
     return 0;
 }
 
+// A park's plans: a known category, a valid year, each (year, category) once, amounts in
+// range with completion within the total.
+static int
+s_check_park_plans (s_index_t *index, const Shanhai__V1__Park *park)
+{
+    if (park->n_plans > PARK_PLANS_MAX)
+        return s_fail (index, "park \"%s\": %zu plans: at most %d", park->id, park->n_plans,
+                       PARK_PLANS_MAX);
+    for (size_t position = 0; position < park->n_plans; position++) {
+        const Shanhai__V1__ParkPlan *plan = park->plans[position];
+        if (!date_year_is_valid (plan->year))
+            return s_fail (index, "park \"%s\": plans[%zu]: year %d is not in %d..%d", park->id,
+                           position, plan->year, DATE_YEAR_MIN, DATE_YEAR_MAX);
+        if (strcmp (plan->category, "gov") != 0 && strcmp (plan->category, "invest") != 0)
+            return s_fail (index, "park \"%s\": plans[%zu]: category \"%.20s\" must be gov or "
+                           "invest", park->id, position, plan->category);
+        for (size_t before = 0; before < position; before++)
+            if (park->plans[before]->year == plan->year
+                && strcmp (park->plans[before]->category, plan->category) == 0)
+                return s_fail (index, "park \"%s\": the %s plan of %d is given twice", park->id,
+                               plan->category, plan->year);
+        if (plan->projects > PARK_PROJECTS_MAX || plan->planned_total_fen < 0
+            || plan->planned_total_fen > AMOUNT_FEN_MAX || plan->planned_completion_fen < 0
+            || plan->planned_completion_fen > plan->planned_total_fen)
+            return s_fail (index, "park \"%s\": the %s plan of %d must have 0..%d projects and "
+                           "0 <= planned completion <= planned total <= %lld fen", park->id,
+                           plan->category, plan->year, PARK_PROJECTS_MAX, AMOUNT_FEN_MAX);
+    }
+    return 0;
+}
+
 static int
 s_check_channels (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
 {
@@ -285,6 +316,32 @@ s_check_channels (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
     }
     zhashx_destroy (&ids);
     return rc;
+}
+
+static int
+s_check_parks (s_index_t *index, const Shanhai__V1__RegistryDoc *doc)
+{
+    if (doc->n_parks > REGISTRY_PARKS_MAX)
+        return s_fail (index, "%zu parks: at most %d", doc->n_parks, REGISTRY_PARKS_MAX);
+    zhashx_t *parks = zhashx_new ();
+    if (!parks)
+        return s_fail (index, "out of memory");
+    int rc = 0;
+    for (size_t position = 0; rc == 0 && position < doc->n_parks; position++) {
+        Shanhai__V1__Park *park = doc->parks[position];
+        rc = s_check_id (index, parks, "park", "parks", position, park->id, park)
+             || s_check_name (index, "park", park->id, "name", park->name, NAME_BYTES_MAX, true);
+        if (rc == 0 && !zhashx_lookup (index->pairings, park->pairing))
+            rc = s_fail (index, "park \"%s\": pairing \"%.80s\" is not a known pairing",
+                         park->id, park->pairing);
+        if (rc == 0 && !(park->area_km2 > 0 && park->area_km2 <= PARK_AREA_KM2_MAX))
+            rc = s_fail (index, "park \"%s\": area_km2 must be more than 0 and at most %d",
+                         park->id, PARK_AREA_KM2_MAX);
+        if (rc == 0)
+            rc = s_check_park_plans (index, park);
+    }
+    zhashx_destroy (&parks);
+    return rc ? -1 : 0;
 }
 
 static int
@@ -322,6 +379,7 @@ registry_model_validate (const Shanhai__V1__RegistryDoc *doc, char *errstr, size
         rc = s_check_counts (&index, doc) || s_check_programs (&index, doc)
                      || s_check_regions (&index, doc) || s_check_pairings (&index, doc)
                      || s_check_people (&index, doc) || s_check_channels (&index, doc)
+                     || s_check_parks (&index, doc)
                  ? -1
                  : 0;
     zhashx_destroy (&index.programs);

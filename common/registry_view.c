@@ -322,3 +322,24 @@ registry_view_channels (const registry_view_t *self, const char *person, const c
     }
     return count;
 }
+
+const Shanhai__V1__Park *
+registry_view_park (const registry_view_t *self, const char *id)
+{
+    assert (self && id);
+    for (size_t index = 0; index < self->doc->n_parks; index++)
+        if (strcmp (self->doc->parks[index]->id, id) == 0)
+            return self->doc->parks[index];
+    return NULL;
+}
+
+const Shanhai__V1__ParkPlan *
+registry_view_park_plan (const Shanhai__V1__Park *park, int year, const char *category)
+{
+    assert (park && category);
+    for (size_t index = 0; index < park->n_plans; index++)
+        if (park->plans[index]->year == year
+            && strcmp (park->plans[index]->category, category) == 0)
+            return park->plans[index];
+    return NULL;
+}

@@ -34,6 +34,13 @@ const Shanhai__V1__Region *registry_view_region (const registry_view_t *self, co
 const Shanhai__V1__Pairing *registry_view_pairing (const registry_view_t *self, const char *id);
 const Shanhai__V1__Person *registry_view_person (const registry_view_t *self, const char *id);
 
+// The park of that id, or NULL. Parks are few (REGISTRY_PARKS_MAX) and read only by events
+// about them: a look through the document, no index.
+const Shanhai__V1__Park *registry_view_park (const registry_view_t *self, const char *id);
+// The plan of park for year and category ("gov", "invest"), or NULL.
+const Shanhai__V1__ParkPlan *registry_view_park_plan (const Shanhai__V1__Park *park, int year,
+                                                      const char *category);
+
 // Everyone attached to pairing: the party secretaries and county heads of its recipient and
 // its supporter, its liaison officers, and its program's office, in that order (by role,
 // then recipient before supporter, then id), each person once. Writes at most max borrowed

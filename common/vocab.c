@@ -19,14 +19,18 @@ static const vocab_metric_t s_metrics[] = {
       .title_en = "number of events", .adds_amount = false },
 };
 
+#define S_BIT(attr) VOCAB_ATTR_BIT (VOCAB_ATTR_##attr)
+#define S_MONEY_METRICS                                                                        \
+    (VOCAB_METRIC_BIT (VOCAB_METRIC_SUM) | VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT))
+
 // The kinds. A new kind is a row here (a simple activity: VOCAB_ACTIVITY); the vocabulary's
 // suite checks every row against the rules of the table.
 static const vocab_kind_t s_kinds[] = {
     {
         .name = VOCAB_KIND_AID_FUNDS, .title_zh = "援建资金", .title_en = "aid funds",
         .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
-        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT, .unit = "fen",
-        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_SUM) | VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT,
+        .quantity = VOCAB_QUANTITY_AMOUNT, .unit = "fen", .metrics = S_MONEY_METRICS,
     },
     {
         .name = VOCAB_KIND_LEADER_VISIT, .title_zh = "高层互访", .title_en = "leader visit",
@@ -34,7 +38,109 @@ static const vocab_kind_t s_kinds[] = {
         .direction = VOCAB_DIRECTION_EITHER_WAY, .unit = VOCAB_UNIT_COUNT,
         .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
     },
+    // The recipient confirms receiving (part of) a disbursement: funds "in place" (到位).
+    {
+        .name = VOCAB_KIND_RECEIPT, .title_zh = "资金到位", .title_en = "receipt of aid funds",
+        .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_RECIPIENT_TO_SUPPORTER, .requires = S_BIT (OF),
+        .allows = S_BIT (OF), .quantity = VOCAB_QUANTITY_AMOUNT, .unit = "fen",
+        .metrics = S_MONEY_METRICS,
+    },
+    // The supporter cancels what is still pending of a disbursement; the ledger works out how
+    // much (the event says no amount: what is pending is the ledger's to know).
+    {
+        .name = VOCAB_KIND_VOID, .title_zh = "撤销未到位资金", .title_en = "void of pending funds",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT, .requires = S_BIT (OF),
+        .allows = S_BIT (OF), .quantity = VOCAB_QUANTITY_AMOUNT, .unit = VOCAB_UNIT_COUNT,
+        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
+    {
+        .name = "commitment", .title_zh = "年度承诺资金", .title_en = "committed aid funds",
+        .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT, .requires = S_BIT (YEAR),
+        .allows = S_BIT (YEAR), .quantity = VOCAB_QUANTITY_AMOUNT, .unit = "fen",
+        .metrics = S_MONEY_METRICS,
+    },
+    // Industrial project funds in place (003 二(一)).
+    {
+        .name = "investment", .title_zh = "产业项目资金", .title_en = "industrial investment",
+        .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT,
+        .requires = S_BIT (PROJECT) | S_BIT (SECTOR),
+        .allows = S_BIT (PROJECT) | S_BIT (SECTOR) | S_BIT (PARK) | S_BIT (CONTINUED),
+        .quantity = VOCAB_QUANTITY_AMOUNT, .unit = "fen", .metrics = S_MONEY_METRICS,
+    },
+    // Investment completed in a co-built park (003 annex 1): the park's, not one county's.
+    {
+        .name = "park-investment", .title_zh = "园区投资", .title_en = "park investment",
+        .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_FORBIDDEN,
+        .direction = VOCAB_DIRECTION_EITHER_WAY, .requires = S_BIT (PARK) | S_BIT (CATEGORY),
+        .allows = S_BIT (PARK) | S_BIT (CATEGORY), .quantity = VOCAB_QUANTITY_AMOUNT,
+        .unit = "fen", .metrics = S_MONEY_METRICS,
+    },
+    VOCAB_ACTIVITY ("joint-meeting", "联席会议", "joint meeting"),
+    VOCAB_ACTIVITY_WITH ("matchmaking", "对接洽谈签约", "matchmaking and signing",
+                         S_BIT (SIGNED), VOCAB_QUANTITY_SIGNED),
+    VOCAB_ACTIVITY_WITH ("agreement", "领域合作协议", "cooperation agreement", S_BIT (FIELD),
+                         VOCAB_QUANTITY_COUNT),
+    VOCAB_ACTIVITY_WITH ("training", "培训就业", "training and employment", S_BIT (PERSONS),
+                         VOCAB_QUANTITY_PERSONS),
+    VOCAB_ACTIVITY ("sales-window", "消费帮扶窗口", "sales window"),
+    {
+        .name = "cadre", .title_zh = "挂职干部", .title_en = "seconded cadre",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT,
+        .requires = S_BIT (LEVEL) | S_BIT (PERSON) | S_BIT (START) | S_BIT (END),
+        .allows = S_BIT (LEVEL) | S_BIT (PERSON) | S_BIT (START) | S_BIT (END),
+        .unit = VOCAB_UNIT_COUNT, .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
+    // The pair's plan for a year, filed (its date is the filing date, for on-time rules).
+    {
+        .name = "plan-filed", .title_zh = "年度计划报备", .title_en = "plan filed",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_FORBIDDEN,
+        .requires = S_BIT (YEAR), .allows = S_BIT (YEAR), .unit = VOCAB_UNIT_COUNT,
+        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
+    {
+        .name = "task-book", .title_zh = "年度任务书", .title_en = "task book signed",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_FORBIDDEN,
+        .requires = S_BIT (YEAR), .allows = S_BIT (YEAR), .unit = VOCAB_UNIT_COUNT,
+        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
+    // A project raising rural incomes, with its aid funds in place (003 二(三)1).
+    {
+        .name = "income-project", .title_zh = "群众增收项目", .title_en = "income project",
+        .amount = VOCAB_FIELD_REQUIRED, .from = VOCAB_FIELD_OPTIONAL,
+        .direction = VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT, .allows = S_BIT (PROJECT),
+        .quantity = VOCAB_QUANTITY_AMOUNT, .unit = "fen", .metrics = S_MONEY_METRICS,
+    },
+    // A region's reported statistic for a year: no pairing, no counties.
+    {
+        .name = VOCAB_KIND_INDICATOR, .title_zh = "统计指标", .title_en = "indicator",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_FORBIDDEN,
+        .scope = VOCAB_SCOPE_REGION,
+        .requires = S_BIT (REGION) | S_BIT (CODE) | S_BIT (YEAR) | S_BIT (VALUE),
+        .allows = S_BIT (REGION) | S_BIT (CODE) | S_BIT (YEAR) | S_BIT (VALUE),
+        .unit = VOCAB_UNIT_COUNT, .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
+    // Undoes an earlier event in every total: the correction of an append-only ledger.
+    {
+        .name = VOCAB_KIND_REVERSAL, .title_zh = "冲正", .title_en = "reversal",
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_FORBIDDEN,
+        .scope = VOCAB_SCOPE_OF, .requires = S_BIT (OF), .allows = S_BIT (OF),
+        .unit = VOCAB_UNIT_COUNT, .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),
+    },
 };
+
+// In vocab_attr_t's order.
+static const char *s_attr_names[] = {
+    "of", "year", "project", "sector", "park", "category", "continued", "signed", "field",
+    "persons", "level", "person", "start", "end", "region", "code", "value",
+};
+_Static_assert (sizeof s_attr_names / sizeof s_attr_names[0] == VOCAB_ATTR_COUNT,
+                "a name for every attr");
+_Static_assert (VOCAB_ATTR_COUNT <= 8 * sizeof (unsigned), "a kind's attrs fit its bits");
 
 #define S_COUNT(table) (sizeof (table) / sizeof (table)[0])
 
@@ -78,6 +184,41 @@ vocab_unit_find (const char *name)
         if (strcmp (s_units[index].name, name) == 0)
             return &s_units[index];
     return NULL;
+}
+
+const char *
+vocab_attr_name (vocab_attr_t attr)
+{
+    return (unsigned) attr < VOCAB_ATTR_COUNT ? s_attr_names[attr] : NULL;
+}
+
+vocab_attr_t
+vocab_attr_find (const char *name)
+{
+    for (unsigned attr = 0; name && attr < VOCAB_ATTR_COUNT; attr++)
+        if (strcmp (s_attr_names[attr], name) == 0)
+            return (vocab_attr_t) attr;
+    return VOCAB_ATTR_COUNT;
+}
+
+const char *
+vocab_quantity_unit (vocab_quantity_t quantity)
+{
+    switch (quantity) {
+    case VOCAB_QUANTITY_AMOUNT: return "fen";
+    case VOCAB_QUANTITY_SIGNED: return "projects";
+    case VOCAB_QUANTITY_PERSONS: return "persons";
+    case VOCAB_QUANTITY_COUNT: break;
+    }
+    return VOCAB_UNIT_COUNT;
+}
+
+bool
+vocab_kind_names_year (const vocab_kind_t *kind)
+{
+    assert (kind);
+    // An indicator names its year too, but it has no pairing and is not in a pair's totals.
+    return (kind->requires & S_BIT (YEAR)) != 0;
 }
 
 bool
@@ -171,6 +312,29 @@ s_check_amount (const vocab_kind_t *kind, int64_t amount_fen, char *errstr, size
     return -1;
 }
 
+// The pairing the scope asks for, then the kind's own fields: required, then not its own.
+static int
+s_check_scope (const vocab_kind_t *kind, const vocab_fields_t *fields, char *errstr,
+               size_t errstr_size)
+{
+    if (fields->pairing && kind->scope == VOCAB_SCOPE_PAIR && !*fields->pairing)
+        return errstr_set (errstr, errstr_size, "pair is required for %s", kind->name);
+    if (fields->pairing && kind->scope == VOCAB_SCOPE_REGION && *fields->pairing)
+        return errstr_set (errstr, errstr_size, "pair must be empty for %s (it is a region's "
+                           "figure: say region)", kind->name);
+    for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++) {
+        unsigned bit = VOCAB_ATTR_BIT (attr);
+        if ((kind->requires & bit) && !(fields->attrs & bit))
+            return errstr_set (errstr, errstr_size, "%s is required for %s", s_attr_names[attr],
+                               kind->name);
+    }
+    for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++)
+        if ((fields->attrs & VOCAB_ATTR_BIT (attr)) && !(kind->allows & VOCAB_ATTR_BIT (attr)))
+            return errstr_set (errstr, errstr_size, "%s is not a field of %s",
+                               s_attr_names[attr], kind->name);
+    return 0;
+}
+
 int
 vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, char *errstr,
                   size_t errstr_size)
@@ -182,25 +346,31 @@ vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, char *
         return errstr_set (errstr, errstr_size, "from is required for %s: the county it goes "
                            "from", kind->name);
     if (kind->from == VOCAB_FIELD_FORBIDDEN && (*fields->from || *fields->to))
-        return errstr_set (errstr, errstr_size, "%s must be empty for %s (it is between the "
-                           "pair as a whole)", *fields->from ? "from" : "to", kind->name);
-    return 0;
+        return errstr_set (errstr, errstr_size, "%s must be empty for %s (%s)",
+                           *fields->from ? "from" : "to", kind->name,
+                           kind->scope == VOCAB_SCOPE_PAIR ? "it is between the pair as a whole"
+                                                           : "it is not between two counties");
+    return s_check_scope (kind, fields, errstr, errstr_size);
 }
 
+// One way, from source (the pairing's source_role: "supporter") to target.
 static int
-s_route_one_way (const vocab_kind_t *kind, const char *supporter, const char *recipient,
+s_route_one_way (const vocab_kind_t *kind, const char *source, const char *target,
                  vocab_fields_t *fields, char *errstr, size_t errstr_size)
 {
-    if (*fields->from && strcmp (fields->from, supporter) != 0)
-        return errstr_set (errstr, errstr_size, "from must be %s, the pairing's supporter, not "
-                           "%s (%s events go from %s to %s)", supporter, fields->from,
-                           kind->name, supporter, recipient);
-    if (*fields->to && strcmp (fields->to, recipient) != 0)
-        return errstr_set (errstr, errstr_size, "to must be %s, the pairing's recipient, not %s "
-                           "(%s events go from %s to %s)", recipient, fields->to, kind->name,
-                           supporter, recipient);
-    fields->from = supporter;
-    fields->to = recipient;
+    bool forward = kind->direction == VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT;
+    const char *source_role = forward ? "supporter" : "recipient";
+    const char *target_role = forward ? "recipient" : "supporter";
+    if (*fields->from && strcmp (fields->from, source) != 0)
+        return errstr_set (errstr, errstr_size, "from must be %s, the pairing's %s, not "
+                           "%s (%s events go from %s to %s)", source, source_role, fields->from,
+                           kind->name, source, target);
+    if (*fields->to && strcmp (fields->to, target) != 0)
+        return errstr_set (errstr, errstr_size, "to must be %s, the pairing's %s, not %s "
+                           "(%s events go from %s to %s)", target, target_role, fields->to,
+                           kind->name, source, target);
+    fields->from = source;
+    fields->to = target;
     return 0;
 }
 
@@ -248,5 +418,7 @@ vocab_kind_route (const vocab_kind_t *kind, const char *supporter, const char *r
         return 0;
     if (kind->direction == VOCAB_DIRECTION_SUPPORTER_TO_RECIPIENT)
         return s_route_one_way (kind, supporter, recipient, fields, errstr, errstr_size);
+    if (kind->direction == VOCAB_DIRECTION_RECIPIENT_TO_SUPPORTER)
+        return s_route_one_way (kind, recipient, supporter, fields, errstr, errstr_size);
     return s_route_either_way (kind, supporter, recipient, fields, errstr, errstr_size);
 }

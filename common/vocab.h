@@ -7,13 +7,25 @@
     kind: a new kind is a new row of the table in vocab.c, and a simple activity (an event
     between the two counties of a pair, counted, with no amount) is one VOCAB_ACTIVITY line.
 
-    Today's kinds:
+    The kinds (vocab.c's table is the reference; `shanhai --help` lists them):
       aid-funds     援建资金  money from the pairing's supporter to its recipient; amount_fen
                               1..AMOUNT_FEN_MAX; from and to may be left out and are filled in.
-                              Measured in fen; rules may sum or count it.
+                              Pending until receipts confirm it; a void cancels what is pending.
+      receipt       到位确认  the recipient confirms (part of) a disbursement: of, amount
+      void          撤销待付  the supporter cancels what is pending of a disbursement: of
+      commitment    年度承诺  the pair's committed aid funds for a year: year, amount
+      investment    产业项目  industrial project funds in place: project, sector, amount, park?,
+                              continued?
+      park-investment 园区投资 investment completed in a co-built park: park, category, amount
       leader-visit  高层互访  principal leaders of one county of the pair visit the other; from
                               is required, to is filled in as the other county; no amount.
-                              Measured in visits; rules may count it.
+      joint-meeting, sales-window: counted activities; matchmaking (signed), agreement (field),
+      training (persons), cadre (level, person, start, end), plan-filed and task-book (year),
+      income-project (amount), indicator (region, code, year, value; no pairing), reversal (of:
+      undoes an earlier event).
+    Beside amount_fen and from, a kind requires or allows some of the kind's own fields
+    (vocab_attr_t: of, year, project, ...); an event may say no other. Ranges and the
+    registry's say (a park, a region) are the ledger's to check.
     Units: fen (a hundredth of a yuan), count. Metrics: sum (adds amount_fen, in the kind's
     unit), count (counts events, in count).
 
@@ -42,7 +54,36 @@ typedef enum {
     // an event that says neither (when its kind lets from be left out) is between the pair as
     // a whole, and stays so.
     VOCAB_DIRECTION_EITHER_WAY,
+    // From the recipient to the supporter, never back (a receipt: the recipient confirms);
+    // either side may be left out, as above.
+    VOCAB_DIRECTION_RECIPIENT_TO_SUPPORTER,
 } vocab_direction_t;
+
+// What an event is of: its scope decides whether it names a pairing.
+typedef enum {
+    VOCAB_SCOPE_PAIR,    // a pairing (required): the default of a row
+    VOCAB_SCOPE_REGION,  // a region's figure (attr region): no pairing
+    VOCAB_SCOPE_OF,      // the event it acts on (attr of): the pairing, if said, must be its
+} vocab_scope_t;
+
+// The kinds' own fields, as numbers for a kind's sets (VOCAB_ATTR_BIT); vocab_attr_name gives
+// the JSON key ("signed" for VOCAB_ATTR_SIGNED).
+typedef enum {
+    VOCAB_ATTR_OF, VOCAB_ATTR_YEAR, VOCAB_ATTR_PROJECT, VOCAB_ATTR_SECTOR, VOCAB_ATTR_PARK,
+    VOCAB_ATTR_CATEGORY, VOCAB_ATTR_CONTINUED, VOCAB_ATTR_SIGNED, VOCAB_ATTR_FIELD,
+    VOCAB_ATTR_PERSONS, VOCAB_ATTR_LEVEL, VOCAB_ATTR_PERSON, VOCAB_ATTR_START, VOCAB_ATTR_END,
+    VOCAB_ATTR_REGION, VOCAB_ATTR_CODE, VOCAB_ATTR_VALUE,
+    VOCAB_ATTR_COUNT  // how many there are, not an attr
+} vocab_attr_t;
+#define VOCAB_ATTR_BIT(attr) (1u << (attr))
+
+// What a kind's events measure in a pair's totals, beside their number.
+typedef enum {
+    VOCAB_QUANTITY_COUNT,    // the number of events
+    VOCAB_QUANTITY_AMOUNT,   // amount_fen (a void: what it cancelled)
+    VOCAB_QUANTITY_SIGNED,   // projects signed
+    VOCAB_QUANTITY_PERSONS,  // person-times
+} vocab_quantity_t;
 
 // A unit of the quantities rules set targets in and replies report.
 typedef struct {
@@ -77,9 +118,24 @@ typedef struct {
     vocab_presence_t amount;      // amount_fen
     vocab_presence_t from;        // from_region; FORBIDDEN forbids to_region as well
     vocab_direction_t direction;  // where from and to may be, and how they are filled in
+    vocab_scope_t scope;          // a pairing's (the default), a region's, or another event's
+    unsigned requires;            // VOCAB_ATTR_BIT of each own field it must say
+    unsigned allows;              // ... it may say (a superset of requires)
+    vocab_quantity_t quantity;    // what its events add up to in a pair's totals
     const char *unit;             // what one event measures: its amount in "fen", or "count"
     unsigned metrics;             // VOCAB_METRIC_BIT of each metric a rule may apply to it
 } vocab_kind_t;
+
+// A counted activity that says one more thing (matchmaking: signed): its fields, and what it
+// adds up to.
+#define VOCAB_ACTIVITY_WITH(name_, title_zh_, title_en_, requires_, quantity_)                 \
+    {                                                                                          \
+        .name = (name_), .title_zh = (title_zh_), .title_en = (title_en_),                     \
+        .amount = VOCAB_FIELD_FORBIDDEN, .from = VOCAB_FIELD_OPTIONAL,                         \
+        .direction = VOCAB_DIRECTION_EITHER_WAY, .requires = (requires_),                      \
+        .allows = (requires_), .quantity = (quantity_), .unit = VOCAB_UNIT_COUNT,              \
+        .metrics = VOCAB_METRIC_BIT (VOCAB_METRIC_COUNT),                                      \
+    }
 
 // A simple activity's row: counted, no amount, between the pair; it may say the county it
 // went from (the other is filled in as to) or neither.
@@ -94,6 +150,19 @@ typedef struct {
 // The kinds that code must name itself (a test, the bench); everything else reads the table.
 #define VOCAB_KIND_AID_FUNDS "aid-funds"
 #define VOCAB_KIND_LEADER_VISIT "leader-visit"
+#define VOCAB_KIND_RECEIPT "receipt"
+#define VOCAB_KIND_VOID "void"
+#define VOCAB_KIND_REVERSAL "reversal"
+#define VOCAB_KIND_INDICATOR "indicator"
+
+// The JSON key of an attr ("of", "signed", ...); NULL past the end.
+const char *vocab_attr_name (vocab_attr_t attr);
+// The attr whose key is name, or VOCAB_ATTR_COUNT.
+vocab_attr_t vocab_attr_find (const char *name);
+// The name of a quantity's unit: "fen", "projects", "persons", "count".
+const char *vocab_quantity_unit (vocab_quantity_t quantity);
+// Whether events of kind count in the year they name (attr year) rather than their date's.
+bool vocab_kind_names_year (const vocab_kind_t *kind);
 
 // The kinds, in the table's order: index 0..vocab_kind_count () - 1; NULL past the end.
 size_t vocab_kind_count (void);
@@ -123,11 +192,15 @@ typedef struct {
     int64_t amount_fen;
     const char *from;
     const char *to;
+    const char *pairing;  // NULL: not checked (as "" is: no pairing said)
+    unsigned attrs;       // VOCAB_ATTR_BIT of each own field the event says
 } vocab_fields_t;
 
 // Checks the fields against kind's presences alone (no pairing needed): the amount's range,
-// a required from, a forbidden from or to. Returns 0, or -1 with one line in errstr that
-// names the field, e.g. "amount_fen must be 1..10000000000000 for aid-funds, not 0".
+// a required from, a forbidden from or to, a pairing its scope requires or forbids, the own
+// fields it requires and those it does not have. Returns 0, or -1 with one line in errstr that
+// names the field, e.g. "amount_fen must be 1..10000000000000 for aid-funds, not 0", "of is
+// required for receipt", "year is not a field of leader-visit".
 int vocab_kind_check (const vocab_kind_t *kind, const vocab_fields_t *fields, char *errstr,
                       size_t errstr_size);
 // Applies kind's direction to an event of a pairing between supporter and recipient (valid

@@ -1,6 +1,7 @@
-/*  ledger_server.h: the ledger on the service skeleton: ledger.Record with group commit,
-    validated against the service's replica of the registry (no round trip per event),
-    ledger.Replay, and the registry's events (the clock, new registry versions). */
+/*  ledger_server.h: the ledger on the service skeleton: ledger.Record with group commit and
+    ledger.RecordBatch (all or nothing, in a transaction of its own), validated against the
+    service's replica of the registry (no round trip per event); ledger.List, ledger.Totals,
+    ledger.Replay; and the registry's events (the clock, new registry versions). */
 #ifndef SHANHAI_LEDGER_SERVER_H
 #define SHANHAI_LEDGER_SERVER_H
 

@@ -26,9 +26,11 @@
 // yet, and Record answers UNAVAILABLE.
 #define LEDGER_CLOCK_UNKNOWN (-1)
 
-// Checks what needs no registry: id, kind, pairing id, memo, date, region ids, what the kind
-// requires or forbids (amount_fen, from), and the date against clock_day (days since
-// 1970-01-01; LEDGER_CLOCK_UNKNOWN skips that one check, and the caller answers UNAVAILABLE).
+// Checks what needs no registry: id, kind, pairing id (required, optional or forbidden by the
+// kind's scope), memo, date, region ids, what the kind requires or forbids (amount_fen, from,
+// its own fields) and their values at their limits (limits.h), and the date against clock_day
+// (days since 1970-01-01; LEDGER_CLOCK_UNKNOWN skips that one check, and the caller answers
+// UNAVAILABLE).
 // Returns OK, or INVALID with one line in errstr.
 rpc_status_t ledger_validate_event (const Shanhai__V1__LedgerEvent *event, int32_t clock_day,
                                     char *errstr, size_t errstr_size);
@@ -44,7 +46,8 @@ rpc_status_t ledger_validate_pairing (Shanhai__V1__LedgerEvent *event,
                                       const Shanhai__V1__Pairing *pairing, char *errstr,
                                       size_t errstr_size);
 // The first field in which two events differ ("kind", "pairing", "from", "to", "amount_fen",
-// "date", "memo"), or NULL when they record the same thing. Ids and what the ledger fills in
+// "date", "memo", then the kinds' own fields by their JSON keys: "of", "year", ...), or NULL
+// when they record the same thing. Ids and what the ledger fills in
 // (program, seq, recorded_at_ms) are not compared. The name is a constant.
 const char *ledger_validate_difference (const Shanhai__V1__LedgerEvent *a,
                                         const Shanhai__V1__LedgerEvent *b);

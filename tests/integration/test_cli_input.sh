@@ -59,7 +59,7 @@ check_eq "an empty --id recorded nothing" "$(head_seq)" 0
 refused "record --pair twice" 2 "record: --pair is given twice" \
   "$cli" record aid-funds --pair hb-01 --pair hb-02 --amount 10 --date 2021-02-01
 refused "record --pair twice, spelt two ways" 2 "record: --pair is given twice" \
-  "$cli" record aid-funds --pa hb-01 --pair=hb-01 --amount 10 --date 2021-02-01
+  "$cli" record aid-funds --pai hb-01 --pair=hb-01 --amount 10 --date 2021-02-01
 refused "record --json twice" 2 "record: --json is given twice" "$cli" "${funds[@]}" --json --json
 refused "record --amount twice" 2 "record: --amount is given twice" "$cli" "${funds[@]}" --amount 20
 refused "record --id twice" 2 "record: --id is given twice" "$cli" "${funds[@]}" --id a --id a
@@ -107,13 +107,13 @@ refused "a memo too long" 2 "record: memo is 1030 bytes, more than 1023" \
 check_eq "bad ids and memos recorded nothing" "$(head_seq)" 0
 
 # The kinds and what each needs come from the vocabulary.
-refused "an unknown kind lists the kinds" 2 "unknown kind 'leader-vist' (aid-funds, leader-visit)" \
+refused "an unknown kind lists the kinds" 2 "unknown kind 'leader-vist' (aid-funds, leader-visit, receipt, " \
   "$cli" record leader-vist --pair hb-01 --date 2021-02-01
 refused "a visit needs --from" 2 "leader-visit (高层互访) needs --from REGION" \
   "$cli" record leader-visit --pair hb-01 --date 2021-02-01
 refused "funds need --amount" 2 "aid-funds (援建资金) needs --amount YUAN" \
   "$cli" record aid-funds --pair hb-01 --date 2021-02-01
-refused "the usage lists the kinds" 2 "shanhai record aid-funds|leader-visit --pair ID" \
+refused "the usage lists the kinds" 2 "shanhai record aid-funds|leader-visit|receipt|" \
   "$cli" record --pair hb-01
 
 # What only the ledger checks: its reason, escaped by the ledger, through the CLI.

@@ -1,7 +1,9 @@
 /*  The one JSON shape of an event: written, read back, and every bad member named. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <stdio.h>
 #include "common/event_json.h"
+#include "common/vocab.h"
 
 static Shanhai__V1__LedgerEvent *
 s_parse (const char *text, bool recorded, char *errstr, size_t errstr_size)
@@ -80,6 +82,96 @@ Test (event_json, every_bad_member_is_named)
         char errstr[256] = "";
         Shanhai__V1__LedgerEvent *event
             = s_parse (cases[index].json, cases[index].recorded, errstr, sizeof errstr);
+        cr_assert_null (event, "%s", cases[index].json);
+        cr_assert_str_eq (errstr, cases[index].error, "%s", cases[index].json);
+    }
+}
+
+Test (event_json, a_kinds_own_fields_follow_the_memo_and_only_its_own)
+{
+    Shanhai__V1__LedgerEvent event = SHANHAI__V1__LEDGER_EVENT__INIT;
+    event.id = "i1";
+    event.kind = "investment";
+    event.pairing = "wz-01";
+    event.date = "2019-04-15";
+    event.amount_fen = 700;
+    event.project = "茶园";
+    event.sector = "tourism";
+    event.continued = true;
+    json_t *object = event_json_from_event (&event, false);
+    char *text = json_dumps (object, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    cr_assert_str_eq (text, "{\"id\":\"i1\",\"kind\":\"investment\",\"pair\":\"wz-01\","
+                            "\"from\":\"\",\"to\":\"\",\"date\":\"2019-04-15\",\"amount_fen\":700,"
+                            "\"memo\":\"\","
+                            "\"project\":\"茶园\",\"sector\":\"tourism\",\"park\":\"\","
+                            "\"continued\":true}");
+    char errstr[256] = "";
+    Shanhai__V1__LedgerEvent *back = event_json_to_event (object, false, errstr, sizeof errstr);
+    cr_assert (back, "%s", errstr);
+    cr_assert_null (event_json_attr_difference (back, &event));
+    cr_assert_eq (event_json_attrs (back),
+                  VOCAB_ATTR_BIT (VOCAB_ATTR_PROJECT) | VOCAB_ATTR_BIT (VOCAB_ATTR_SECTOR)
+                      | VOCAB_ATTR_BIT (VOCAB_ATTR_CONTINUED));
+    char *sector = back->sector;  // its own copy: put back before the free
+    back->sector = "health";
+    cr_assert_str_eq (event_json_attr_difference (back, &event), "sector");
+    back->sector = sector;
+    event_json_free (&back);
+    free (text);
+    json_decref (object);
+}
+
+Test (event_json, every_own_field_reads_back)
+{
+    char errstr[256] = "";
+    Shanhai__V1__LedgerEvent *event = s_parse (
+        "{\"id\":\"x\",\"kind\":\"k\",\"of\":\"d1\",\"year\":2022,\"project\":\"p\","
+        "\"sector\":\"s\",\"park\":\"k1\",\"category\":\"gov\",\"continued\":false,"
+        "\"signed\":3,\"field\":\"health\",\"persons\":30,\"level\":\"division\","
+        "\"person\":\"王\",\"start\":\"2021-01-01\",\"end\":\"2022-01-01\",\"region\":\"r\","
+        "\"code\":\"c\",\"value\":\"8.5\"}", false, errstr, sizeof errstr);
+    cr_assert (event, "%s", errstr);
+    cr_assert_str_eq (event->of, "d1");
+    cr_assert_eq (event->year, 2022);
+    cr_assert_eq (event->signed_projects, 3);
+    cr_assert_eq (event->persons, 30);
+    cr_assert_not (event->continued);
+    cr_assert_str_eq (event->end, "2022-01-01");
+    cr_assert_str_eq (event->value, "8.5");
+    cr_assert_eq (event_json_attrs (event), ((1u << VOCAB_ATTR_COUNT) - 1)
+                                                & ~VOCAB_ATTR_BIT (VOCAB_ATTR_CONTINUED));
+    event_json_free (&event);
+}
+
+Test (event_json, a_value_may_come_as_a_number_and_stays_exact_text)
+{
+    const char *cases[][2] = { { "8.5", "8.5" }, { "25000", "25000" }, { "0.1", "0.1" },
+                               { "-1.25", "-1.25" }, { "90.0", "90" }, { "1.23456", "1.2346" } };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        char json[64], errstr[256] = "";
+        snprintf (json, sizeof json, "{\"value\":%s}", cases[index][0]);
+        Shanhai__V1__LedgerEvent *event = s_parse (json, false, errstr, sizeof errstr);
+        cr_assert (event, "%s", errstr);
+        cr_assert_str_eq (event->value, cases[index][1], "%s", cases[index][0]);
+        event_json_free (&event);
+    }
+}
+
+Test (event_json, own_fields_of_the_wrong_type_are_named)
+{
+    struct { const char *json; const char *error; } cases[] = {
+        { "{\"of\":1}", "\"of\" must be a string" },
+        { "{\"year\":\"2021\"}", "\"year\" must be a whole number" },
+        { "{\"year\":3000000000}", "\"year\" is out of range" },
+        { "{\"signed\":1.5}", "\"signed\" must be a whole number" },
+        { "{\"continued\":\"yes\"}", "\"continued\" must be true or false" },
+        { "{\"value\":[]}", "\"value\" must be a decimal number or its text" },
+        { "{\"signed_projects\":1}", "\"signed_projects\" is not a field of an event" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        char errstr[256] = "";
+        Shanhai__V1__LedgerEvent *event = s_parse (cases[index].json, false, errstr,
+                                                   sizeof errstr);
         cr_assert_null (event, "%s", cases[index].json);
         cr_assert_str_eq (errstr, cases[index].error, "%s", cases[index].json);
     }

@@ -6,9 +6,13 @@
 #include "common/validate.h"
 #include "common/vocab.h"
 
+#define S_ALL_KINDS "aid-funds|leader-visit|receipt|void|commitment|investment|park-investment|" \
+                    "joint-meeting|matchmaking|agreement|training|sales-window|cadre|" \
+                    "plan-filed|task-book|income-project|indicator|reversal"
+
 Test (vocab, the_kinds_of_today)
 {
-    cr_assert_eq (vocab_kind_count (), 2);
+    cr_assert_eq (vocab_kind_count (), 18);
     const vocab_kind_t *funds = vocab_kind_find ("aid-funds");
     cr_assert (funds);
     cr_assert_str_eq (funds->title_zh, "援建资金");
@@ -27,7 +31,7 @@ Test (vocab, the_kinds_of_today)
     cr_assert_str_eq (visit->unit, "count");
     cr_assert_eq (vocab_kind_at (0), funds, "the table's order");
     cr_assert_eq (vocab_kind_at (1), visit);
-    cr_assert_null (vocab_kind_at (2));
+    cr_assert_null (vocab_kind_at (18));
 }
 
 Test (vocab, unknown_names_are_not_found)
@@ -67,9 +71,9 @@ Test (vocab, names_for_usage_texts_and_errors)
 {
     char names[VOCAB_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0);
-    cr_assert_str_eq (names, "aid-funds|leader-visit");
+    cr_assert_str_eq (names, S_ALL_KINDS);
     cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0);
-    cr_assert_str_eq (names, "aid-funds, leader-visit");
+    cr_assert_eq (strncmp (names, "aid-funds, leader-visit, receipt, ", 34), 0);
     cr_assert_eq (vocab_metric_names (NULL, ", ", names, sizeof names), 0);
     cr_assert_str_eq (names, "sum, count");
     cr_assert_eq (vocab_metric_names (vocab_kind_find ("leader-visit"), ", ", names,
@@ -81,11 +85,14 @@ Test (vocab, names_for_usage_texts_and_errors)
 
 Test (vocab, names_at_the_size_limit)
 {
-    char names[sizeof "aid-funds|leader-visit"];
+    char names[sizeof S_ALL_KINDS];
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0, "exactly fits with the NUL");
-    cr_assert_str_eq (names, "aid-funds|leader-visit");
+    cr_assert_str_eq (names, S_ALL_KINDS);
     cr_assert_eq (vocab_kind_names ("|", names, sizeof names - 1), -1);
-    cr_assert_str_eq (names, "aid-funds", "cut after the last name that fits, terminated");
+    cr_assert_str_eq (names, "aid-funds|leader-visit|receipt|void|commitment|investment|"
+                      "park-investment|joint-meeting|matchmaking|agreement|training|"
+                      "sales-window|cadre|plan-filed|task-book|income-project|indicator",
+                      "cut after the last name that fits, terminated");
     cr_assert_eq (vocab_unit_names (", ", names, 1), -1);
     cr_assert_str_eq (names, "");
 }
@@ -118,7 +125,28 @@ Test (vocab, every_kind_is_a_coherent_row)
         cr_assert_eq (kind->metrics >> (VOCAB_METRIC_COUNT + 1), 0, "%s: no such metric",
                       kind->name);
         cr_assert_gt (applicable, 0);
+        cr_assert_eq (kind->requires & ~kind->allows, 0, "%s: requires what it allows",
+                      kind->name);
+        cr_assert_eq (kind->allows >> VOCAB_ATTR_COUNT, 0, "%s: no such attr", kind->name);
+        cr_assert (kind->scope != VOCAB_SCOPE_OF
+                       || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_OF)),
+                   "%s: acts on an event it names", kind->name);
+        cr_assert (kind->scope != VOCAB_SCOPE_REGION
+                       || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_REGION)),
+                   "%s: a region's figure names its region", kind->name);
+        cr_assert (kind->scope == VOCAB_SCOPE_PAIR || kind->from == VOCAB_FIELD_FORBIDDEN,
+                   "%s: no counties without a pairing", kind->name);
+        cr_assert (kind->quantity != VOCAB_QUANTITY_AMOUNT
+                       || kind->amount != VOCAB_FIELD_FORBIDDEN || strcmp (kind->name, VOCAB_KIND_VOID) == 0,
+                   "%s: adds up an amount it has (a void's is the ledger's)", kind->name);
     }
+    for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++) {
+        cr_assert (validate_id (vocab_attr_name (attr)));
+        cr_assert_eq (vocab_attr_find (vocab_attr_name (attr)), attr);
+    }
+    cr_assert_null (vocab_attr_name (VOCAB_ATTR_COUNT));
+    cr_assert_eq (vocab_attr_find ("signed_projects"), VOCAB_ATTR_COUNT, "the JSON key: signed");
+    cr_assert_eq (vocab_attr_find ("signed"), VOCAB_ATTR_SIGNED);
     char names[VOCAB_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0, "the list fits its limit");
 }
@@ -285,4 +313,71 @@ Test (vocab, a_kind_without_counties_stays_between_the_pair)
     s_expect_route (&plan, "", "", "", "", NULL);
     s_expect_route (&plan, "sup", "", NULL, NULL,
                     "from must be empty for plan-filed (it is between the pair as a whole)");
+}
+
+// The kinds' own fields, by presence: what a row requires must be said, what it does not
+// allow must not be.
+static void
+s_expect_attrs (const char *kind_name, const char *pairing, unsigned attrs, const char *what)
+{
+    const vocab_kind_t *kind = vocab_kind_find (kind_name);
+    cr_assert (kind);
+    vocab_fields_t fields = { .amount_fen = kind->amount == VOCAB_FIELD_REQUIRED, .from = "",
+                              .to = "", .pairing = pairing, .attrs = attrs };
+    char errstr[256] = "";
+    int rc = vocab_kind_check (kind, &fields, errstr, sizeof errstr);
+    if (!what)
+        cr_assert_eq (rc, 0, "%s: refused: %s", kind_name, errstr);
+    else {
+        cr_assert_eq (rc, -1, "%s: accepted, expected '%s'", kind_name, what);
+        cr_assert_str_eq (errstr, what);
+    }
+}
+
+#define S_ATTR(name) VOCAB_ATTR_BIT (VOCAB_ATTR_##name)
+
+Test (vocab, own_fields_by_presence)
+{
+    s_expect_attrs ("receipt", "p", S_ATTR (OF), NULL);
+    s_expect_attrs ("receipt", "p", 0, "of is required for receipt");
+    s_expect_attrs ("receipt", "p", S_ATTR (OF) | S_ATTR (YEAR), "year is not a field of receipt");
+    s_expect_attrs ("investment", "p", S_ATTR (PROJECT) | S_ATTR (SECTOR), NULL);
+    s_expect_attrs ("investment", "p",
+                    S_ATTR (PROJECT) | S_ATTR (SECTOR) | S_ATTR (PARK) | S_ATTR (CONTINUED), NULL);
+    s_expect_attrs ("investment", "p", S_ATTR (PROJECT), "sector is required for investment");
+    s_expect_attrs ("joint-meeting", "p", 0, NULL);
+    s_expect_attrs ("joint-meeting", "", 0, "pair is required for joint-meeting");
+    s_expect_attrs ("joint-meeting", NULL, 0, NULL);  // not checked
+    s_expect_attrs ("indicator", "",
+                    S_ATTR (REGION) | S_ATTR (CODE) | S_ATTR (YEAR) | S_ATTR (VALUE), NULL);
+    s_expect_attrs ("indicator", "p",
+                    S_ATTR (REGION) | S_ATTR (CODE) | S_ATTR (YEAR) | S_ATTR (VALUE),
+                    "pair must be empty for indicator (it is a region's figure: say region)");
+    s_expect_attrs ("reversal", "", S_ATTR (OF), NULL);
+    s_expect_attrs ("reversal", "p", S_ATTR (OF), NULL);
+    cr_assert (vocab_kind_names_year (vocab_kind_find ("plan-filed")));
+    cr_assert (vocab_kind_names_year (vocab_kind_find ("commitment")));
+    cr_assert_not (vocab_kind_names_year (vocab_kind_find ("aid-funds")));
+    cr_assert_str_eq (vocab_quantity_unit (vocab_kind_find ("training")->quantity), "persons");
+    cr_assert_str_eq (vocab_quantity_unit (vocab_kind_find ("matchmaking")->quantity),
+                      "projects");
+    cr_assert_str_eq (vocab_quantity_unit (vocab_kind_find ("receipt")->quantity), "fen");
+    cr_assert_str_eq (vocab_quantity_unit (vocab_kind_find ("cadre")->quantity), "count");
+}
+
+Test (vocab, a_receipt_goes_from_the_recipient)
+{
+    vocab_fields_t fields = { .amount_fen = 1, .from = "", .to = "",
+                              .attrs = VOCAB_ATTR_BIT (VOCAB_ATTR_OF) };
+    char errstr[256] = "";
+    cr_assert_eq (vocab_kind_route (vocab_kind_find ("receipt"), "sup", "rec", &fields, errstr,
+                                    sizeof errstr), 0, "%s", errstr);
+    cr_assert_str_eq (fields.from, "rec");
+    cr_assert_str_eq (fields.to, "sup");
+    fields = (vocab_fields_t) { .amount_fen = 1, .from = "sup", .to = "",
+                                .attrs = VOCAB_ATTR_BIT (VOCAB_ATTR_OF) };
+    cr_assert_eq (vocab_kind_route (vocab_kind_find ("receipt"), "sup", "rec", &fields, errstr,
+                                    sizeof errstr), -1);
+    cr_assert_str_eq (errstr, "from must be rec, the pairing's recipient, not sup (receipt "
+                              "events go from rec to sup)");
 }

@@ -653,3 +653,251 @@ Test (ledger_server, what_is_recorded_survives_a_restart)
     shanhai__v1__record_reply__free_unpacked (reply, NULL);
     cr_assert_eq (s_head (), 2);
 }
+
+// Sends a batch of count events; returns the status, and on OK the reply (the caller frees).
+static rpc_status_t
+s_record_batch (Shanhai__V1__LedgerEvent *events, size_t count,
+                Shanhai__V1__RecordBatchReply **reply)
+{
+    static Shanhai__V1__LedgerEvent *pointers[LEDGER_BATCH_EVENTS_MAX + 1];
+    cr_assert_leq (count, LEDGER_BATCH_EVENTS_MAX + 1);
+    for (size_t index = 0; index < count; index++)
+        pointers[index] = &events[index];
+    Shanhai__V1__RecordBatchRequest request = SHANHAI__V1__RECORD_BATCH_REQUEST__INIT;
+    request.n_events = count;
+    request.events = pointers;
+    *reply = NULL;
+    return rpc_client_call (s_client, "ledger.RecordBatch", &request.base,
+                            &shanhai__v1__record_batch_reply__descriptor,
+                            (ProtobufCMessage **) reply);
+}
+
+static Shanhai__V1__TotalsReply *
+s_totals (int year)
+{
+    Shanhai__V1__TotalsRequest request = SHANHAI__V1__TOTALS_REQUEST__INIT;
+    request.pairing = "hb-01";
+    request.year = year;
+    Shanhai__V1__TotalsReply *reply = NULL;
+    rpc_status_t status = rpc_client_call (s_client, "ledger.Totals", &request.base,
+                                           &shanhai__v1__totals_reply__descriptor,
+                                           (ProtobufCMessage **) &reply);
+    cr_assert_eq (status, RPC_OK, "%s", rpc_client_error (s_client));
+    return reply;
+}
+
+Test (ledger_server, a_batch_is_all_or_nothing_and_its_events_refer_to_each_other)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent events[3] = { s_funds ("d1", 1000, "2021-06-01"),
+                                           s_funds ("r1", 400, "2021-06-02"),
+                                           s_funds ("r2", 601, "2021-06-03") };
+    events[1].kind = events[2].kind = "receipt";
+    events[1].of = events[2].of = "d1";
+    Shanhai__V1__RecordBatchReply *reply = NULL;
+    cr_assert_eq (s_record_batch (events, 3, &reply), RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client),
+                       "event 2 (r2): amount_fen 601 is more than what is pending of "
+                       "disbursement d1 (600 fen); nothing of the batch was recorded"),
+               "%s", rpc_client_error (s_client));
+    cr_assert_eq (s_head (), 0, "nothing stored, nothing published");
+    events[2].amount_fen = 0;
+    cr_assert_eq (s_record_batch (events, 3, &reply), RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "event 2 (r2): amount_fen must be 1.."),
+               "%s", rpc_client_error (s_client));
+    events[2].amount_fen = 600;
+    cr_assert_eq (s_record_batch (events, 3, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_eq (reply->n_results, 3);
+    cr_assert_eq (reply->results[2]->event->seq, 3);
+    cr_assert_str_eq (reply->results[1]->event->from_region, "hb-zhuxi", "the recipient's");
+    shanhai__v1__record_batch_reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_record_batch (events, 3, &reply), RPC_OK, "a retry: %s",
+                  rpc_client_error (s_client));
+    cr_assert (reply->results[0]->duplicate && reply->results[2]->duplicate);
+    shanhai__v1__record_batch_reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_head (), 3, "recorded once");
+    Shanhai__V1__TotalsReply *totals = s_totals (2021);
+    cr_assert_eq (totals->disbursed_fen, 1000);
+    cr_assert_eq (totals->received_fen, 1000);
+    cr_assert_eq (totals->pending_fen, 0);
+    shanhai__v1__totals_reply__free_unpacked (totals, NULL);
+}
+
+Test (ledger_server, a_batch_holds_1_to_the_limit)
+{
+    s_start_all ();
+    Shanhai__V1__RecordBatchReply *reply = NULL;
+    cr_assert_eq (s_record_batch (NULL, 0, &reply), RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "a batch holds 1..256 events, not 0"));
+    static Shanhai__V1__LedgerEvent events[LEDGER_BATCH_EVENTS_MAX + 1];
+    static char ids[LEDGER_BATCH_EVENTS_MAX + 1][16];
+    for (size_t index = 0; index <= LEDGER_BATCH_EVENTS_MAX; index++) {
+        snprintf (ids[index], sizeof ids[index], "b%zu", index);
+        events[index] = s_funds (ids[index], 1, "2021-06-01");
+    }
+    cr_assert_eq (s_record_batch (events, LEDGER_BATCH_EVENTS_MAX + 1, &reply), RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "not 257"));
+    cr_assert_eq (s_record_batch (events, LEDGER_BATCH_EVENTS_MAX, &reply), RPC_OK, "%s",
+                  rpc_client_error (s_client));
+    cr_assert_eq (reply->n_results, LEDGER_BATCH_EVENTS_MAX);
+    shanhai__v1__record_batch_reply__free_unpacked (reply, NULL);
+}
+
+Test (ledger_server, list_filters_and_pages_by_seq)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent visit = s_funds ("v1", 0, "2021-03-01");
+    visit.kind = "leader-visit";
+    visit.from_region = "hb-zhuxi";
+    cr_assert_eq (s_record (&visit, NULL), RPC_OK, "%s", rpc_client_error (s_client));
+    for (int index = 0; index < 5; index++) {
+        char id[16], date[16];
+        snprintf (id, sizeof id, "f%d", index);
+        snprintf (date, sizeof date, "2021-0%d-01", index + 1);
+        Shanhai__V1__LedgerEvent event = s_funds (id, 100 + index, date);
+        cr_assert_eq (s_record (&event, NULL), RPC_OK, "%s", rpc_client_error (s_client));
+    }
+    Shanhai__V1__ListRequest request = SHANHAI__V1__LIST_REQUEST__INIT;
+    request.kind = "aid-funds";
+    request.from_date = "2021-02-01";
+    request.limit = 2;
+    Shanhai__V1__ListReply *page = NULL;
+    cr_assert_eq (rpc_client_call (s_client, "ledger.List", &request.base,
+                                   &shanhai__v1__list_reply__descriptor,
+                                   (ProtobufCMessage **) &page), RPC_OK);
+    cr_assert_eq (page->n_events, 2);
+    cr_assert_str_eq (page->events[0]->id, "f1");
+    cr_assert_str_eq (page->events[1]->id, "f2");
+    cr_assert (page->more);
+    request.after_seq = page->events[1]->seq;
+    shanhai__v1__list_reply__free_unpacked (page, NULL);
+    cr_assert_eq (rpc_client_call (s_client, "ledger.List", &request.base,
+                                   &shanhai__v1__list_reply__descriptor,
+                                   (ProtobufCMessage **) &page), RPC_OK);
+    cr_assert_eq (page->n_events, 2);
+    cr_assert_str_eq (page->events[1]->id, "f4");
+    cr_assert_not (page->more);
+    shanhai__v1__list_reply__free_unpacked (page, NULL);
+    Shanhai__V1__ListRequest by_region = SHANHAI__V1__LIST_REQUEST__INIT;
+    by_region.region = "hb-zhuxi";
+    by_region.to_date = "2021-03-01";
+    cr_assert_eq (rpc_client_call (s_client, "ledger.List", &by_region.base,
+                                   &shanhai__v1__list_reply__descriptor,
+                                   (ProtobufCMessage **) &page), RPC_OK);
+    cr_assert_eq (page->n_events, 4, "v1, f0, f1, f2");
+    shanhai__v1__list_reply__free_unpacked (page, NULL);
+    by_region.kind = "gift";
+    cr_assert_eq (rpc_client_call (s_client, "ledger.List", &by_region.base, NULL, NULL),
+                  RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "kind \"gift\" is not a known kind"));
+    by_region.kind = "";
+    by_region.from_date = "2021-13-01";
+    cr_assert_eq (rpc_client_call (s_client, "ledger.List", &by_region.base, NULL, NULL),
+                  RPC_INVALID);
+    cr_assert (strstr (rpc_client_error (s_client), "from \"2021-13-01\" is not a date"));
+}
+
+Test (ledger_server, totals_count_every_kind_and_leave_out_what_is_reversed)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent training = s_funds ("t1", 0, "2021-04-01");
+    training.kind = "training";
+    training.persons = 250;
+    Shanhai__V1__LedgerEvent plan = s_funds ("p1", 0, "2021-05-01");
+    plan.kind = "plan-filed";
+    plan.year = 2022;
+    Shanhai__V1__LedgerEvent undo = s_funds ("x1", 0, "2021-05-02");
+    undo.kind = "reversal";
+    undo.of = "t1";
+    undo.pairing = "";
+    Shanhai__V1__RecordReply *reply = NULL;
+    cr_assert_eq (s_record (&training, NULL), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_eq (s_record (&plan, NULL), RPC_OK, "%s", rpc_client_error (s_client));
+    Shanhai__V1__TotalsReply *totals = s_totals (2021);
+    size_t kinds = totals->n_kinds;
+    cr_assert_gt (kinds, 10);
+    for (size_t index = 0; index < kinds; index++) {
+        Shanhai__V1__KindTotal *total = totals->kinds[index];
+        cr_assert_str_neq (total->kind, "reversal");
+        cr_assert_str_neq (total->kind, "indicator");
+        if (strcmp (total->kind, "training") == 0) {
+            cr_assert_eq (total->count, 1);
+            cr_assert_eq (total->quantity, 250);
+            cr_assert_str_eq (total->unit, "persons");
+        }
+        if (strcmp (total->kind, "plan-filed") == 0)
+            cr_assert_eq (total->count, 0, "a plan counts in the year it is for");
+    }
+    shanhai__v1__totals_reply__free_unpacked (totals, NULL);
+    cr_assert_eq (s_record (&undo, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_str_eq (reply->event->pairing, "hb-01", "the pairing of what it reverses");
+    cr_assert_str_eq (reply->event->program, "hb-shanchuan");
+    shanhai__v1__record_reply__free_unpacked (reply, NULL);
+    cr_assert_eq (s_record (&undo, &reply), RPC_OK, "a retry without the pairing: %s",
+                  rpc_client_error (s_client));
+    cr_assert (reply->duplicate);
+    shanhai__v1__record_reply__free_unpacked (reply, NULL);
+    totals = s_totals (2021);
+    for (size_t index = 0; index < totals->n_kinds; index++)
+        if (strcmp (totals->kinds[index]->kind, "training") == 0)
+            cr_assert_eq (totals->kinds[index]->quantity, 0);
+    shanhai__v1__totals_reply__free_unpacked (totals, NULL);
+    totals = s_totals (2022);
+    for (size_t index = 0; index < totals->n_kinds; index++)
+        if (strcmp (totals->kinds[index]->kind, "plan-filed") == 0)
+            cr_assert_eq (totals->kinds[index]->count, 1);
+    shanhai__v1__totals_reply__free_unpacked (totals, NULL);
+    Shanhai__V1__TotalsRequest request = SHANHAI__V1__TOTALS_REQUEST__INIT;
+    request.pairing = "hb-99";
+    request.year = 2021;
+    cr_assert_eq (rpc_client_call (s_client, "ledger.Totals", &request.base, NULL, NULL),
+                  RPC_NOT_FOUND);
+    request.pairing = "hb-01";
+    request.year = 1999;
+    cr_assert_eq (rpc_client_call (s_client, "ledger.Totals", &request.base, NULL, NULL),
+                  RPC_INVALID);
+}
+
+Test (ledger_server, an_indicator_is_a_regions_and_needs_a_known_region)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent event = s_funds ("i1", 0, "2021-06-01");
+    event.kind = "indicator";
+    event.pairing = "";
+    event.region = "hb-zhuxi";
+    event.code = "rural_income_growth";
+    event.year = 2020;
+    event.value = "8.5";
+    Shanhai__V1__RecordReply *reply = NULL;
+    cr_assert_eq (s_record (&event, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_str_eq (reply->event->value, "8.5");
+    cr_assert_str_eq (reply->event->program, "");
+    shanhai__v1__record_reply__free_unpacked (reply, NULL);
+    event.id = "i2";
+    event.region = "hb-nowhere";
+    s_refused (&event, RPC_NOT_FOUND, "region hb-nowhere is not in the registry");
+    event.id = "i1";
+    event.region = "hb-zhuxi";
+    event.value = "8.6";
+    s_refused (&event, RPC_CONFLICT, "event i1 was recorded before with another value");
+}
+
+Test (ledger_server, one_id_twice_in_a_batch_is_once_or_a_conflict)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent events[2] = { s_funds ("d1", 1000, "2021-06-01"),
+                                           s_funds ("d1", 1000, "2021-06-01") };
+    Shanhai__V1__RecordBatchReply *reply = NULL;
+    cr_assert_eq (s_record_batch (events, 2, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_not (reply->results[0]->duplicate);
+    cr_assert (reply->results[1]->duplicate, "the second is the first's retry");
+    cr_assert_eq (reply->results[1]->event->seq, 1);
+    shanhai__v1__record_batch_reply__free_unpacked (reply, NULL);
+    events[0].id = events[1].id = "d2";
+    events[1].amount_fen = 1001;
+    cr_assert_eq (s_record_batch (events, 2, &reply), RPC_CONFLICT);
+    cr_assert (strstr (rpc_client_error (s_client),
+                       "event 1 (d2): event d2 was recorded before with another amount_fen"),
+               "%s", rpc_client_error (s_client));
+    cr_assert_eq (s_head (), 1, "nothing of the second batch");
+}

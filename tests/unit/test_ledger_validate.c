@@ -207,11 +207,11 @@ Test (ledger_validate, a_visit_has_no_amount)
 Test (ledger_validate, ids_and_kinds)
 {
     s_event.kind = "gift";
-    s_expect ("kind \"gift\" is not a known kind (aid-funds, leader-visit)");
+    s_expect ("kind \"gift\" is not a known kind (aid-funds, leader-visit, receipt, void, ");
     s_event.kind = "";
     s_expect ("kind \"\" is not a known kind");
     s_event.kind = "leader-vist\x1b";
-    s_expect ("kind \"leader-vist\\x1b\" is not a known kind (aid-funds, leader-visit)");
+    s_expect ("kind \"leader-vist\\x1b\" is not a known kind (aid-funds, leader-visit, receipt, ");
     s_event.kind = "aid-funds";
     s_event.id = "has space";
     s_expect ("id \"has space\" has a character outside A-Z a-z 0-9 . _ : - at byte 3");
