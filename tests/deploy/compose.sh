@@ -111,8 +111,20 @@ eventually() {  # description expected command...
   done
 }
 eventually "hb-01 is AT_RISK with nothing paid by March" "AT_RISK 0" status_of
-check "an aid payment is recorded" \
-  cli record aid-funds --pair hb-01 --amount 5000000 --date 2025-02-01 --id deploy-1
+# Through the gateway, signed as the provincial bus signs, with the admin application the
+# gateway made at its first start (in its volume).
+apps=$work/gateway-apps.json
+dc exec -T gateway cat /var/lib/shanhai/gateway-apps.json >"$apps"
+gateway() {  # METHOD PATH [BODY]: "status" then the body, from tests/integration/gateway_call.py
+  SHANHAI_GATEWAY_HTTP=127.0.0.1:$SHANHAI_GATEWAY_PORT SHANHAI_GATEWAY_APPS=$apps \
+    python3 "$root/tests/integration/gateway_call.py" "$@"
+}
+payment='{"id":"deploy-1","kind":"aid-funds","pair":"hb-01","date":"2025-02-01","amount_fen":500000000}'
+check_eq "an aid payment is recorded through the gateway, signed" \
+  "$(gateway POST /v1/events "$payment" | head -n 1)" 200
+check_eq "an unsigned one is refused" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "$payment" \
+     "http://127.0.0.1:$SHANHAI_GATEWAY_PORT/v1/events")" 401
 eventually "hb-01 is MET" "MET 500000000" status_of
 alerts_of() { cli alerts --person hb-zhuxi-sec --json | jq -r '[.[] | select(.pair == "hb-01" and .rule == "hb-aid-funds") | .status] | join(" ")'; }
 eventually "its party secretary was alerted of both changes" "AT_RISK MET" alerts_of
