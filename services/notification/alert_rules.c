@@ -101,15 +101,21 @@ alert_rules_text (const Shanhai__V1__ComplianceChange *change, char *out, size_t
     s_quantity (rule, rule->target, false, target, sizeof target);
     s_quantity (rule, rule->expected, false, expected, sizeof expected);
     const char *previous = compliance_status_name (change->previous);
+    char was[48];
+    if (change->warning_days)
+        snprintf (was, sizeof was, "%u days to the deadline", change->warning_days);
+    else
+        snprintf (was, sizeof was, "was %s", *previous ? previous : "new");
     // One byte more than the output may hold: the byte after the cut tells s_cut_utf8 whether
     // a character straddles it.
     char line[ALERT_TEXT_BYTES_MAX + 1];
     snprintf (line, out_size + 1,
-              "[%s] %s %s <- %s, %d %s %s: actual %s of %s (expected %s by %s; was %s). "
+              "[%s] %s %s <- %s, %d %s %s: actual %s of %s (expected %s by %s; %s). "
               "Source: %s",
-              compliance_status_name (rule->status), change->pairing, change->recipient_name,
-              change->supporter_name, change->year, rule->rule, rule->title, actual, target,
-              expected, change->as_of, *previous ? previous : "new", rule->source);
+              change->warning_days ? "WARNING" : compliance_status_name (rule->status),
+              change->pairing, change->recipient_name, change->supporter_name, change->year,
+              rule->rule, rule->title, actual, target, expected, change->as_of, was,
+              rule->source);
     s_cut_utf8 (line, out_size);
     memcpy (out, line, strlen (line) + 1);
     assert (strlen (out) < out_size);

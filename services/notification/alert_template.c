@@ -26,7 +26,7 @@ struct alert_template_t {
     json_t *root;                      // owns every string below
     const char *status_names[S_STATUSES];
     const char *status_colours[S_STATUSES];
-    const char *first, *changed, *line, *money, *count, *title, *digest;
+    const char *first, *changed, *warning, *line, *money, *count, *title, *digest;
 };
 
 // Cuts text to at most size - 1 bytes, never inside a UTF-8 sequence.
@@ -85,6 +85,7 @@ static const char *s_line_names[] = { "recipient_name", "supporter_name", "pairi
                                       "title", "source", "status", "colour", "news", "actual",
                                       "target", "expected", "as_of", "deadline" };
 static const char *s_news_names[] = { "status", "previous" };
+static const char *s_warning_names[] = { "days", "status" };
 static const char *s_money_names[] = { "yuan" };
 static const char *s_count_names[] = { "count" };
 #define S_COUNT(array) (sizeof array / sizeof array[0])
@@ -141,6 +142,8 @@ s_load_texts (alert_template_t *self, char *errstr, size_t errstr_size)
                                              S_COUNT (s_news_names), errstr, errstr_size))
                    && (self->changed = s_text (root, "changed", s_news_names,
                                                S_COUNT (s_news_names), errstr, errstr_size))
+                   && (self->warning = s_text (root, "warning", s_warning_names,
+                                               S_COUNT (s_warning_names), errstr, errstr_size))
                    && (self->money = s_text (root, "money", s_money_names,
                                              S_COUNT (s_money_names), errstr, errstr_size))
                    && (self->count = s_text (root, "count", s_count_names,
@@ -240,8 +243,14 @@ alert_template_line (const alert_template_t *self, const Shanhai__V1__Compliance
     const char *news_values[] = { s_status_name (self, rule->status, false),
                                   s_status_name (self, change->previous, false) };
     bool first = change->previous == SHANHAI__V1__COMPLIANCE_STATUS__COMPLIANCE_NONE;
-    s_render (first ? self->first : self->changed, s_news_names, news_values, 2, news,
-              sizeof news);
+    if (change->warning_days) {
+        char days[16];
+        snprintf (days, sizeof days, "%u", change->warning_days);
+        const char *warning_values[] = { days, news_values[0] };
+        s_render (self->warning, s_warning_names, warning_values, 2, news, sizeof news);
+    } else
+        s_render (first ? self->first : self->changed, s_news_names, news_values, 2, news,
+                  sizeof news);
     const char *values[] = { change->recipient_name, change->supporter_name, change->pairing,
                              year, rule->title, rule->source,
                              s_status_name (self, rule->status, false),

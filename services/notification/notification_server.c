@@ -74,7 +74,8 @@ s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange
 static int
 s_alert_change (notification_server_t *self, const Shanhai__V1__Event *event)
 {
-    if (strcmp (event->type, "compliance.changed") != 0)
+    bool warning = strcmp (event->type, "compliance.warning") == 0;
+    if (!warning && strcmp (event->type, "compliance.changed") != 0)
         return 0;
     Shanhai__V1__ComplianceChange *change
         = shanhai__v1__compliance_change__unpack (NULL, event->body.len, event->body.data);
@@ -84,8 +85,9 @@ s_alert_change (notification_server_t *self, const Shanhai__V1__Event *event)
     if (!change || !change->rule || !validate_id (change->pairing))
         log_error ("compliance change dropped: malformed", "seq=%llu",
                    (unsigned long long) event->seq);
-    else if (!alert_rules_is_news (change->previous, change->rule->status))
-        rc = 0;
+    else if (warning ? change->warning_days == 0
+                     : !alert_rules_is_news (change->previous, change->rule->status))
+        rc = 0;  // a deadline near is news by itself; a change, by the rules of alert_rules.h
     else if (change->registry_version > registry_replica_version (self->registry))
         rc = 1;
     else if (!(pairing = registry_view_pairing (view, change->pairing)))

@@ -78,6 +78,14 @@ eventually "hb-02 is warned of both rules, 7 days before" \
   "hb-02 hb-aid-funds 2021 warning 7 days AT_RISK;hb-02 hb-leader-visits 2021 warning 7 days AT_RISK;" \
   warnings "hb-02 "
 check_eq "a MET pair is not warned" "$(warnings "hb-01 ")" ""
+warned() {  # PERSON: the texts of the warnings the person was alerted of, for hb-02's funds
+  "$cli" alerts --person "$1" --json | jq -r --arg rule "$aid" \
+    '[.[] | select(.pair == "hb-02" and .rule == $rule and .previous == .status) | .text] | join("|")'
+}
+for person in $(leaders_and_liaisons hb-02); do
+  eventually "$person is warned once, 7 days before" 1 bash -c "$(declare -f warned); cli='$cli' aid='$aid' warned '$person' | grep -c 'WARNING.*7 days to the deadline'"
+done
+check_eq "the program office is not warned (it hears of breaches)" "$(warned "$office")" ""
 check "the clock crosses the year's deadline" "$cli" clock set 2022-01-01
 eventually "a pair that paid nothing is BREACHED" BREACHED rule_field hb-02 2021 "$aid" status
 check_eq "BREACHED is red" "$(rule_field hb-02 2021 "$aid" colour)" red

@@ -110,9 +110,11 @@ rule_field() {
 status_as_of() { "$cli" status --pair "$1" --year "$2" --json | jq -r .as_of; }
 
 # The transitions a person was alerted of for one pair, rule and year: "PREVIOUS>STATUS ..."
+# (a warning of a deadline near keeps its status, and is not a transition)
 alert_trail() {
   "$cli" alerts --person "$1" --json | jq -r --arg pair "$2" --arg rule "$3" --argjson year "$4" \
-    '[.[] | select(.pair == $pair and .rule == $rule and .year == $year)
+    '[.[] | select(.pair == $pair and .rule == $rule and .year == $year
+                    and .previous != .status)
       | "\(.previous)>\(.status)"] | join(" ")'
 }
 

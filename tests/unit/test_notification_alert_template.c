@@ -137,3 +137,23 @@ Test (alert_template, bad_files_are_refused)
     cr_assert_null (s_load_text (text, errstr, sizeof errstr));
     cr_assert (strstr (errstr, "\"line\" names a placeholder it cannot have"), "%s", errstr);
 }
+
+Test (alert_template, a_deadline_near_reads_as_a_warning)
+{
+    char errstr[256];
+    s_change.previous = s_rule.status;  // a warning keeps its status
+    s_change.warning_days = 7;
+    char line[CHANNEL_LINE_BYTES_MAX];
+    alert_template_t *templates = alert_template_load (s_templates (), "zh", errstr,
+                                                       sizeof errstr);
+    cr_assert (templates, "%s", errstr);
+    alert_template_line (templates, &s_change, line, sizeof line);
+    cr_assert (strstr (line, "【黄色·进度滞后】"), "%s", line);
+    cr_assert (strstr (line, "距期限仅剩7天，仍「进度滞后」"), "%s", line);
+    alert_template_destroy (&templates);
+    templates = alert_template_load (s_templates (), "en", errstr, sizeof errstr);
+    cr_assert (templates, "%s", errstr);
+    alert_template_line (templates, &s_change, line, sizeof line);
+    cr_assert (strstr (line, "7 days to the deadline, still at risk"), "%s", line);
+    alert_template_destroy (&templates);
+}
