@@ -439,6 +439,28 @@ s_reads_pairing (const gateway_app_t *app, const Shanhai__V1__Pairing *pairing)
            || gateway_app_holds (app, pairing->supporter);
 }
 
+// Whether app may record a statistic of region (an indicator names a region, no pair).
+// Returns 0, or -1 with reply set.
+static int
+s_may_record_region (gateway_routes_t *self, const gateway_app_t *app, const char *region,
+                     gateway_reply_t *reply)
+{
+    pthread_rwlock_rdlock (self->deps.replica_lock);
+    const registry_view_t *view = registry_replica_view (self->deps.replica);
+    int rc = -1;
+    if (!view)
+        s_error (reply, "UNAVAILABLE", "the gateway has no copy of the registry yet");
+    else if (!validate_id (region) || !registry_view_region (view, region))
+        s_error (reply, "NOT_FOUND", "region %.80s is not in the registry", region);
+    else if (!gateway_app_writes (app, region))
+        s_deny (reply, "FORBIDDEN", gateway_app_key (app), "application %s may not record for "
+                "region %s", gateway_app_key (app), region);
+    else
+        rc = 0;
+    pthread_rwlock_unlock (self->deps.replica_lock);
+    return rc;
+}
+
 // Under no lock: whether app may record event, from the replica. Returns 0, or -1 with
 // reply set (403 for a pair none of whose counties is the application's).
 static int
@@ -446,6 +468,8 @@ s_may_record (gateway_routes_t *self, const gateway_app_t *app,
               const Shanhai__V1__LedgerEvent *event, gateway_reply_t *reply)
 {
     char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
+    if (!*event->pairing && *event->region)
+        return s_may_record_region (self, app, event->region, reply);
     if (validate_id_problem (event->pairing, reason, sizeof reason)) {
         validate_echo (event->pairing, echo, sizeof echo);
         s_error (reply, "INVALID", "pair \"%s\" %s", echo, reason);
@@ -502,6 +526,127 @@ s_post_event (gateway_routes_t *self, const gateway_app_t *app,
         shanhai__v1__record_reply__free_unpacked (recorded, NULL);
     }
     event_json_free (&event);
+}
+
+// The events of a batch's body (a JSON array), each checked and authorized like one posted
+// alone; the reply names the first bad one by its index. Returns the count, or -1 with reply
+// set (*events then holds what was made, for the caller to free).
+static int
+s_batch_events (gateway_routes_t *self, const gateway_app_t *app, const json_t *root,
+                Shanhai__V1__LedgerEvent **events, gateway_reply_t *reply)
+{
+    if (!json_is_array (root) || json_array_size (root) == 0
+        || json_array_size (root) > LEDGER_BATCH_EVENTS_MAX) {
+        s_error (reply, "INVALID", "a batch is a JSON array of 1..%d events",
+                 LEDGER_BATCH_EVENTS_MAX);
+        return -1;
+    }
+    for (size_t index = 0; index < json_array_size (root); index++) {
+        char errstr[RPC_ERROR_BYTES_MAX];
+        events[index] = event_json_to_event (json_array_get (root, index), false, errstr,
+                                             sizeof errstr);
+        if (!events[index]) {
+            s_error (reply, "INVALID", "event %zu: %s", index, errstr);
+            return -1;
+        }
+        if (s_may_record (self, app, events[index], reply))
+            return -1;  // the reply names the pair; the batch stores nothing
+    }
+    return (int) json_array_size (root);
+}
+
+// POST /v1/events/batch: a list, all or nothing (ledger.RecordBatch).
+static void
+s_post_batch (gateway_routes_t *self, const gateway_app_t *app,
+              const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
+{
+    json_error_t error;
+    json_t *root = json_loadb (request->body ? request->body : "", request->body_size,
+                               JSON_REJECT_DUPLICATES, &error);
+    if (!root) {
+        s_error (reply, "INVALID", "the body is not valid JSON: line %d column %d: %s",
+                 error.line, error.column, error.text);
+        return;
+    }
+    Shanhai__V1__LedgerEvent *events[LEDGER_BATCH_EVENTS_MAX] = { NULL };
+    int count = s_batch_events (self, app, root, events, reply);
+    json_decref (root);
+    Shanhai__V1__RecordBatchRequest batch = SHANHAI__V1__RECORD_BATCH_REQUEST__INIT;
+    batch.events = events;
+    batch.n_events = count > 0 ? (size_t) count : 0;
+    Shanhai__V1__RecordBatchReply *recorded = NULL;
+    if (count > 0
+        && s_call (self, S_LEDGER, "ledger.RecordBatch", &batch.base,
+                   &shanhai__v1__record_batch_reply__descriptor, (ProtobufCMessage **) &recorded,
+                   reply) == 0) {
+        json_t *data = json_array ();
+        for (size_t index = 0; data && index < recorded->n_results; index++) {
+            json_t *event = event_json_from_event (recorded->results[index]->event, true);
+            if (!event || json_object_set_new (event, "duplicate",
+                                               json_boolean (recorded->results[index]->duplicate))
+                || json_array_append_new (data, event))
+                json_decref (data), data = NULL;
+        }
+        s_ok (reply, data, NULL);
+        shanhai__v1__record_batch_reply__free_unpacked (recorded, NULL);
+    }
+    for (size_t index = 0; index < LEDGER_BATCH_EVENTS_MAX && events[index]; index++)
+        event_json_free (&events[index]);
+}
+
+static int s_may_read_pair (gateway_routes_t *self, const gateway_app_t *app, const char *pair,
+                            gateway_reply_t *reply);
+
+// GET /v1/events?after=&limit=&pair=&kind=&region=&from=&to=: the ledger in seq order, with
+// "next" (the last seq of the page) while more follow. An application that reads only its
+// regions gets only their pairs' events (and statistics).
+static void
+s_get_events (gateway_routes_t *self, const gateway_app_t *app,
+              const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
+{
+    Shanhai__V1__ListRequest list = SHANHAI__V1__LIST_REQUEST__INIT;
+    uint64_t after = 0, limit = 0;
+    const char *names[] = { "pair", "region", "kind" };
+    char **fields[] = { &list.pairing, &list.region, &list.kind };
+    for (size_t index = 0; index < 3; index++)
+        if (s_param (query, names[index])) {
+            const char *value = s_id_param (query, names[index], reply);
+            if (!value)
+                return;
+            *fields[index] = (char *) value;
+        }
+    if (s_param (query, "from"))
+        list.from_date = (char *) s_param (query, "from");
+    if (s_param (query, "to"))
+        list.to_date = (char *) s_param (query, "to");
+    if (s_number_param (query, "after", 0, INT64_MAX, 0, &after, reply)
+        || s_number_param (query, "limit", 0, LEDGER_LIST_EVENTS_MAX, 0, &limit, reply)
+        || (*list.pairing && s_may_read_pair (self, app, list.pairing, reply)))
+        return;
+    list.after_seq = after;
+    list.limit = (uint32_t) limit;
+    Shanhai__V1__ListReply *page = NULL;
+    if (s_call (self, S_LEDGER, "ledger.List", &list.base, &shanhai__v1__list_reply__descriptor,
+                (ProtobufCMessage **) &page, reply))
+        return;
+    json_t *data = json_array ();
+    pthread_rwlock_rdlock (self->deps.replica_lock);
+    const registry_view_t *view = registry_replica_view (self->deps.replica);
+    for (size_t index = 0; data && index < page->n_events; index++) {
+        const Shanhai__V1__LedgerEvent *event = page->events[index];
+        const Shanhai__V1__Pairing *pairing
+            = view && *event->pairing ? registry_view_pairing (view, event->pairing) : NULL;
+        bool readable = gateway_app_reads_all (app) || (pairing && s_reads_pairing (app, pairing))
+                        || (!*event->pairing && gateway_app_holds (app, event->region));
+        if (readable && json_array_append_new (data, event_json_from_event (event, true)))
+            json_decref (data), data = NULL;
+    }
+    pthread_rwlock_unlock (self->deps.replica_lock);
+    json_t *next = page->more && page->n_events
+                       ? json_integer ((json_int_t) page->events[page->n_events - 1]->seq)
+                       : NULL;
+    s_ok (reply, data, next);
+    shanhai__v1__list_reply__free_unpacked (page, NULL);
 }
 
 // Under the replica's read lock: the pairs the query asks for that app may read.
@@ -905,6 +1050,9 @@ static const struct {
     const char *params[GATEWAY_QUERY_PARAMS_MAX];
 } s_routes[] = {
     { "POST", "/v1/events", s_post_event, { NULL } },
+    { "POST", "/v1/events/batch", s_post_batch, { NULL } },
+    { "GET", "/v1/events", s_get_events,
+      { "after", "limit", "pair", "kind", "region", "from", "to", NULL } },
     { "GET", "/v1/pairs", s_get_pairs, { "program", "region", "date", NULL } },
     { "GET", "/v1/status", s_get_status, { "pair", "program", "year", NULL } },
     { "GET", "/v1/scoreboard", s_get_scoreboard, { "program", "year", NULL } },

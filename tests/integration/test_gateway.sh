@@ -121,6 +121,32 @@ check_eq "and in the program's status" \
      | jq -c '[.data.pairs[].pair]')" '["hb-01"]'
 check_eq "and no other pair's explanation" \
   "$(status_of GET '/v1/explain?pair=hb-02&rule=hb-aid-funds&year=2025' --app bus-zhuxi)" 403
+# Batches, all or nothing; the ledger as pages, equal to `shanhai ledger --json`.
+head_before=$("$cli" ledger --json | wc -l)
+check_eq "a batch with one bad event is 400, naming it" \
+  "$(body_of POST /v1/events/batch "[$(event b1 100),$(event b2 -5)]" | jq -r .message)" \
+  "ledger.RecordBatch: event 1 (b2): amount_fen must be 1..10000000000000 for aid-funds, not -5; nothing of the batch was recorded"
+check_eq "and records nothing" "$("$cli" ledger --json | wc -l)" "$head_before"
+check_eq "a batch for a pair the application does not hold is 403, recording nothing" \
+  "$(status_of POST /v1/events/batch "[$(event b1 100),$(event b3 100 hb-02)]" --app bus-zhuxi)" \
+  403
+check_eq "a good batch records every event, in order" \
+  "$(body_of POST /v1/events/batch "[$(event b1 100),$(event b4 200)]" | jq -c '[.data[] | [.id, .duplicate]]')" \
+  '[["b1",false],["b4",false]]'
+check_eq "the same batch again is recorded once" \
+  "$(body_of POST /v1/events/batch "[$(event b1 100),$(event b4 200)]" | jq -c '[.data[].duplicate]')" \
+  '[true,true]'
+check_eq "GET /v1/events equals ledger --json" \
+  "$(body_of GET '/v1/events?pair=hb-01' | jq -c .data)" "$("$cli" ledger --pair hb-01 --json | jq -s -c .)"
+first_page=$(body_of GET '/v1/events?limit=2')
+check_eq "a full page says next: the last seq of the page" \
+  "$(jq -c '[(.data | length), .next == .data[-1].seq]' <<<"$first_page")" '[2,true]'
+check_eq "the next page starts after it" \
+  "$(body_of GET "/v1/events?limit=1&after=$(jq .next <<<"$first_page")" | jq '.data[0].seq')" \
+  "$(("$(jq .next <<<"$first_page")" + 1))"
+check_eq "a county's own system reads only its pairs' events" \
+  "$(body_of GET '/v1/events' --app bus-zhuxi | jq -r '[.data[].pair] | unique | join(",")')" \
+  "hb-01"
 check_eq "an unknown rule's explanation is 404" \
   "$(status_of GET '/v1/explain?pair=hb-01&rule=nope&year=2025')" 404
 eventually "hb-zhuxi-sec was alerted" AT_RISK \
