@@ -1,6 +1,6 @@
 /*  event_id.h: ids for events the CLI records without --id. Time-ordered like UUIDv7 (48 bits
     of Unix milliseconds, then random bits), so that the ledger's unique index grows at its
-    end: on this machine random ids made batched inserts about 4.5 times slower (DESIGN.md). */
+    end: on this machine random ids made batched inserts about 4.5 times slower. */
 #ifndef SHANHAI_EVENT_ID_H
 #define SHANHAI_EVENT_ID_H
 

@@ -1,4 +1,4 @@
-/*  evaluate.h: the compliance semantics of DESIGN.md, as pure functions of days and numbers.
+/*  evaluate.h: the compliance semantics of docs/design.md, as pure functions of days and numbers.
 
     For a target T over a period from S to the deadline D, as of day d:
       actual >= T                              MET

@@ -1,5 +1,5 @@
 /*  gateway_auth.h: the signature of a request to the gateway, as the provincial data sharing
-    gateways sign theirs (DOMAIN.md), and the replay guard.
+    gateways sign theirs (docs/design.md), and the replay guard.
 
     A client sends X-Shanhai-Key, X-Shanhai-Timestamp (Unix milliseconds), X-Shanhai-Nonce (an
     id, fresh for every request) and X-Shanhai-Signature, the base64 of HMAC-SHA256 with its

@@ -1,7 +1,7 @@
 /*  notification_store.h: the notification service's SQLite file (notification.db). Owns the
     sqlite3 handle and the outbox.
 
-    Two tables of its own (DESIGN.md: "its own alerts and deliveries tables"):
+    Two tables of its own (docs/design.md: the notification's alerts and deliveries):
     - alerts: the inboxes. An alert's id is the outbox seq of its publication, so the row, the
       live event ("alert.<person>/", type "alert", body the Alert) and the Replay event all carry
       Alert.id == Event.seq. The row also keeps what the proto does not: when its person read
