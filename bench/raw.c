@@ -226,44 +226,11 @@ s_remove (sqlite3 **db_p, const char *path)
     }
 }
 
-raw_figure_t
-raw_sqlite_commits (const char *dir, long count)
-{
-    return raw_sqlite_batched (dir, count, 1);
-}
-
-raw_figure_t
-raw_sqlite_commit_durations (const char *dir, long count, int64_t *durations_us)
-{
-    char path[1024];
-    raw_figure_t figure = { 0, 0 };
-    sqlite3 *db = s_open (dir, "raw-durations.db", "CREATE TABLE t (id TEXT PRIMARY KEY, body "
-                          "BLOB)", path, sizeof path);
-    sqlite3_stmt *insert = db ? store_prepare (db, "INSERT INTO t VALUES (?, zeroblob(200))")
-                              : NULL;
-    char id[32];
-    int64_t start = raw_now_us ();
-    bool failed = !insert;
-    while (!failed && figure.count < count) {
-        int64_t begun = raw_now_us ();
-        snprintf (id, sizeof id, "row-%ld", figure.count);
-        failed = store_begin (db) != 0;
-        sqlite3_bind_text (insert, 1, id, -1, SQLITE_TRANSIENT);
-        failed = failed || sqlite3_step (insert) != SQLITE_DONE;
-        sqlite3_reset (insert);
-        failed = failed || store_commit (db) != 0;
-        durations_us[figure.count++] = raw_now_us () - begun;
-    }
-    figure.elapsed_us = raw_now_us () - start;
-    if (failed)
-        figure.count = 0;
-    sqlite3_finalize (insert);
-    s_remove (&db, path);
-    return figure;
-}
-
-raw_figure_t
-raw_sqlite_batched (const char *dir, long count, long batch)
+// count rows in commits of batch rows each (WAL, synchronous=FULL) into a fresh file under
+// dir; when durations_us is not NULL, each commit's duration (from BEGIN to the end of
+// COMMIT) goes into it, one per commit.
+static raw_figure_t
+s_sqlite_commits (const char *dir, long count, long batch, int64_t *durations_us)
 {
     assert (batch > 0);
     char path[1024];
@@ -273,9 +240,11 @@ raw_sqlite_batched (const char *dir, long count, long batch)
     sqlite3_stmt *insert = db ? store_prepare (db, "INSERT INTO t VALUES (?, zeroblob(200))")
                               : NULL;
     char id[32];
+    long commits = 0;
     int64_t start = raw_now_us ();
     bool failed = !insert;
     while (!failed && figure.count < count) {
+        int64_t begun = raw_now_us ();
         failed = store_begin (db) != 0;
         for (long row = 0; !failed && row < batch && figure.count < count; row++) {
             snprintf (id, sizeof id, "row-%ld", figure.count++);
@@ -284,6 +253,8 @@ raw_sqlite_batched (const char *dir, long count, long batch)
             sqlite3_reset (insert);
         }
         failed = failed || store_commit (db) != 0;
+        if (durations_us)
+            durations_us[commits++] = raw_now_us () - begun;
     }
     figure.elapsed_us = raw_now_us () - start;
     if (failed)
@@ -291,6 +262,24 @@ raw_sqlite_batched (const char *dir, long count, long batch)
     sqlite3_finalize (insert);
     s_remove (&db, path);
     return figure;
+}
+
+raw_figure_t
+raw_sqlite_commits (const char *dir, long count)
+{
+    return s_sqlite_commits (dir, count, 1, NULL);
+}
+
+raw_figure_t
+raw_sqlite_commit_durations (const char *dir, long count, int64_t *durations_us)
+{
+    return s_sqlite_commits (dir, count, 1, durations_us);
+}
+
+raw_figure_t
+raw_sqlite_batched (const char *dir, long count, long batch)
+{
+    return s_sqlite_commits (dir, count, batch, NULL);
 }
 
 // Binds event as a row of the ledger's events table (seq left to SQLite).
