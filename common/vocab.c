@@ -9,6 +9,9 @@
 static const vocab_unit_t s_units[] = {
     { .name = "fen", .title_zh = "分", .title_en = "fen (a hundredth of a yuan)" },
     { .name = VOCAB_UNIT_COUNT, .title_zh = "次", .title_en = "count" },
+    { .name = "persons", .title_zh = "人次", .title_en = "person-times" },
+    { .name = "projects", .title_zh = "个项目", .title_en = "projects" },
+    { .name = VOCAB_UNIT_BP, .title_zh = "基点", .title_en = "basis points (a hundredth of a percent)" },
 };
 
 // In vocab_metric_id_t's order, so that s_metrics[id].id == id.
@@ -17,6 +20,14 @@ static const vocab_metric_t s_metrics[] = {
       .adds_amount = true },
     { .id = VOCAB_METRIC_COUNT, .name = "count", .title_zh = "次数",
       .title_en = "number of events", .adds_amount = false },
+    { .id = VOCAB_METRIC_QUANTITY, .name = "quantity", .title_zh = "数量",
+      .title_en = "sum of the quantities (persons, projects)", .adds_amount = false },
+    { .id = VOCAB_METRIC_EACH, .name = "each", .title_zh = "逐项",
+      .title_en = "one of each of a set of values", .adds_amount = false },
+    { .id = VOCAB_METRIC_SHARE, .name = "share", .title_zh = "占比",
+      .title_en = "share of the events or amounts that match", .adds_amount = false },
+    { .id = VOCAB_METRIC_INDICATOR, .name = "indicator", .title_zh = "指标",
+      .title_en = "a region's reported figure or its growth", .adds_amount = false },
 };
 
 #define S_BIT(attr) VOCAB_ATTR_BIT (VOCAB_ATTR_##attr)
@@ -144,7 +155,7 @@ _Static_assert (VOCAB_ATTR_COUNT <= 8 * sizeof (unsigned), "a kind's attrs fit i
 
 #define S_COUNT(table) (sizeof (table) / sizeof (table)[0])
 
-_Static_assert (S_COUNT (s_metrics) == VOCAB_METRIC_COUNT + 1, "a row for every metric id");
+_Static_assert (S_COUNT (s_metrics) == VOCAB_METRICS, "a row for every metric id");
 _Static_assert (S_COUNT (s_metrics) <= 8 * sizeof (unsigned), "a kind's metrics fit its bits");
 
 size_t
@@ -225,7 +236,19 @@ bool
 vocab_metric_applies (const vocab_metric_t *metric, const vocab_kind_t *kind)
 {
     assert (metric && kind);
-    return (kind->metrics & VOCAB_METRIC_BIT (metric->id)) != 0;
+    switch (metric->id) {
+    case VOCAB_METRIC_SUM:
+    case VOCAB_METRIC_COUNT:
+        return (kind->metrics & VOCAB_METRIC_BIT (metric->id)) != 0;
+    case VOCAB_METRIC_QUANTITY:
+        return kind->quantity == VOCAB_QUANTITY_SIGNED || kind->quantity == VOCAB_QUANTITY_PERSONS;
+    case VOCAB_METRIC_EACH:
+    case VOCAB_METRIC_SHARE:
+        return kind->scope == VOCAB_SCOPE_PAIR && (kind->allows & VOCAB_ATTRS_TEXT) != 0;
+    case VOCAB_METRIC_INDICATOR:
+        return kind->scope == VOCAB_SCOPE_REGION;
+    }
+    return false;
 }
 
 const char *
@@ -233,7 +256,33 @@ vocab_metric_unit (const vocab_metric_t *metric, const vocab_kind_t *kind)
 {
     if (!vocab_metric_applies (metric, kind))
         return NULL;
-    return metric->adds_amount ? kind->unit : VOCAB_UNIT_COUNT;
+    switch (metric->id) {
+    case VOCAB_METRIC_SUM: return kind->unit;
+    case VOCAB_METRIC_QUANTITY: return vocab_quantity_unit (kind->quantity);
+    case VOCAB_METRIC_SHARE: return VOCAB_UNIT_BP;
+    case VOCAB_METRIC_INDICATOR: return NULL;  // the rule's: the figure's own unit
+    case VOCAB_METRIC_COUNT:
+    case VOCAB_METRIC_EACH: break;
+    }
+    return VOCAB_UNIT_COUNT;
+}
+
+const char *
+vocab_attr_text (const Shanhai__V1__LedgerEvent *event, vocab_attr_t attr)
+{
+    switch (attr) {
+    case VOCAB_ATTR_OF: return event->of;
+    case VOCAB_ATTR_PROJECT: return event->project;
+    case VOCAB_ATTR_SECTOR: return event->sector;
+    case VOCAB_ATTR_PARK: return event->park;
+    case VOCAB_ATTR_CATEGORY: return event->category;
+    case VOCAB_ATTR_FIELD: return event->field;
+    case VOCAB_ATTR_LEVEL: return event->level;
+    case VOCAB_ATTR_PERSON: return event->person;
+    case VOCAB_ATTR_REGION: return event->region;
+    case VOCAB_ATTR_CODE: return event->code;
+    default: return NULL;
+    }
 }
 
 // Appends name to out (holding *length bytes) after separator unless it is the first. Returns

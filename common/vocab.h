@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "shanhai/v1/ledger.pb-c.h"
 
 // Whether an event of a kind says a field.
 typedef enum {
@@ -76,6 +77,13 @@ typedef enum {
     VOCAB_ATTR_COUNT  // how many there are, not an attr
 } vocab_attr_t;
 #define VOCAB_ATTR_BIT(attr) (1u << (attr))
+// The own fields that hold text a rule may filter on (where, each, share).
+#define VOCAB_ATTRS_TEXT                                                                      \
+    (VOCAB_ATTR_BIT (VOCAB_ATTR_PROJECT) | VOCAB_ATTR_BIT (VOCAB_ATTR_SECTOR)                  \
+     | VOCAB_ATTR_BIT (VOCAB_ATTR_PARK) | VOCAB_ATTR_BIT (VOCAB_ATTR_CATEGORY)                 \
+     | VOCAB_ATTR_BIT (VOCAB_ATTR_FIELD) | VOCAB_ATTR_BIT (VOCAB_ATTR_LEVEL)                   \
+     | VOCAB_ATTR_BIT (VOCAB_ATTR_PERSON) | VOCAB_ATTR_BIT (VOCAB_ATTR_REGION)                 \
+     | VOCAB_ATTR_BIT (VOCAB_ATTR_CODE))
 
 // What a kind's events measure in a pair's totals, beside their number.
 typedef enum {
@@ -93,7 +101,15 @@ typedef struct {
 } vocab_unit_t;
 
 // The metrics, as numbers for switches and for a kind's set of metrics (VOCAB_METRIC_BIT).
-typedef enum { VOCAB_METRIC_SUM, VOCAB_METRIC_COUNT } vocab_metric_id_t;
+typedef enum {
+    VOCAB_METRIC_SUM,        // adds amount_fen
+    VOCAB_METRIC_COUNT,      // counts events
+    VOCAB_METRIC_QUANTITY,   // adds the kind's quantity: persons, projects signed
+    VOCAB_METRIC_EACH,       // how many of a set of values of a text field have an event
+    VOCAB_METRIC_SHARE,      // the events (or amounts) matching a filter over all, in bp
+    VOCAB_METRIC_INDICATOR,  // a region's reported figure, or its growth over the year before
+} vocab_metric_id_t;
+#define VOCAB_METRICS 6
 #define VOCAB_METRIC_BIT(id) (1u << (id))
 
 // What a rule computes over a year's events of one kind.
@@ -109,6 +125,8 @@ typedef struct {
 
 // The unit of a metric that counts events.
 #define VOCAB_UNIT_COUNT "count"
+// Basis points, a hundredth of a percent: shares and growth rates.
+#define VOCAB_UNIT_BP "bp"
 
 // A kind of event: one row of the table.
 typedef struct {
@@ -172,10 +190,16 @@ const vocab_kind_t *vocab_kind_find (const char *name);
 const vocab_metric_t *vocab_metric_find (const char *name);
 const vocab_unit_t *vocab_unit_find (const char *name);
 
+// The text of an event's own field attr (one of VOCAB_ATTRS_TEXT, or of), or NULL for a field
+// that is not text.
+const char *vocab_attr_text (const Shanhai__V1__LedgerEvent *event, vocab_attr_t attr);
+
 // Whether a rule may apply metric to events of kind.
 bool vocab_metric_applies (const vocab_metric_t *metric, const vocab_kind_t *kind);
 // The unit of metric over kind ("fen" for sum over aid-funds, "count" for count over
-// anything), or NULL when the metric does not apply to the kind.
+// anything, "persons" for quantity over training, "bp" for a share), or NULL when the metric
+// does not apply to the kind, or for an indicator (whose unit is the figure's, the rule's to
+// say: fen, bp or count).
 const char *vocab_metric_unit (const vocab_metric_t *metric, const vocab_kind_t *kind);
 
 // The names of every kind, metric or unit, in the table's order, joined by separator, into

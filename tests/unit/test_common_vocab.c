@@ -75,12 +75,21 @@ Test (vocab, names_for_usage_texts_and_errors)
     cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0);
     cr_assert_eq (strncmp (names, "aid-funds, leader-visit, receipt, ", 34), 0);
     cr_assert_eq (vocab_metric_names (NULL, ", ", names, sizeof names), 0);
-    cr_assert_str_eq (names, "sum, count");
+    cr_assert_str_eq (names, "sum, count, quantity, each, share, indicator");
     cr_assert_eq (vocab_metric_names (vocab_kind_find ("leader-visit"), ", ", names,
                                       sizeof names), 0);
     cr_assert_str_eq (names, "count");
+    cr_assert_eq (vocab_metric_names (vocab_kind_find ("investment"), ", ", names,
+                                      sizeof names), 0);
+    cr_assert_str_eq (names, "sum, count, each, share");
+    cr_assert_eq (vocab_metric_names (vocab_kind_find ("training"), ", ", names,
+                                      sizeof names), 0);
+    cr_assert_str_eq (names, "count, quantity");
+    cr_assert_eq (vocab_metric_names (vocab_kind_find ("indicator"), ", ", names,
+                                      sizeof names), 0);
+    cr_assert_str_eq (names, "count, indicator");
     cr_assert_eq (vocab_unit_names (", ", names, sizeof names), 0);
-    cr_assert_str_eq (names, "fen, count");
+    cr_assert_str_eq (names, "fen, count, persons, projects, bp");
 }
 
 Test (vocab, names_at_the_size_limit)
@@ -112,7 +121,7 @@ Test (vocab, every_kind_is_a_coherent_row)
                       kind->amount == VOCAB_FIELD_FORBIDDEN,
                       "%s: measured in count exactly when it has no amount", kind->name);
         size_t applicable = 0;
-        static const char *metrics[] = { "sum", "count" };  // all of them, as listed above
+        static const char *metrics[] = { "sum", "count", "quantity", "each", "share" };
         for (size_t which = 0; which < sizeof metrics / sizeof metrics[0]; which++) {
             const vocab_metric_t *metric = vocab_metric_find (metrics[which]);
             if (!vocab_metric_applies (metric, kind))
