@@ -156,6 +156,10 @@
 // Warning thresholds of a rule (days before its deadline): the programs' practice is a month,
 // a week and a day; a few more leave room.
 #define POLICY_WARNINGS_MAX 8
+// A rule's filters ("where"), the values a filter lists, and a value's bytes.
+#define POLICY_FILTERS_MAX 3
+#define POLICY_VALUES_MAX 12
+#define POLICY_VALUE_BYTES_MAX 40
 // A rule's weight in the scoreboard: a whole number, so that scores add up exactly.
 #define POLICY_WEIGHT_MAX 1000
 // Grades of a scoreboard (the assessments grade 好, 较好, 一般, 差).

@@ -13,14 +13,14 @@
 #include "common/service.h"
 #include "common/subscriber.h"
 #include "common/validate.h"
+#include "engine.h"
 #include "evaluate.h"
 #include "policy.h"
 #include "scoreboard.h"
 
-// The meta keys of what the assessment has applied.
-#define S_META_CLOCK "clock_day"
-#define S_META_REGISTRY_SEQ "registry_seq"
-#define S_META_LEDGER_SEQ "ledger_seq"
+// A reversal cancels at most this many entries of evidence (an event counts toward a few
+// rules, two parts each at most).
+#define S_CANCELLED_MAX (2 * POLICY_RULES_MAX)
 
 // A pairing as the assessment keeps it: the replica's record and its days, parsed once.
 typedef struct {
@@ -29,11 +29,26 @@ typedef struct {
     int32_t end;
 } s_pairing_t;
 
-// The pairings of one registry view, indexed.
+// Whom a program's rules judge: a pair, a county (as supporter, as recipient, as a region
+// with figures), a park, the program itself; with the days any of its pairings is active.
+typedef struct {
+    policy_scope_t scope;
+    const char *id;                  // the pairing's, region's, park's or program's id
+    const char *program;
+    const s_pairing_t *pairing;      // scope pair: its own; park: the park's pairing
+    const Shanhai__V1__Park *park;   // scope park
+    int32_t start;
+    int32_t end;
+} s_subject_t;
+
+// The pairings and subjects of one registry view, indexed.
 typedef struct {
     s_pairing_t *known;       // the pairings with valid days
     size_t count;
     zhashx_t *by_id;          // id -> s_pairing_t of known (borrowed)
+    s_subject_t *subjects;
+    size_t subject_count;
+    zhashx_t *subject_by_key; // "<scope>/<program>/<id>" -> s_subject_t (borrowed)
 } s_pairings_t;
 
 struct assessment_server_t {
@@ -53,27 +68,65 @@ struct assessment_server_t {
     // a clock move, it first applies what the ledger recorded before that move (INT64_MAX:
     // nothing is held back).
     int64_t ledger_before_ms;
+    // Ledger events up to this seq are applied again after a reset: no change is published.
+    uint64_t quiet_until;
+    bool quiet;                           // the event being applied is one of those
 };
 
 static void
 s_pairings_clear (s_pairings_t *pairings)
 {
     zhashx_destroy (&pairings->by_id);
+    zhashx_destroy (&pairings->subject_by_key);
     free (pairings->known);
-    pairings->known = NULL;
-    pairings->count = 0;
+    free (pairings->subjects);
+    memset (pairings, 0, sizeof *pairings);
 }
 
-// Indexes the pairings of view (NULL: none). Returns 0, or -1 when out of memory (the old
-// index is kept).
+// The subject key of the index.
+static void
+s_subject_key (policy_scope_t scope, const char *program, const char *id, char *out,
+               size_t out_size)
+{
+    snprintf (out, out_size, "%d/%s/%s", (int) scope, program, id);
+}
+
+// Adds (or widens to the pairing's days) the subject of scope and id for known's program.
+static void
+s_subject_add (s_pairings_t *index, policy_scope_t scope, const char *id,
+               const s_pairing_t *known, const Shanhai__V1__Park *park)
+{
+    char key[3 * ID_BYTES_MAX + 8];
+    const char *program = known->pairing->program;
+    s_subject_key (scope, program, id, key, sizeof key);
+    s_subject_t *subject = zhashx_lookup (index->subject_by_key, key);
+    if (subject) {
+        subject->start = known->start < subject->start ? known->start : subject->start;
+        subject->end = known->end > subject->end ? known->end : subject->end;
+        return;
+    }
+    subject = &index->subjects[index->subject_count++];
+    *subject = (s_subject_t) { .scope = scope, .id = id, .program = program, .park = park,
+                               .pairing = scope == POLICY_SCOPE_PAIR || park ? known : NULL,
+                               .start = known->start, .end = known->end };
+    zhashx_insert (index->subject_by_key, key, subject);
+}
+
+// Indexes the pairings and subjects of view (NULL: none). Returns 0, or -1 when out of memory
+// (the old index is kept).
 static int
 s_pairings_index (assessment_server_t *self, const registry_view_t *view)
 {
     const Shanhai__V1__RegistryDoc *doc = view ? registry_view_doc (view) : NULL;
-    size_t total = doc ? doc->n_pairings : 0;
+    size_t total = doc ? doc->n_pairings : 0, parks = doc ? doc->n_parks : 0;
+    // Per pairing: itself, its supporter, its recipient (twice: as recipient, as region), its
+    // program; and the parks.
+    size_t subjects = 5 * total + parks + 1;
     s_pairings_t index = { .known = calloc (total ? total : 1, sizeof (s_pairing_t)),
-                           .by_id = zhashx_new () };
-    if (!index.known || !index.by_id) {
+                           .by_id = zhashx_new (),
+                           .subjects = calloc (subjects, sizeof (s_subject_t)),
+                           .subject_by_key = zhashx_new () };
+    if (!index.known || !index.by_id || !index.subjects || !index.subject_by_key) {
         s_pairings_clear (&index);
         return -1;
     }
@@ -81,10 +134,23 @@ s_pairings_index (assessment_server_t *self, const registry_view_t *view)
         s_pairing_t *entry = &index.known[index.count];
         entry->pairing = doc->pairings[position];
         if (date_parse (entry->pairing->start, &entry->start)
-            || date_parse (entry->pairing->end, &entry->end))
+            || date_parse (entry->pairing->end, &entry->end)) {
             log_warn ("pairing with bad days ignored", "pairing=%s", entry->pairing->id);
-        else
-            zhashx_insert (index.by_id, entry->pairing->id, &index.known[index.count++]);
+            continue;
+        }
+        zhashx_insert (index.by_id, entry->pairing->id, &index.known[index.count++]);
+        const Shanhai__V1__Pairing *pairing = entry->pairing;
+        s_subject_add (&index, POLICY_SCOPE_PAIR, pairing->id, entry, NULL);
+        s_subject_add (&index, POLICY_SCOPE_SUPPORTER, pairing->supporter, entry, NULL);
+        s_subject_add (&index, POLICY_SCOPE_RECIPIENT, pairing->recipient, entry, NULL);
+        s_subject_add (&index, POLICY_SCOPE_REGION, pairing->recipient, entry, NULL);
+        s_subject_add (&index, POLICY_SCOPE_PROGRAM, pairing->program, entry, NULL);
+    }
+    for (size_t position = 0; position < parks; position++) {
+        const Shanhai__V1__Park *park = doc->parks[position];
+        const s_pairing_t *known = zhashx_lookup (index.by_id, park->pairing);
+        if (known)
+            s_subject_add (&index, POLICY_SCOPE_PARK, park->id, known, park);
     }
     s_pairings_clear (&self->pairings);
     self->pairings = index;
@@ -97,30 +163,96 @@ s_ready (assessment_server_t *self)
     return self->clock_day >= 0 && registry_replica_view (self->registry);
 }
 
+// The pairing with id in the replica, or NULL.
+static const s_pairing_t *
+s_find_pairing (assessment_server_t *self, const char *id)
+{
+    return self->pairings.by_id ? zhashx_lookup (self->pairings.by_id, id) : NULL;
+}
+
+// The subject of scope and id among program's, or NULL.
+static const s_subject_t *
+s_find_subject (assessment_server_t *self, policy_scope_t scope, const char *program,
+                const char *id)
+{
+    char key[3 * ID_BYTES_MAX + 8];
+    s_subject_key (scope, program, id, key, sizeof key);
+    return self->pairings.subject_by_key ? zhashx_lookup (self->pairings.subject_by_key, key)
+                                         : NULL;
+}
+
+// The subject of a pair's rule of scope (pair, or one of its counties); NULL for a program's
+// or a park's rule, which are not one pair's.
+static const s_subject_t *
+s_pair_subject (assessment_server_t *self, const s_pairing_t *known, policy_scope_t scope)
+{
+    const Shanhai__V1__Pairing *pairing = known->pairing;
+    switch (scope) {
+    case POLICY_SCOPE_PAIR: return s_find_subject (self, scope, pairing->program, pairing->id);
+    case POLICY_SCOPE_SUPPORTER:
+        return s_find_subject (self, scope, pairing->program, pairing->supporter);
+    case POLICY_SCOPE_RECIPIENT:
+    case POLICY_SCOPE_REGION:
+        return s_find_subject (self, scope, pairing->program, pairing->recipient);
+    case POLICY_SCOPE_PARK:
+    case POLICY_SCOPE_PROGRAM: break;
+    }
+    return NULL;
+}
+
+// The period of rule for subject: cut to the days it is active. False when none is left.
+static bool
+s_subject_period (const s_subject_t *subject, engine_period_t *period)
+{
+    return engine_period_clip (period, subject->start, subject->end);
+}
+
 // The texts of a RuleStatus that are not the rule's own; they live as long as the status.
 typedef struct {
-    char period[16];
+    char period[ENGINE_PERIOD_KEY_BYTES];
     char deadline[DATE_TEXT_BYTES];
 } s_labels_t;
 
-// Fills the verdict of rule (of pack) for subject in year as of today; labels is its storage.
+// The verdict of (rule, subject, period) as of today, from the store. Returns 0 or -1.
+static int
+s_verdict (assessment_server_t *self, const policy_rule_t *rule, const s_subject_t *subject,
+           engine_period_t period, int32_t today, engine_verdict_t *verdict)
+{
+    engine_parts_t parts, reference;
+    bool referenced = *rule->reference;
+    if (assessment_store_parts (self->store, rule->id, subject->id, period.key, &parts)
+        || (referenced && assessment_store_parts (self->store, rule->id, rule->reference,
+                                                  period.key, &reference)))
+        return -1;
+    int64_t plan_fen = 0;
+    if (rule->target_from == POLICY_TARGET_PLAN && subject->park) {
+        const Shanhai__V1__ParkPlan *plan = registry_view_park_plan (
+            subject->park, period.year, rule->filters[0].values[0]);
+        plan_fen = plan ? plan->planned_completion_fen : 0;
+    }
+    engine_verdict (rule, &parts, referenced ? &reference : NULL, plan_fen, period, today,
+                    verdict);
+    return 0;
+}
+
+// Fills the RuleStatus of rule (of pack) for subject over period; labels is its storage.
 static void
 s_rule_status (Shanhai__V1__RuleStatus *status, const policy_pack_t *pack,
-               const policy_rule_t *rule, const char *subject, int year, int64_t actual,
-               evaluate_period_t period, int32_t today, s_labels_t *labels)
+               const policy_rule_t *rule, const s_subject_t *subject, engine_period_t period,
+               const engine_verdict_t *verdict, s_labels_t *labels)
 {
     status->rule = (char *) rule->id;
     status->title = (char *) rule->title;
     status->title_en = (char *) rule->title_en;
-    status->status = evaluate_status (actual, rule->target, period, today);
-    status->actual = actual;
-    status->target = rule->target;
-    status->expected = evaluate_expected (rule->target, period, today);
+    status->status = verdict->status;
+    status->actual = verdict->actual;
+    status->target = verdict->target;
+    status->expected = verdict->expected;
     status->unit = (char *) rule->unit;
     status->source = (char *) rule->source;
-    status->scope = "pair";
-    status->subject = (char *) subject;
-    snprintf (labels->period, sizeof labels->period, "%d", year);
+    status->scope = (char *) policy_scope_name (rule->scope);
+    status->subject = (char *) subject->id;
+    snprintf (labels->period, sizeof labels->period, "%s", period.key);
     status->period = labels->period;
     date_format (period.deadline, labels->deadline);
     status->deadline = labels->deadline;
@@ -130,61 +262,68 @@ s_rule_status (Shanhai__V1__RuleStatus *status, const policy_pack_t *pack,
     status->deadline_day = period.deadline;
 }
 
-// Appends the "compliance.changed" of status (previous before it). Returns 0 or -1.
+// Appends the "compliance.changed" (or, with warning_days, "compliance.warning") of status
+// for subject (previous before it). Returns 0 or -1.
 static int
-s_publish_change (assessment_server_t *self, const Shanhai__V1__Pairing *pairing,
-                  const char *program, int year, Shanhai__V1__RuleStatus *status,
+s_publish_change (assessment_server_t *self, const s_subject_t *subject,
+                  engine_period_t period, Shanhai__V1__RuleStatus *status,
                   Shanhai__V1__ComplianceStatus previous, int warning_days)
 {
+    if (self->quiet)
+        return 0;
     char as_of[DATE_TEXT_BYTES];
     date_format (self->clock_day, as_of);
     Shanhai__V1__ComplianceChange change = SHANHAI__V1__COMPLIANCE_CHANGE__INIT;
-    change.pairing = pairing->id;
-    change.program = (char *) program;
-    change.year = year;
+    const Shanhai__V1__Pairing *pairing = subject->pairing ? subject->pairing->pairing : NULL;
+    change.pairing = pairing ? pairing->id : "";
+    change.program = (char *) subject->program;
+    change.year = period.year;
     change.rule = status;
     change.previous = previous;
     change.as_of = as_of;
-    change.recipient = pairing->recipient;
-    change.recipient_name = pairing->recipient_name;
-    change.supporter = pairing->supporter;
-    change.supporter_name = pairing->supporter_name;
+    if (pairing) {
+        change.recipient = pairing->recipient;
+        change.recipient_name = pairing->recipient_name;
+        change.supporter = pairing->supporter;
+        change.supporter_name = pairing->supporter_name;
+    } else if (subject->scope == POLICY_SCOPE_SUPPORTER)
+        change.supporter = (char *) subject->id;
+    else if (subject->scope != POLICY_SCOPE_PROGRAM)
+        change.recipient = (char *) subject->id;
     const registry_view_t *prepared = registry_replica_prepared (self->registry);
     change.registry_version = prepared ? registry_view_version (prepared)
                                        : registry_replica_version (self->registry);
     change.warning_days = (uint32_t) warning_days;
     if (assessment_store_change (self->store, &change) < 0)
         return -1;
-    log_debug (warning_days ? "deadline near" : "status changed", "pairing=%s rule=%s year=%d "
-               "previous=%s status=%s days_left=%d", pairing->id, status->rule, year,
-               compliance_status_name (previous), compliance_status_name (status->status),
-               warning_days);
+    log_debug (warning_days ? "deadline near" : "status changed", "subject=%s rule=%s "
+               "period=%s previous=%s status=%s days_left=%d", subject->id, status->rule,
+               period.key, compliance_status_name (previous),
+               compliance_status_name (status->status), warning_days);
     return 0;
 }
 
-// Adds delta to (rule, pairing, year), which applies in period, and re-evaluates it as of the
-// clock; a change of status is appended as "compliance.changed". Runs inside the caller's
-// transaction. Returns 0 or -1.
+// Re-judges (rule, subject, period) as of the clock: a change of status is stored and
+// published. Inside the caller's transaction. Returns 0 or -1.
 static int
-s_evaluate (assessment_server_t *self, const policy_rule_t *rule, const char *program,
-            const Shanhai__V1__Pairing *pairing, int year, evaluate_period_t period,
-            int64_t delta)
+s_judge (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+         const s_subject_t *subject, engine_period_t period)
 {
-    int64_t actual;
+    engine_verdict_t verdict;
     Shanhai__V1__ComplianceStatus previous;
-    if (assessment_store_get (self->store, rule->id, pairing->id, year, &actual, &previous) < 0)
+    if (s_verdict (self, rule, subject, period, self->clock_day, &verdict)
+        || assessment_store_verdict (self->store, rule->id, subject->id, period.key, &previous)
+               < 0)
         return -1;
-    actual = evaluate_accumulate (actual, delta);
+    if (verdict.status == previous)
+        return 0;
     Shanhai__V1__RuleStatus status = SHANHAI__V1__RULE_STATUS__INIT;
     s_labels_t labels;
-    s_rule_status (&status, policy_set_pack (self->policies, program), rule, pairing->id, year,
-                   actual, period, self->clock_day, &labels);
-    if (status.status == previous && delta == 0)
-        return 0;
-    if (status.status != previous
-        && s_publish_change (self, pairing, program, year, &status, previous, 0))
+    s_rule_status (&status, pack, rule, subject, period, &verdict, &labels);
+    if (s_publish_change (self, subject, period, &status, previous, 0))
         return -1;
-    return assessment_store_put (self->store, rule->id, pairing->id, year, actual, status.status);
+    return assessment_store_put_verdict (self->store, rule->id, subject->id, period.key,
+                                         verdict.status);
 }
 
 // After a clock move from old_day to new_day: a rule not MET whose deadline is now within one
@@ -193,53 +332,90 @@ s_evaluate (assessment_server_t *self, const policy_rule_t *rule, const char *pr
 // or -1.
 static int
 s_warn (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
-        const Shanhai__V1__Pairing *pairing, int year, evaluate_period_t period,
-        int32_t old_day, int32_t new_day)
+        const s_subject_t *subject, engine_period_t period, int32_t old_day, int32_t new_day)
 {
-    int days = evaluate_warning_crossed (period, rule->warnings_days, rule->warning_count,
-                                         old_day, new_day);
-    if (days == 0)
+    evaluate_period_t days = { .start = period.start, .deadline = period.deadline };
+    int crossed = evaluate_warning_crossed (days, rule->warnings_days, rule->warning_count,
+                                            old_day, new_day);
+    if (crossed == 0)
         return 0;
-    int64_t actual;
-    Shanhai__V1__ComplianceStatus stored;
-    if (assessment_store_get (self->store, rule->id, pairing->id, year, &actual, &stored) < 0)
+    engine_verdict_t verdict;
+    if (s_verdict (self, rule, subject, period, new_day, &verdict))
         return -1;
+    if (verdict.status == SHANHAI__V1__COMPLIANCE_STATUS__MET
+        || verdict.status == SHANHAI__V1__COMPLIANCE_STATUS__NO_DATA)
+        return 0;
     Shanhai__V1__RuleStatus status = SHANHAI__V1__RULE_STATUS__INIT;
     s_labels_t labels;
-    s_rule_status (&status, pack, rule, pairing->id, year, actual, period, new_day, &labels);
-    if (status.status == SHANHAI__V1__COMPLIANCE_STATUS__MET)
-        return 0;
-    return s_publish_change (self, pairing, pack->program, year, &status, status.status, days);
+    s_rule_status (&status, pack, rule, subject, period, &verdict, &labels);
+    return s_publish_change (self, subject, period, &status, verdict.status, crossed);
+}
+
+// Re-judges rule in period for every subject of its program: its reference region's figure
+// changed, and the reference is every subject's target. Returns 0 or -1.
+static int
+s_judge_all (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+             const char *period_key)
+{
+    for (size_t index = 0; index < self->pairings.subject_count; index++) {
+        const s_subject_t *subject = &self->pairings.subjects[index];
+        engine_period_t period;
+        if (subject->scope != rule->scope || strcmp (subject->program, pack->program) != 0
+            || !engine_period_find (rule, period_key, &period)
+            || !s_subject_period (subject, &period))
+            continue;
+        if (s_judge (self, pack, rule, subject, period))
+            return -1;
+    }
+    return 0;
+}
+
+// Whether period is one a clock move from old_day (-1: none) to new_day touches: the clock is
+// in it, or the move crossed its deadline.
+static bool
+s_touched (engine_period_t period, int32_t old_day, int32_t new_day)
+{
+    if (new_day >= period.start && new_day <= period.deadline)
+        return true;
+    evaluate_period_t days = { .start = period.start, .deadline = period.deadline };
+    return old_day >= 0 && evaluate_deadline_crossed (days, old_day, new_day);
 }
 
 // Re-evaluates, for a clock moving from old_day (-1: none before) to new_day, every rule of
-// every pairing for the new day's year and for each year whose deadline the move crossed.
-// Runs inside the caller's transaction. Returns 0 or -1.
+// every subject in each period the clock is in or whose deadline (or warning) the move
+// crossed. Runs inside the caller's transaction. Returns 0 or -1.
 static int
 s_reevaluate (assessment_server_t *self, int32_t old_day, int32_t new_day)
 {
-    int last_year = date_year (new_day);
-    int first_year = old_day < 0 ? last_year : date_year (old_day);
-    for (size_t index = 0; index < self->pairings.count; index++) {
-        const s_pairing_t *known = &self->pairings.known[index];
-        const char *program = known->pairing->program;
-        const policy_pack_t *pack = policy_set_pack (self->policies, program);
-        for (size_t rule = 0; pack && rule < pack->rule_count; rule++)
+    // The years whose periods the move can touch: a deadline_year of -1 puts a year's
+    // deadline in the year before.
+    int first_year = date_year (old_day < 0 ? new_day : old_day), last_year = date_year (new_day) + 1;
+    for (size_t index = 0; index < self->pairings.subject_count; index++) {
+        const s_subject_t *subject = &self->pairings.subjects[index];
+        const policy_pack_t *pack = policy_set_pack (self->policies, subject->program);
+        for (size_t number = 0; pack && number < pack->rule_count; number++) {
+            const policy_rule_t *rule = &pack->rules[number];
+            if (rule->scope != subject->scope)
+                continue;
             for (int year = first_year; year <= last_year; year++) {
-                evaluate_period_t period;
-                if (!evaluate_period (&pack->rules[rule], year, known->start, known->end,
-                                      &period))
+                engine_period_t periods[ENGINE_PERIODS_MAX];
+                size_t count = engine_periods_of_year (rule, year, periods);
+                // A window is every year's: judged once, under its first year in the range.
+                if (rule->period == POLICY_PERIOD_WINDOW && year != first_year
+                    && year != rule->from_year)
                     continue;
-                if (year != last_year
-                    && !(old_day >= 0 && evaluate_deadline_crossed (period, old_day, new_day)))
-                    continue;
-                if (s_evaluate (self, &pack->rules[rule], program, known->pairing, year, period,
-                                0)
-                    || (old_day >= 0
-                        && s_warn (self, pack, &pack->rules[rule], known->pairing, year, period,
-                                   old_day, new_day)))
-                    return -1;
+                for (size_t which = 0; which < count; which++) {
+                    engine_period_t period = periods[which];
+                    if (!s_subject_period (subject, &period)
+                        || !s_touched (period, old_day, new_day))
+                        continue;
+                    if (s_judge (self, pack, rule, subject, period)
+                        || (old_day >= 0
+                            && s_warn (self, pack, rule, subject, period, old_day, new_day)))
+                        return -1;
+                }
             }
+        }
     }
     return 0;
 }
@@ -251,14 +427,15 @@ s_commit_evaluation (assessment_server_t *self, int32_t old_day, int32_t new_day
 {
     int32_t previous = self->clock_day;
     self->clock_day = new_day;
+    self->quiet = false;
     if (assessment_store_begin (self->store)) {
         self->clock_day = previous;
         return -1;
     }
     if (registry_replica_write (self->registry)
         || (new_day >= 0 && s_reevaluate (self, old_day, new_day))
-        || assessment_store_set_meta (self->store, S_META_CLOCK, new_day)
-        || assessment_store_set_meta (self->store, S_META_REGISTRY_SEQ, (int64_t) seq)
+        || assessment_store_set_meta (self->store, ASSESSMENT_META_CLOCK, new_day)
+        || assessment_store_set_meta (self->store, ASSESSMENT_META_REGISTRY_SEQ, (int64_t) seq)
         || assessment_store_commit (self->store)) {
         assessment_store_rollback (self->store);
         self->clock_day = previous;
@@ -280,7 +457,7 @@ s_ledger_until (assessment_server_t *self, int64_t at_ms)
     self->ledger_before_ms = INT64_MAX;
 }
 
-// A new registry version: its pairings get their first evaluation for the clock's year, in
+// A new registry version: its pairings get their first evaluation for the clock's periods, in
 // the transaction that stores the replica. Returns 0 or -1 (offered again).
 static int
 s_apply_registry_changed (assessment_server_t *self, const Shanhai__V1__Event *event)
@@ -329,39 +506,163 @@ s_apply_registry (void *state, const Shanhai__V1__Event *const *events, size_t c
     return (int) count;
 }
 
-// The pairing with id in the replica, or NULL.
-static const s_pairing_t *
-s_find_pairing (assessment_server_t *self, const char *id)
+// The pack whose rule is rule, or NULL.
+static const policy_pack_t *
+s_rule_pack (assessment_server_t *self, const policy_rule_t *rule)
 {
-    return self->pairings.by_id ? zhashx_lookup (self->pairings.by_id, id) : NULL;
+    for (size_t index = 0; index < policy_set_size (self->policies); index++) {
+        const policy_pack_t *pack = policy_set_at (self->policies, index);
+        if (rule >= pack->rules && rule < pack->rules + pack->rule_count)
+            return pack;
+    }
+    return NULL;
 }
 
-// Adds a recorded event to every rule of its program that counts its kind, in its year.
-// Inside the caller's transaction. Returns 0 or -1.
+// Judges (rule, subject_id, period) after its parts changed: the subject's own verdict, or,
+// for the rule's reference region, every subject's. Returns 0 or -1.
 static int
-s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
-               uint64_t seq, const s_pairing_t *known, int year)
+s_rejudge (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+           const char *subject_id, const char *period_key)
 {
-    // The ledger names the program with the event; it is the pairing's.
-    const char *program = *recorded->program ? recorded->program : known->pairing->program;
-    const policy_pack_t *pack = policy_set_pack (self->policies, program);
-    for (size_t index = 0; pack && index < pack->rule_count; index++) {
-        const policy_rule_t *rule = &pack->rules[index];
-        evaluate_period_t period;
-        if (strcmp (rule->event_kind, recorded->kind) != 0
-            || !evaluate_period (rule, year, known->start, known->end, &period))
+    if (*rule->reference && strcmp (rule->reference, subject_id) == 0)
+        return s_judge_all (self, pack, rule, period_key);
+    const s_subject_t *subject = s_find_subject (self, rule->scope, pack->program, subject_id);
+    engine_period_t period;
+    if (!subject || !engine_period_find (rule, period_key, &period)
+        || !s_subject_period (subject, &period))
+        return 0;  // no longer a subject (a registry change): its evidence stays, unjudged
+    return s_judge (self, pack, rule, subject, period);
+}
+
+// A reversal: what its event counted is taken back, in every rule. Returns 0 or -1.
+static int
+s_reverse (assessment_server_t *self, const Shanhai__V1__LedgerEvent *reversal)
+{
+    assessment_store_cancelled_t cancelled[S_CANCELLED_MAX];
+    long count = assessment_store_cancel (self->store, reversal->of, cancelled, S_CANCELLED_MAX);
+    if (count < 0 || assessment_store_receipt_reversed (self->store, reversal->of))
+        return -1;
+    for (long index = 0; index < count; index++) {
+        const assessment_store_cancelled_t *entry = &cancelled[index];
+        const policy_rule_t *rule = policy_set_rule (self->policies, entry->rule);
+        if (!rule)
+            continue;  // a rule no pack has any more
+        const policy_pack_t *pack = s_rule_pack (self, rule);
+        int rc;
+        if (rule->metric == POLICY_METRIC_INDICATOR) {
+            // The figure is the latest report left.
+            int64_t value;
+            int found = assessment_store_latest (self->store, entry->rule, entry->subject,
+                                                 entry->period, entry->part, &value);
+            rc = found < 0 ? -1
+                           : assessment_store_set_part (self->store, entry->rule, entry->subject,
+                                                        entry->period, entry->part,
+                                                        found == 0 ? &value : NULL);
+        } else
+            rc = assessment_store_add_part (self->store, entry->rule, entry->subject,
+                                            entry->period, entry->part, -entry->value);
+        if (rc || s_rejudge (self, pack, rule, entry->subject, entry->period))
+            return -1;
+    }
+    return 0;
+}
+
+// The subject id an event of a pairing counts for under rule's scope ("" for none).
+static const char *
+s_event_subject (const policy_rule_t *rule, const Shanhai__V1__LedgerEvent *event,
+                 const s_pairing_t *known)
+{
+    switch (rule->scope) {
+    case POLICY_SCOPE_PAIR: return known ? known->pairing->id : "";
+    case POLICY_SCOPE_SUPPORTER: return known ? known->pairing->supporter : "";
+    case POLICY_SCOPE_RECIPIENT: return known ? known->pairing->recipient : "";
+    case POLICY_SCOPE_PARK: return event->park;
+    case POLICY_SCOPE_PROGRAM: return known ? known->pairing->program : "";
+    case POLICY_SCOPE_REGION: return event->region;
+    }
+    return "";
+}
+
+// Adds a recorded event to rule (of pack). Inside the caller's transaction. Returns 0 or -1.
+static int
+s_count_rule (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+              const Shanhai__V1__LedgerEvent *recorded, uint64_t seq, int32_t day,
+              const s_pairing_t *known, int64_t voided_fen)
+{
+    engine_count_t counts[ENGINE_COUNTS_MAX];
+    size_t count = engine_match (rule, recorded, voided_fen, counts);
+    const char *subject_id = s_event_subject (rule, recorded, known);
+    bool reference = *rule->reference && strcmp (rule->reference, subject_id) == 0;
+    const s_subject_t *subject = s_find_subject (self, rule->scope, pack->program, subject_id);
+    if (count == 0 || (!subject && !reference))
+        return 0;
+    const vocab_kind_t *kind = vocab_kind_find (recorded->kind);
+    int named_year = kind && vocab_kind_names_year (kind) ? recorded->year : 0;
+    for (size_t index = 0; index < count; index++) {
+        const engine_count_t *counted = &counts[index];
+        engine_period_t period;
+        if (!engine_period_of_event (rule, day, named_year, counted->year_shift, &period)
+            || (subject && !s_subject_period (subject, &period)) || day > period.deadline)
             continue;
-        int64_t delta = rule->metric == POLICY_METRIC_SUM ? recorded->amount_fen : 1;
         Shanhai__V1__Contribution entry = SHANHAI__V1__CONTRIBUTION__INIT;
         entry.seq = seq;
         entry.id = recorded->id;
         entry.kind = recorded->kind;
         entry.date = recorded->date;
-        entry.value = delta;
-        if (s_evaluate (self, rule, program, known->pairing, year, period, delta)
-            || assessment_store_contribute (self->store, rule->id, known->pairing->id, year,
-                                            &entry))
+        entry.value = counted->value;
+        int rc = counted->latest
+                     ? assessment_store_set_part (self->store, rule->id, subject_id, period.key,
+                                                  counted->part, &counted->value)
+                     : assessment_store_add_part (self->store, rule->id, subject_id, period.key,
+                                                  counted->part, counted->value);
+        if (rc
+            || assessment_store_contribute (self->store, rule->id, subject_id, period.key,
+                                            counted->part, &entry)
+            || (reference ? s_judge_all (self, pack, rule, period.key)
+                          : s_judge (self, pack, rule, subject, period)))
             return -1;
+    }
+    return 0;
+}
+
+// The money bookkeeping of an event (disbursements and receipts), and what a void cancelled
+// (*voided_fen). Returns 0 or -1.
+static int
+s_money (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
+         int64_t *voided_fen)
+{
+    *voided_fen = 0;
+    if (strcmp (recorded->kind, VOCAB_KIND_AID_FUNDS) == 0)
+        return assessment_store_disbursed (self->store, recorded->id, recorded->amount_fen);
+    if (strcmp (recorded->kind, VOCAB_KIND_RECEIPT) == 0)
+        return assessment_store_received (self->store, recorded->id, recorded->of,
+                                          recorded->amount_fen);
+    if (strcmp (recorded->kind, VOCAB_KIND_VOID) == 0)
+        return assessment_store_pending (self->store, recorded->of, voided_fen);
+    return 0;
+}
+
+// Adds a recorded event to every rule that counts it: its program's (an indicator, every
+// program's whose rules read its figure). Inside the caller's transaction. Returns 0 or -1.
+static int
+s_count_event (assessment_server_t *self, const Shanhai__V1__LedgerEvent *recorded,
+               uint64_t seq, int32_t day, const s_pairing_t *known)
+{
+    if (strcmp (recorded->kind, VOCAB_KIND_REVERSAL) == 0)
+        return s_reverse (self, recorded);
+    int64_t voided_fen;
+    if (s_money (self, recorded, &voided_fen))
+        return -1;
+    for (size_t index = 0; index < policy_set_size (self->policies); index++) {
+        const policy_pack_t *pack = policy_set_at (self->policies, index);
+        // The ledger names the program with the event; it is the pairing's.
+        if (known && strcmp (pack->program, *recorded->program ? recorded->program
+                                                               : known->pairing->program) != 0)
+            continue;
+        for (size_t rule = 0; rule < pack->rule_count; rule++)
+            if (s_count_rule (self, pack, &pack->rules[rule], recorded, seq, day, known,
+                              voided_fen))
+                return -1;
     }
     return 0;
 }
@@ -378,16 +679,18 @@ s_count_ledger (assessment_server_t *self, const Shanhai__V1__Event *event)
     int32_t day = 0;
     int rc = 0;
     const s_pairing_t *known = NULL;
+    self->quiet = event->seq <= self->quiet_until;
     if (!recorded || date_parse (recorded->date, &day))
         log_warn ("malformed ledger event skipped", "seq=%llu",
                   (unsigned long long) event->seq);
     else if (recorded->registry_version > registry_replica_version (self->registry))
         rc = 1;
-    else if (!(known = s_find_pairing (self, recorded->pairing)))
+    else if (*recorded->pairing && !(known = s_find_pairing (self, recorded->pairing)))
         log_warn ("ledger event of an unknown pairing skipped", "seq=%llu pairing=%s",
                   (unsigned long long) event->seq, recorded->pairing);
     else
-        rc = s_count_event (self, recorded, event->seq, known, date_year (day));
+        rc = s_count_event (self, recorded, event->seq, day, known);
+    self->quiet = false;
     if (recorded)
         shanhai__v1__ledger_event__free_unpacked (recorded, NULL);
     return rc;
@@ -410,7 +713,7 @@ s_apply_ledger (void *state, const Shanhai__V1__Event *const *events, size_t cou
            && (rc = s_count_ledger (self, events[applied])) == 0)
         applied++;
     if (rc < 0 || (applied > 0
-                   && (assessment_store_set_meta (self->store, S_META_LEDGER_SEQ,
+                   && (assessment_store_set_meta (self->store, ASSESSMENT_META_LEDGER_SEQ,
                                                   (int64_t) events[applied - 1]->seq)
                        || assessment_store_commit (self->store)))) {
         assessment_store_rollback (self->store);
@@ -436,12 +739,13 @@ s_cache_state (assessment_server_t *self)
 }
 
 // One pair's verdicts for a year, built from the store: the reply and the storage it points
-// into, sized by the pack's rules.
+// into, sized by the pack's rules and their periods.
 typedef struct {
     Shanhai__V1__StatusReply reply;
     Shanhai__V1__RuleStatus *statuses;
     Shanhai__V1__RuleStatus **pointers;
     s_labels_t *labels;
+    size_t capacity;
     char as_of[DATE_TEXT_BYTES];
 } s_verdicts_t;
 
@@ -454,23 +758,58 @@ s_verdicts_free (s_verdicts_t *verdicts)
     memset (verdicts, 0, sizeof *verdicts);
 }
 
-// Builds the verdicts of known in year as of the clock from the stored actuals. Returns 0, or
-// -1 (out of memory or a read error; *verdicts is then empty).
+// Room for every period of every rule of pack. Returns 0 or -1.
+static int
+s_verdicts_alloc (s_verdicts_t *verdicts, const policy_pack_t *pack)
+{
+    size_t capacity = (pack ? pack->rule_count : 0) * ENGINE_PERIODS_MAX + 1;
+    memset (verdicts, 0, sizeof *verdicts);
+    verdicts->statuses = calloc (capacity, sizeof *verdicts->statuses);
+    verdicts->pointers = calloc (capacity, sizeof *verdicts->pointers);
+    verdicts->labels = calloc (capacity, sizeof *verdicts->labels);
+    verdicts->capacity = capacity;
+    if (!verdicts->statuses || !verdicts->pointers || !verdicts->labels) {
+        s_verdicts_free (verdicts);
+        return -1;
+    }
+    return 0;
+}
+
+// Appends the verdicts of rule for subject in year, one per period, to verdicts (the rules
+// of reply). Returns 0 or -1.
+static int
+s_verdicts_add (assessment_server_t *self, const policy_pack_t *pack, const policy_rule_t *rule,
+                const s_subject_t *subject, int year, s_verdicts_t *verdicts)
+{
+    engine_period_t periods[ENGINE_PERIODS_MAX];
+    size_t count = engine_periods_of_year (rule, year, periods);
+    Shanhai__V1__StatusReply *reply = &verdicts->reply;
+    for (size_t which = 0; which < count && reply->n_rules < verdicts->capacity; which++) {
+        engine_period_t period = periods[which];
+        engine_verdict_t verdict;
+        if (!s_subject_period (subject, &period))
+            continue;
+        if (s_verdict (self, rule, subject, period, self->clock_day, &verdict))
+            return -1;
+        Shanhai__V1__RuleStatus *status = &verdicts->statuses[reply->n_rules];
+        shanhai__v1__rule_status__init (status);
+        s_rule_status (status, pack, rule, subject, period, &verdict,
+                       &verdicts->labels[reply->n_rules]);
+        verdicts->pointers[reply->n_rules++] = status;
+    }
+    return 0;
+}
+
+// Builds the verdicts of known in year as of the clock: its pair's rules and its counties'.
+// Returns 0, or -1 (out of memory or a read error; *verdicts is then empty).
 static int
 s_verdicts_build (assessment_server_t *self, const s_pairing_t *known, int year,
                   s_verdicts_t *verdicts)
 {
     const Shanhai__V1__Pairing *pairing = known->pairing;
     const policy_pack_t *pack = policy_set_pack (self->policies, pairing->program);
-    size_t rules = pack ? pack->rule_count : 0;
-    memset (verdicts, 0, sizeof *verdicts);
-    verdicts->statuses = calloc (rules + 1, sizeof *verdicts->statuses);
-    verdicts->pointers = calloc (rules + 1, sizeof *verdicts->pointers);
-    verdicts->labels = calloc (rules + 1, sizeof *verdicts->labels);
-    if (!verdicts->statuses || !verdicts->pointers || !verdicts->labels) {
-        s_verdicts_free (verdicts);
+    if (s_verdicts_alloc (verdicts, pack))
         return -1;
-    }
     Shanhai__V1__StatusReply *status = &verdicts->reply;
     shanhai__v1__status_reply__init (status);
     date_format (self->clock_day, verdicts->as_of);
@@ -479,23 +818,21 @@ s_verdicts_build (assessment_server_t *self, const s_pairing_t *known, int year,
     status->as_of = verdicts->as_of;
     status->program = pairing->program;
     status->rules = verdicts->pointers;
-    for (size_t index = 0; index < rules; index++) {
+    for (size_t index = 0; pack && index < pack->rule_count; index++) {
         const policy_rule_t *rule = &pack->rules[index];
-        evaluate_period_t period;
-        if (!evaluate_period (rule, year, known->start, known->end, &period))
+        const s_subject_t *subject = s_pair_subject (self, known, rule->scope);
+        // A county's rule is judged over its days, but shown for this pair only while the
+        // pair is active in the year.
+        if (!subject)
             continue;
-        int64_t actual;
-        Shanhai__V1__ComplianceStatus stored;
-        if (assessment_store_get (self->store, rule->id, pairing->id, year, &actual, &stored)
-            < 0) {
+        if (subject->scope != POLICY_SCOPE_PAIR
+            && (known->start > date_from_ymd (year, 12, 31)
+                || known->end < date_from_ymd (year, 1, 1)))
+            continue;
+        if (s_verdicts_add (self, pack, rule, subject, year, verdicts)) {
             s_verdicts_free (verdicts);
             return -1;
         }
-        Shanhai__V1__RuleStatus *rule_status = &verdicts->statuses[status->n_rules];
-        shanhai__v1__rule_status__init (rule_status);
-        s_rule_status (rule_status, pack, rule, pairing->id, year, actual, period,
-                       self->clock_day, &verdicts->labels[status->n_rules]);
-        verdicts->pointers[status->n_rules++] = rule_status;
     }
     return 0;
 }
@@ -574,7 +911,37 @@ s_program_verdicts_free (s_verdicts_t **all, long count)
     *all = NULL;
 }
 
-// assessment.ProgramStatus: every pair of a program in a year.
+// The verdicts of program's own rules and its parks' in year, into verdicts (its reply's
+// rules). Returns 0 or -1.
+static int
+s_program_subjects (assessment_server_t *self, const policy_pack_t *pack, int year,
+                    s_verdicts_t *verdicts)
+{
+    size_t parks = 0;
+    for (size_t index = 0; index < self->pairings.subject_count; index++)
+        parks += self->pairings.subjects[index].scope == POLICY_SCOPE_PARK
+                 && strcmp (self->pairings.subjects[index].program, pack->program) == 0;
+    // Room for every period of every rule, once per park.
+    policy_pack_t sizing = { .rule_count = pack->rule_count * (parks + 1) };
+    if (s_verdicts_alloc (verdicts, &sizing))
+        return -1;
+    verdicts->reply.rules = verdicts->pointers;
+    for (size_t number = 0; number < pack->rule_count; number++) {
+        const policy_rule_t *rule = &pack->rules[number];
+        if (rule->scope != POLICY_SCOPE_PROGRAM && rule->scope != POLICY_SCOPE_PARK)
+            continue;
+        for (size_t index = 0; index < self->pairings.subject_count; index++) {
+            const s_subject_t *subject = &self->pairings.subjects[index];
+            if (subject->scope == rule->scope && strcmp (subject->program, pack->program) == 0
+                && s_verdicts_add (self, pack, rule, subject, year, verdicts))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+// assessment.ProgramStatus: every pair of a program in a year, and its own and its parks'
+// rules.
 static void
 s_program_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
@@ -585,11 +952,14 @@ s_program_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     if (!request)
         return;
     bool refused;
-    s_verdicts_t *all = NULL;
-    s_check_program (self, request->program, request->year, &refused, reply);
+    s_verdicts_t *all = NULL, subjects = { 0 };
+    const policy_pack_t *pack = s_check_program (self, request->program, request->year,
+                                                 &refused, reply);
     long count = refused ? 0 : s_program_verdicts (self, request->program, request->year, &all);
     Shanhai__V1__StatusReply **pairs = count > 0 ? calloc ((size_t) count, sizeof *pairs) : NULL;
-    if (!refused && (count < 0 || (count > 0 && !pairs)))
+    if (!refused
+        && (count < 0 || (count > 0 && !pairs)
+            || (pack && s_program_subjects (self, pack, request->year, &subjects))))
         rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
     else if (!refused) {
         char as_of[DATE_TEXT_BYTES];
@@ -600,11 +970,14 @@ s_program_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         message.as_of = as_of;
         message.pairs = pairs;
         message.n_pairs = (size_t) count;
+        message.subjects = subjects.reply.rules;
+        message.n_subjects = subjects.reply.n_rules;
         for (long index = 0; index < count; index++)
             pairs[index] = &all[index].reply;
         rpc_reply_set_body (reply, &message.base);
     }
     free (pairs);
+    s_verdicts_free (&subjects);
     s_program_verdicts_free (&all, count);
     shanhai__v1__program_status_request__free_unpacked (request, NULL);
 }
@@ -711,42 +1084,78 @@ s_status (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     shanhai__v1__status_request__free_unpacked (request, NULL);
 }
 
-// The rule of pack (NULL: none) with id, or NULL.
-static const policy_rule_t *
-s_pack_rule (const policy_pack_t *pack, const char *id)
+// The names of the parts, as explain shows them (Contribution.part); an each rule's values
+// stand for its parts from ENGINE_PART_EACH on.
+static void
+s_part_names (const policy_rule_t *rule, const char *names[ENGINE_PARTS])
 {
-    for (size_t index = 0; pack && index < pack->rule_count; index++)
-        if (strcmp (pack->rules[index].id, id) == 0)
-            return &pack->rules[index];
-    return NULL;
+    names[ENGINE_PART_N] = "actual";
+    names[ENGINE_PART_D] = rule->metric == POLICY_METRIC_SHARE       ? "total"
+                           : rule->metric == POLICY_METRIC_INDICATOR ? "base"
+                                                                     : "target";
+    for (size_t index = 0; index < POLICY_VALUES_MAX; index++)
+        names[ENGINE_PART_EACH + index] = index < rule->each.count ? rule->each.values[index]
+                                                                   : "";
 }
 
-// Fills explanation with the verdict of rule for known in year and the ledger entries that
-// counted toward it. Returns 0, or -1 with the reply set.
-static int
-s_explain_fill (assessment_server_t *self, const s_pairing_t *known, const policy_rule_t *rule,
-                int year, Shanhai__V1__Explanation *explanation, s_labels_t *labels,
-                rpc_reply_t *reply)
+// The period of rule to explain in year: the one asked for (key), else the one the clock is
+// in, else the year's last that has begun, else its first. Returns false when there is none.
+static bool
+s_explain_period (assessment_server_t *self, const policy_rule_t *rule,
+                  const s_subject_t *subject, int year, const char *key, engine_period_t *out)
 {
-    const policy_pack_t *pack = policy_set_pack (self->policies, known->pairing->program);
-    evaluate_period_t period;
-    int64_t actual;
-    Shanhai__V1__ComplianceStatus stored;
-    if (!evaluate_period (rule, year, known->start, known->end, &period)) {
-        rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s does not apply to pairing %s in %d",
-                         rule->id, known->pairing->id, year);
-        return -1;
+    if (*key)
+        return engine_period_find (rule, key, out) && s_subject_period (subject, out);
+    engine_period_t periods[ENGINE_PERIODS_MAX];
+    size_t count = engine_periods_of_year (rule, year, periods);
+    bool found = false;
+    for (size_t which = 0; which < count; which++) {
+        engine_period_t period = periods[which];
+        if (!s_subject_period (subject, &period))
+            continue;
+        if (!found || period.start <= self->clock_day) {
+            *out = period;
+            found = true;
+        }
     }
-    if (assessment_store_get (self->store, rule->id, known->pairing->id, year, &actual,
-                              &stored) < 0
-        || assessment_store_contributions (self->store, rule->id, known->pairing->id, year,
-                                           explanation)) {
-        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
-        return -1;
+    return found;
+}
+
+// The subject an explain request asks about, with its rule and pack; or sets the reply and
+// returns NULL.
+static const s_subject_t *
+s_explain_subject (assessment_server_t *self, const Shanhai__V1__ExplainRequest *request,
+                   const policy_rule_t **rule, const policy_pack_t **pack, rpc_reply_t *reply)
+{
+    const s_subject_t *subject = NULL;
+    *rule = policy_set_rule (self->policies, request->rule);
+    *pack = *rule ? s_rule_pack (self, *rule) : NULL;
+    if (*request->pairing) {
+        const s_pairing_t *known = s_find_pairing (self, request->pairing);
+        if (!known) {
+            rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
+                             request->pairing);
+            return NULL;
+        }
+        if (!*rule || strcmp ((*pack)->program, known->pairing->program) != 0) {
+            rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s is not a rule of program %s",
+                             request->rule, known->pairing->program);
+            return NULL;
+        }
+        if (!(subject = s_pair_subject (self, known, (*rule)->scope)))
+            rpc_reply_error (reply, RPC_INVALID, "rule %s judges a %s, not a pair: ask with "
+                             "its subject", request->rule, policy_scope_name ((*rule)->scope));
+        return subject;
     }
-    s_rule_status (explanation->rule, pack, rule, known->pairing->id, year, actual, period,
-                   self->clock_day, labels);
-    return 0;
+    if (!*rule)
+        rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s is not a rule of any program",
+                         request->rule);
+    else if (!(subject = s_find_subject (self, (*rule)->scope, (*pack)->program,
+                                         request->subject)))
+        rpc_reply_error (reply, RPC_NOT_FOUND, "%s %s is not a subject of rule %s (a %s of "
+                         "program %s)", policy_scope_name ((*rule)->scope), request->subject,
+                         request->rule, policy_scope_name ((*rule)->scope), (*pack)->program);
+    return subject;
 }
 
 // assessment.Explain: a verdict, its citation and pack version, and its evidence.
@@ -758,35 +1167,54 @@ s_explain (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         call, &shanhai__v1__explain_request__descriptor, reply);
     if (!request)
         return;
-    const s_pairing_t *known = NULL;
+    const s_subject_t *subject = NULL;
     const policy_rule_t *rule = NULL;
-    if (!validate_id (request->pairing) || !validate_id (request->rule))
-        rpc_reply_error (reply, RPC_INVALID, "pairing and rule must be valid ids");
+    const policy_pack_t *pack = NULL;
+    engine_period_t period;
+    engine_verdict_t verdict;
+    bool by_pair = *request->pairing != '\0';
+    if (!validate_id (request->rule) || by_pair == (*request->subject != '\0')
+        || (by_pair ? !validate_id (request->pairing) : !validate_id (request->subject)))
+        rpc_reply_error (reply, RPC_INVALID, "rule and one of pairing or subject must be valid "
+                         "ids");
     else if (!date_year_is_valid (request->year))
         rpc_reply_error (reply, RPC_INVALID, "year %d is not in %d..%d", request->year,
                          DATE_YEAR_MIN, DATE_YEAR_MAX);
+    else if (strlen (request->period) >= ENGINE_PERIOD_KEY_BYTES)
+        rpc_reply_error (reply, RPC_INVALID, "period \"%.20s...\" is too long", request->period);
     else if (!s_ready (self))
         rpc_reply_error (reply, RPC_UNAVAILABLE, "the assessment has not heard the registry "
                          "yet");
-    else if (!(known = s_find_pairing (self, request->pairing)))
-        rpc_reply_error (reply, RPC_NOT_FOUND, "pairing %s is not in the registry",
-                         request->pairing);
-    else if (!(rule = s_pack_rule (policy_set_pack (self->policies, known->pairing->program),
-                                   request->rule)))
-        rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s is not a rule of program %s",
-                         request->rule, known->pairing->program);
+    else if (!(subject = s_explain_subject (self, request, &rule, &pack, reply)))
+        ;
+    else if (!s_explain_period (self, rule, subject, request->year, request->period, &period)) {
+        if (*request->period)
+            rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s has no period %s for %s", rule->id,
+                             request->period, subject->id);
+        else
+            rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s does not apply to %s in %d",
+                             rule->id, subject->id, request->year);
+    }
+    else if (s_verdict (self, rule, subject, period, self->clock_day, &verdict))
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
     else {
         char as_of[DATE_TEXT_BYTES];
         date_format (self->clock_day, as_of);
-        Shanhai__V1__RuleStatus verdict = SHANHAI__V1__RULE_STATUS__INIT;
+        Shanhai__V1__RuleStatus status = SHANHAI__V1__RULE_STATUS__INIT;
         s_labels_t labels;
+        s_rule_status (&status, pack, rule, subject, period, &verdict, &labels);
+        const char *names[ENGINE_PARTS];
+        s_part_names (rule, names);
         Shanhai__V1__Explanation explanation = SHANHAI__V1__EXPLANATION__INIT;
-        explanation.pairing = known->pairing->id;
+        explanation.pairing = subject->pairing ? subject->pairing->pairing->id : "";
         explanation.year = request->year;
         explanation.as_of = as_of;
-        explanation.program = known->pairing->program;
-        explanation.rule = &verdict;
-        if (s_explain_fill (self, known, rule, request->year, &explanation, &labels, reply) == 0)
+        explanation.program = (char *) pack->program;
+        explanation.rule = &status;
+        if (assessment_store_contributions (self->store, rule->id, subject->id, period.key,
+                                            names, &explanation))
+            rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+        else
             rpc_reply_set_body (reply, &explanation.base);
         assessment_store_contributions_free (&explanation);
     }
@@ -840,8 +1268,10 @@ s_health (void *state, service_health_t *health)
 static int
 s_connect (assessment_server_t *self, const config_t *config, char *errstr, size_t errstr_size)
 {
-    self->clock_day = (int32_t) assessment_store_meta (self->store, S_META_CLOCK, -1);
+    self->clock_day = (int32_t) assessment_store_meta (self->store, ASSESSMENT_META_CLOCK, -1);
     self->ledger_before_ms = INT64_MAX;
+    self->quiet_until = (uint64_t) assessment_store_meta (self->store,
+                                                          ASSESSMENT_META_QUIET_UNTIL, 0);
     self->policy_fingerprint = assessment_cache_policy_fingerprint (config->policy_dir);
     self->registry = registry_replica_new (assessment_store_db (self->store),
                                            config->registry_rpc, errstr, errstr_size);
@@ -852,11 +1282,11 @@ s_connect (assessment_server_t *self, const config_t *config, char *errstr, size
     self->snapshots = assessment_cache_new (self->cache);
     self->registry_events = subscriber_new (
         config->registry_pub, config->registry_rpc, "registry.Replay",
-        (uint64_t) assessment_store_meta (self->store, S_META_REGISTRY_SEQ, 0), s_apply_registry,
+        (uint64_t) assessment_store_meta (self->store, ASSESSMENT_META_REGISTRY_SEQ, 0), s_apply_registry,
         self);
     self->ledger_events = subscriber_new (
         config->ledger_pub, config->ledger_rpc, "ledger.Replay",
-        (uint64_t) assessment_store_meta (self->store, S_META_LEDGER_SEQ, 0), s_apply_ledger,
+        (uint64_t) assessment_store_meta (self->store, ASSESSMENT_META_LEDGER_SEQ, 0), s_apply_ledger,
         self);
     if (self->ledger_events)
         subscriber_set_batch (self->ledger_events, (size_t) config->batch_events);

@@ -3,27 +3,6 @@
 #include <assert.h>
 #include "common/date.h"
 
-bool
-evaluate_period (const policy_rule_t *rule, int year, int32_t pair_start, int32_t pair_end,
-                 evaluate_period_t *period)
-{
-    assert (rule && period);
-    if (year < rule->from_year || year > rule->to_year || !date_year_is_valid (year))
-        return false;
-    int32_t start = date_from_ymd (year, 1, 1);
-    int32_t deadline = date_from_ymd (year, rule->deadline_month, rule->deadline_day);
-    if (pair_start > start)
-        start = pair_start;
-    if (pair_end < deadline)
-        deadline = pair_end;
-    // Empty: the pairing is not active between Jan 1 and the deadline of that year.
-    if (start > deadline)
-        return false;
-    period->start = start;
-    period->deadline = deadline;
-    return true;
-}
-
 int64_t
 evaluate_expected (int64_t target, evaluate_period_t period, int32_t today)
 {

@@ -13,20 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "common/proto.h"
-#include "policy.h"
 
 typedef struct {
     int32_t start;     // S, first day counted
     int32_t deadline;  // D, last day to meet the target (S <= D)
 } evaluate_period_t;
 
-// The period of rule in year for a pairing active from pair_start to pair_end (days,
-// inclusive): from Jan 1 (or the pairing's start, if later in that year) to the rule's
-// deadline (or the pairing's end, if earlier). Returns true and fills *period when the rule
-// applies to that year: the year is within from_year..to_year and the pairing is active on at
-// least one day of the period. Returns false otherwise (*period untouched).
-bool evaluate_period (const policy_rule_t *rule, int year, int32_t pair_start, int32_t pair_end,
-                      evaluate_period_t *period);
 // What the pro-rated target asks for by today: 0 up to the start, T from the deadline on,
 // rounded up in between; always within 0..target. target must be positive.
 int64_t evaluate_expected (int64_t target, evaluate_period_t period, int32_t today);

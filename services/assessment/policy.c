@@ -1,5 +1,6 @@
 #include "policy.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,38 +55,6 @@ s_integer (const json_t *object, const char *key, bool required, int64_t min, in
     return 0;
 }
 
-// Checks that a string member has one of the allowed values.
-static int
-s_choice (const json_t *object, const char *key, const char *allowed, const char *where,
-          char *value, size_t value_size, char *errstr, size_t errstr_size)
-{
-    if (s_string (object, key, true, value, value_size, where, errstr, errstr_size))
-        return -1;
-    char padded[64];
-    snprintf (padded, sizeof padded, " %s ", value);
-    if (!strstr (allowed, padded))
-        return errstr_set (errstr, errstr_size, "%s: %s \"%s\" is not one of%s", where, key,
-                           value, allowed);
-    return 0;
-}
-
-static int
-s_parse_deadline (const char *text, policy_rule_t *rule, const char *where, char *errstr,
-                  size_t errstr_size)
-{
-    int month, day;
-    char tail;
-    // February has 28 days here: a deadline must be a day that every year has.
-    if (sscanf (text, "%2d-%2d%c", &month, &day, &tail) != 2 || strlen (text) != 5
-        || month < 1 || month > 12 || day < 1
-        || day > (int[]) { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }[month - 1])
-        return errstr_set (errstr, errstr_size, "%s: deadline \"%s\" must be MM-DD, a day "
-                           "every year has", where, text);
-    rule->deadline_month = month;
-    rule->deadline_day = day;
-    return 0;
-}
-
 // Refuses members other than those allowed (a space-separated list with spaces around): a
 // misspelt member would otherwise be ignored, and the pack would mean something else.
 static int
@@ -106,74 +75,421 @@ s_known_members (const json_t *object, const char *allowed, const char *where, c
     return 0;
 }
 
+// The names of a choice member, in its enum's order ("" where the enum has no name).
+static const char *s_scopes[] = { "pair", "supporter", "recipient", "park", "program", "region" };
+static const char *s_measures[] = { "", "committed", "disbursed", "received" };
+static const char *s_periods[] = { "year", "quarter", "month", "window" };
+static const char *s_compares[] = { "at_least", "at_most", "above" };
+static const char *s_paces[] = { "linear", "none" };
+
+#define S_COUNT(table) (sizeof (table) / sizeof (table)[0])
+
+// An optional choice: *out is the index of the member's value in names (fallback when absent).
+// Returns 0, or -1 naming what it may be.
 static int
-s_parse_limits (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
-                size_t errstr_size)
+s_pick (const json_t *object, const char *key, const char *const *names, size_t count,
+        int fallback, int *out, const char *where, char *errstr, size_t errstr_size)
 {
-    int64_t target = 0, from_year = DATE_YEAR_MIN, to_year = DATE_YEAR_MAX;
-    if (s_integer (object, "target", true, 1, AMOUNT_FEN_MAX, &target, where, errstr,
-                   errstr_size)
-        || s_integer (object, "from_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &from_year,
-                      where, errstr, errstr_size)
-        || s_integer (object, "to_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &to_year, where,
-                      errstr, errstr_size))
-        return -1;
-    if (from_year > to_year)
-        return errstr_set (errstr, errstr_size, "%s: from_year %lld is after to_year %lld",
-                           where, (long long) from_year, (long long) to_year);
-    rule->target = target;
-    rule->from_year = (int) from_year;
-    rule->to_year = (int) to_year;
+    json_t *value = json_object_get (object, key);
+    *out = fallback;
+    if (!value)
+        return 0;
+    const char *text = json_is_string (value) ? json_string_value (value) : "";
+    char allowed[256] = "";
+    for (size_t index = 0; index < count; index++) {
+        if (*names[index] && strcmp (names[index], text) == 0) {
+            *out = (int) index;
+            return 0;
+        }
+        if (*names[index])
+            snprintf (allowed + strlen (allowed), sizeof allowed - strlen (allowed), "%s%s",
+                      *allowed ? ", " : "", names[index]);
+    }
+    char echo[ERROR_ECHO_BYTES_MAX];
+    validate_echo (text, echo, sizeof echo);
+    return errstr_set (errstr, errstr_size, "%s: %s \"%s\" is not one of %s", where, key, echo,
+                       allowed);
+}
+
+const char *
+policy_scope_name (policy_scope_t scope)
+{
+    return (unsigned) scope < S_COUNT (s_scopes) ? s_scopes[scope] : "";
+}
+
+// A filter: {"<attr>": "value" or ["value", ...]} with one attr, a text field of kind.
+static int
+s_parse_filter (const char *key, const json_t *values, const vocab_kind_t *kind,
+                policy_filter_t *filter, const char *where, char *errstr, size_t errstr_size)
+{
+    vocab_attr_t attr = vocab_attr_find (key);
+    char echo[ERROR_ECHO_BYTES_MAX];
+    validate_echo (key, echo, sizeof echo);
+    if (attr == VOCAB_ATTR_COUNT || !(VOCAB_ATTR_BIT (attr) & VOCAB_ATTRS_TEXT)
+        || !(kind->allows & VOCAB_ATTR_BIT (attr)))
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" is not a text field of %s",
+                           where, echo, kind->name);
+    filter->attr = attr;
+    filter->count = 0;
+    size_t count = json_is_array (values) ? json_array_size (values) : 1;
+    if ((!json_is_array (values) && !json_is_string (values)) || count == 0
+        || count > POLICY_VALUES_MAX)
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" must be a value or a list of 1..%d "
+                           "values", where, echo, POLICY_VALUES_MAX);
+    for (size_t index = 0; index < count; index++) {
+        const json_t *value = json_is_array (values) ? json_array_get (values, index) : values;
+        const char *text = json_is_string (value) ? json_string_value (value) : "";
+        char reason[REASON_BYTES_MAX];
+        if (!*text || validate_text_problem (text, POLICY_VALUE_BYTES_MAX, false, reason,
+                                             sizeof reason))
+            return errstr_set (errstr, errstr_size, "%s: \"%s\" value %zu must be a short "
+                               "text (%d bytes at most)", where, echo, index + 1,
+                               POLICY_VALUE_BYTES_MAX - 1);
+        snprintf (filter->values[filter->count++], POLICY_VALUE_BYTES_MAX, "%s", text);
+    }
     return 0;
 }
 
-// event_kind, metric and unit: names of the vocabulary, and a unit that is the metric's over
-// the kind, so that a rule never counts what the ledger does not record.
+// A member that holds one filter ("each", "share"): an object of exactly one field.
+static int
+s_parse_one_filter (const json_t *object, const char *member, const vocab_kind_t *kind,
+                    policy_filter_t *filter, const char *where, char *errstr, size_t errstr_size)
+{
+    json_t *value = json_object_get (object, member);
+    if (!json_is_object (value) || json_object_size (value) != 1)
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" must be an object of one field "
+                           "and its values, e.g. {\"field\": [\"science\", \"health\"]}", where,
+                           member);
+    const char *key = json_object_iter_key (json_object_iter (value));
+    return s_parse_filter (key, json_object_get (value, key), kind, filter, where, errstr,
+                           errstr_size);
+}
+
+// "where": filters every counted event must match.
+static int
+s_parse_where (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+               size_t errstr_size)
+{
+    json_t *filters = json_object_get (object, "where");
+    if (!filters)
+        return 0;
+    if (!json_is_object (filters) || json_object_size (filters) > POLICY_FILTERS_MAX)
+        return errstr_set (errstr, errstr_size, "%s: \"where\" must be an object of at most %d "
+                           "fields and their values", where, POLICY_FILTERS_MAX);
+    const char *key;
+    json_t *values;
+    json_object_foreach (filters, key, values) {
+        if (s_parse_filter (key, values, rule->kind, &rule->filters[rule->filter_count], where,
+                            errstr, errstr_size))
+            return -1;
+        rule->filter_count++;
+    }
+    return 0;
+}
+
+// "indicator": {"code", "measure": "value" or "growth", "reference"}.
+static int
+s_parse_indicator (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                   size_t errstr_size)
+{
+    json_t *indicator = json_object_get (object, "indicator");
+    char text[ID_BYTES_MAX], reason[REASON_BYTES_MAX];
+    int growth;
+    if (!json_is_object (indicator))
+        return errstr_set (errstr, errstr_size, "%s: \"indicator\" must be an object "
+                           "{\"code\", \"measure\", \"reference\"}", where);
+    if (s_known_members (indicator, " code measure reference ", where, errstr, errstr_size)
+        || s_string (indicator, "code", true, rule->code, sizeof rule->code, where, errstr,
+                     errstr_size)
+        || s_string (indicator, "reference", false, rule->reference, sizeof rule->reference,
+                     where, errstr, errstr_size)
+        || s_pick (indicator, "measure", (const char *[]) { "value", "growth" }, 2, 0, &growth,
+                   where, errstr, errstr_size))
+        return -1;
+    if (validate_id_problem (rule->code, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: indicator code \"%s\" %s", where,
+                           rule->code, reason);
+    if (*rule->reference && validate_id_problem (rule->reference, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: indicator reference \"%s\" %s", where,
+                           rule->reference, reason);
+    rule->growth = growth == 1;
+    (void) text;
+    return 0;
+}
+
+// What is counted: metric over event_kind or a measure, filters, and the metric's own members.
 static int
 s_parse_vocabulary (const json_t *object, policy_rule_t *rule, const char *where,
                     char *errstr, size_t errstr_size)
 {
-    char metric_name[ID_BYTES_MAX], unit_name[ID_BYTES_MAX], known[VOCAB_NAMES_BYTES_MAX];
-    if (s_string (object, "event_kind", true, rule->event_kind, sizeof rule->event_kind, where,
+    char metric_name[ID_BYTES_MAX], known[VOCAB_NAMES_BYTES_MAX];
+    int measure;
+    if (s_string (object, "event_kind", false, rule->event_kind, sizeof rule->event_kind, where,
                   errstr, errstr_size)
         || s_string (object, "metric", true, metric_name, sizeof metric_name, where, errstr,
                      errstr_size)
-        || s_string (object, "unit", true, unit_name, sizeof unit_name, where, errstr,
-                     errstr_size))
+        || s_pick (object, "measure", s_measures, S_COUNT (s_measures), 0, &measure, where,
+                   errstr, errstr_size))
         return -1;
-    rule->kind = vocab_kind_find (rule->event_kind);
     const vocab_metric_t *metric = vocab_metric_find (metric_name);
-    // Each check below lists what would have been right: the names are cut, never missing.
-    if (!rule->kind) {
-        vocab_kind_names (", ", known, sizeof known);
-        return errstr_set (errstr, errstr_size, "%s: event_kind \"%s\" is not a known kind "
-                           "(%s)", where, rule->event_kind, known);
-    }
     if (!metric) {
         vocab_metric_names (NULL, ", ", known, sizeof known);
         return errstr_set (errstr, errstr_size, "%s: metric \"%s\" is not a known metric "
                            "(%s)", where, metric_name, known);
     }
+    rule->metric = (policy_metric_t) metric->id;
+    rule->measure = (policy_measure_t) measure;
+    if (rule->measure != POLICY_MEASURE_NONE) {
+        if (rule->metric != POLICY_METRIC_SUM || *rule->event_kind)
+            return errstr_set (errstr, errstr_size, "%s: \"measure\" is for a sum of aid money, "
+                               "instead of event_kind", where);
+        static const char *kinds[] = { "", "commitment", VOCAB_KIND_AID_FUNDS,
+                                       VOCAB_KIND_RECEIPT };
+        rule->kind = vocab_kind_find (kinds[measure]);
+    } else if (rule->metric == POLICY_METRIC_INDICATOR) {
+        if (*rule->event_kind && strcmp (rule->event_kind, VOCAB_KIND_INDICATOR) != 0)
+            return errstr_set (errstr, errstr_size, "%s: metric indicator measures indicator "
+                               "events, not %s", where, rule->event_kind);
+        rule->kind = vocab_kind_find (VOCAB_KIND_INDICATOR);
+    } else {
+        if (!*rule->event_kind)
+            return errstr_set (errstr, errstr_size, "%s: \"event_kind\" is required (or "
+                               "\"measure\" for a sum of aid money)", where);
+        if (!(rule->kind = vocab_kind_find (rule->event_kind))) {
+            vocab_kind_names (", ", known, sizeof known);
+            return errstr_set (errstr, errstr_size, "%s: event_kind \"%s\" is not a known kind "
+                               "(%s)", where, rule->event_kind, known);
+        }
+    }
+    assert (rule->kind);
+    if (!*rule->event_kind)
+        snprintf (rule->event_kind, sizeof rule->event_kind, "%s", rule->kind->name);
     if (!vocab_metric_applies (metric, rule->kind)) {
         vocab_metric_names (rule->kind, ", ", known, sizeof known);
         return errstr_set (errstr, errstr_size, "%s: metric \"%s\" does not apply to "
                            "event_kind \"%s\" (its metrics: %s)", where, metric_name,
                            rule->event_kind, known);
     }
-    if (!vocab_unit_find (unit_name)) {
+    rule->each.attr = rule->share.attr = VOCAB_ATTR_COUNT;
+    if (s_parse_where (object, rule, where, errstr, errstr_size))
+        return -1;
+    bool each = rule->metric == POLICY_METRIC_EACH, share = rule->metric == POLICY_METRIC_SHARE;
+    bool indicator = rule->metric == POLICY_METRIC_INDICATOR;
+    const char *misplaced = !each && json_object_get (object, "each") ? "each"
+                            : !share && json_object_get (object, "share") ? "share"
+                            : !share && json_object_get (object, "by") ? "by"
+                            : !indicator && json_object_get (object, "indicator") ? "indicator"
+                                                                                  : NULL;
+    if (misplaced)
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" is not a member of a rule of "
+                           "metric %s", where, misplaced, metric_name);
+    int by = 0;
+    if ((each && s_parse_one_filter (object, "each", rule->kind, &rule->each, where, errstr,
+                                     errstr_size))
+        || (share && (s_parse_one_filter (object, "share", rule->kind, &rule->share, where,
+                                          errstr, errstr_size)
+                      || s_pick (object, "by", (const char *[]) { "count", "amount" }, 2, -1,
+                                 &by, where, errstr, errstr_size)))
+        || (indicator && s_parse_indicator (object, rule, where, errstr, errstr_size)))
+        return -1;
+    if (share && by < 0)
+        return errstr_set (errstr, errstr_size, "%s: \"by\" is required for a share: count or "
+                           "amount", where);
+    if (share && by == 1 && rule->kind->amount != VOCAB_FIELD_REQUIRED)
+        return errstr_set (errstr, errstr_size, "%s: a share by amount needs a kind with an "
+                           "amount, not %s", where, rule->kind->name);
+    rule->share_by_amount = by == 1;
+    return 0;
+}
+
+// unit: the metric's over the kind (an indicator's: fen, bp or count; its growth's: bp).
+static int
+s_parse_unit (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+              size_t errstr_size)
+{
+    char unit_name[ID_BYTES_MAX], known[VOCAB_NAMES_BYTES_MAX];
+    if (s_string (object, "unit", true, unit_name, sizeof unit_name, where, errstr,
+                  errstr_size))
+        return -1;
+    const vocab_unit_t *unit = vocab_unit_find (unit_name);
+    if (!unit) {
         vocab_unit_names (", ", known, sizeof known);
         return errstr_set (errstr, errstr_size, "%s: unit \"%s\" is not a known unit (%s)",
                            where, unit_name, known);
     }
-    rule->unit = vocab_metric_unit (metric, rule->kind);
-    if (strcmp (unit_name, rule->unit) != 0)
+    const vocab_metric_t *metric = vocab_metric_find (
+        (const char *[]) { "sum", "count", "quantity", "each", "share",
+                           "indicator" }[rule->metric]);
+    const char *expected = vocab_metric_unit (metric, rule->kind);
+    if (rule->metric == POLICY_METRIC_INDICATOR) {
+        bool fits = rule->growth ? strcmp (unit->name, VOCAB_UNIT_BP) == 0
+                                 : strcmp (unit->name, "fen") == 0
+                                       || strcmp (unit->name, VOCAB_UNIT_BP) == 0
+                                       || strcmp (unit->name, VOCAB_UNIT_COUNT) == 0;
+        if (!fits)
+            return errstr_set (errstr, errstr_size, "%s: unit \"%s\" is not the unit of an "
+                               "indicator's %s, which is %s", where, unit_name,
+                               rule->growth ? "growth" : "value",
+                               rule->growth ? "bp" : "fen, bp or count");
+    } else if (strcmp (unit->name, expected) != 0)
         return errstr_set (errstr, errstr_size, "%s: unit \"%s\" is not the unit of %s over "
-                           "%s, which is %s", where, unit_name, metric_name, rule->event_kind,
-                           rule->unit);
-    rule->metric = (policy_metric_t) metric->id;
+                           "%s, which is %s", where, unit_name, metric->name, rule->event_kind,
+                           expected);
+    rule->unit = unit->name;
     return 0;
 }
 
+// target: a whole number in the unit, "plan" or "committed"; compare and pace.
+static int
+s_parse_target (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                size_t errstr_size)
+{
+    json_t *target = json_object_get (object, "target");
+    bool level = rule->metric == POLICY_METRIC_SHARE || rule->metric == POLICY_METRIC_INDICATOR;
+    int compare, pace;
+    if (s_pick (object, "compare", s_compares, S_COUNT (s_compares), 0, &compare, where, errstr,
+                errstr_size)
+        || s_pick (object, "pace", s_paces, S_COUNT (s_paces), level, &pace, where, errstr,
+                   errstr_size))
+        return -1;
+    rule->compare = (policy_compare_t) compare;
+    rule->pace = (policy_pace_t) pace;
+    if (!level && rule->compare != POLICY_COMPARE_AT_LEAST)
+        return errstr_set (errstr, errstr_size, "%s: \"compare\" is for a share or an "
+                           "indicator: a total only ever grows toward its target", where);
+    if (level && rule->pace != POLICY_PACE_NONE)
+        return errstr_set (errstr, errstr_size, "%s: pace \"linear\" does not apply to a %s, "
+                           "which is a level, not a total", where,
+                           rule->metric == POLICY_METRIC_SHARE ? "share" : "indicator");
+    if (*rule->reference) {
+        if (target)
+            return errstr_set (errstr, errstr_size, "%s: \"target\" must be left out: the "
+                               "reference region's figure is the target", where);
+        rule->target_from = POLICY_TARGET_FIXED;
+        return 0;
+    }
+    if (json_is_string (target)) {
+        const char *text = json_string_value (target);
+        bool plan = strcmp (text, "plan") == 0, committed = strcmp (text, "committed") == 0;
+        if (!plan && !committed)
+            return errstr_set (errstr, errstr_size, "%s: \"target\" must be a whole number, "
+                               "\"plan\" or \"committed\"", where);
+        if (plan && (rule->scope != POLICY_SCOPE_PARK || rule->metric != POLICY_METRIC_SUM
+                     || rule->filter_count != 1
+                     || rule->filters[0].attr != VOCAB_ATTR_CATEGORY
+                     || rule->filters[0].count != 1))
+            return errstr_set (errstr, errstr_size, "%s: target \"plan\" is a park's plan of "
+                               "one category: scope park, metric sum and where {\"category\": "
+                               "\"gov\" or \"invest\"}", where);
+        if (committed && (rule->metric != POLICY_METRIC_SUM
+                          || (rule->measure != POLICY_MEASURE_RECEIVED
+                              && rule->measure != POLICY_MEASURE_DISBURSED)))
+            return errstr_set (errstr, errstr_size, "%s: target \"committed\" is for a sum of "
+                               "measure received or disbursed", where);
+        rule->target_from = plan ? POLICY_TARGET_PLAN : POLICY_TARGET_COMMITTED;
+        return 0;
+    }
+    // A level may ask for 0 or less (no weak village; a growth that may be negative).
+    int64_t min = level ? -AMOUNT_FEN_MAX : 1;
+    int64_t max = rule->metric == POLICY_METRIC_EACH ? (int64_t) rule->each.count
+                                                     : AMOUNT_FEN_MAX;
+    if (rule->metric == POLICY_METRIC_SHARE) {
+        min = 1;
+        max = 10000;
+    }
+    rule->target_from = POLICY_TARGET_FIXED;
+    return s_integer (object, "target", true, min, max, &rule->target, where, errstr,
+                      errstr_size);
+}
+
+// A deadline "MM-DD" (a day every year has: February has 28 days here) or "YYYY-MM-DD".
+static int
+s_parse_deadline_text (const char *text, policy_rule_t *rule, const char *where, char *errstr,
+                       size_t errstr_size)
+{
+    int month, day;
+    char tail;
+    rule->deadline_date = -1;
+    if (strlen (text) == 10)
+        return date_parse (text, &rule->deadline_date)
+                   ? errstr_set (errstr, errstr_size, "%s: deadline \"%s\" is not a date "
+                                 "YYYY-MM-DD", where, text)
+                   : 0;
+    if (sscanf (text, "%2d-%2d%c", &month, &day, &tail) != 2 || strlen (text) != 5
+        || month < 1 || month > 12 || day < 1
+        || day > (int[]) { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }[month - 1])
+        return errstr_set (errstr, errstr_size, "%s: deadline \"%s\" must be MM-DD, a day "
+                           "every year has, or a date YYYY-MM-DD", where, text);
+    rule->deadline_month = month;
+    rule->deadline_day = day;
+    return 0;
+}
+
+// period, deadline, deadline_year, from_year and to_year.
+static int
+s_parse_period (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
+                size_t errstr_size)
+{
+    int period;
+    int64_t from_year = DATE_YEAR_MIN, to_year = DATE_YEAR_MAX, deadline_year = 0;
+    char text[16] = "";
+    if (s_pick (object, "period", s_periods, S_COUNT (s_periods), 0, &period, where, errstr,
+                errstr_size)
+        || s_integer (object, "from_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &from_year,
+                      where, errstr, errstr_size)
+        || s_integer (object, "to_year", false, DATE_YEAR_MIN, DATE_YEAR_MAX, &to_year, where,
+                      errstr, errstr_size)
+        || s_integer (object, "deadline_year", false, -1, 0, &deadline_year, where, errstr,
+                      errstr_size)
+        || s_string (object, "deadline", false, text, sizeof text, where, errstr, errstr_size))
+        return -1;
+    if (from_year > to_year)
+        return errstr_set (errstr, errstr_size, "%s: from_year %lld is after to_year %lld",
+                           where, (long long) from_year, (long long) to_year);
+    rule->period = (policy_period_t) period;
+    rule->from_year = (int) from_year;
+    rule->to_year = (int) to_year;
+    rule->deadline_year = (int) deadline_year;
+    rule->deadline_date = -1;
+    bool sub_year = period == POLICY_PERIOD_QUARTER || period == POLICY_PERIOD_MONTH;
+    if (sub_year && (*text || deadline_year))
+        return errstr_set (errstr, errstr_size, "%s: a %s ends on its last day: leave deadline "
+                           "out", where, s_periods[period]);
+    if (period == POLICY_PERIOD_WINDOW
+        && (!json_object_get (object, "from_year") || !json_object_get (object, "to_year")))
+        return errstr_set (errstr, errstr_size, "%s: a window needs from_year and to_year",
+                           where);
+    if (sub_year && vocab_kind_names_year (rule->kind))
+        return errstr_set (errstr, errstr_size, "%s: %s events name a year: a %s does not "
+                           "apply to them", where, rule->kind->name, s_periods[period]);
+    if (!sub_year && s_parse_deadline_text (*text ? text : "12-31", rule, where, errstr,
+                                            errstr_size))
+        return -1;
+    if (rule->deadline_date >= 0
+        && (deadline_year || (period == POLICY_PERIOD_YEAR && from_year != to_year)))
+        return errstr_set (errstr, errstr_size, "%s: a deadline that is a date is one day: "
+                           "for a yearly rule, from_year and to_year must be that one year, "
+                           "and deadline_year must be left out", where);
+    if (deadline_year && period != POLICY_PERIOD_YEAR)
+        return errstr_set (errstr, errstr_size, "%s: deadline_year is for a yearly period",
+                           where);
+    return 0;
+}
+
+// The scope against what is counted: a park needs a park, a region an indicator.
+static int
+s_check_scope (policy_rule_t *rule, const char *where, char *errstr, size_t errstr_size)
+{
+    bool indicator = rule->metric == POLICY_METRIC_INDICATOR;
+    if (indicator != (rule->scope == POLICY_SCOPE_REGION))
+        return errstr_set (errstr, errstr_size, "%s: %s", where,
+                           indicator ? "an indicator is a region's figure: scope region"
+                                     : "scope region is for an indicator");
+    if (rule->scope == POLICY_SCOPE_PARK && !(rule->kind->allows & VOCAB_ATTR_BIT (VOCAB_ATTR_PARK)))
+        return errstr_set (errstr, errstr_size, "%s: scope park needs events that name a park, "
+                           "which %s events do not", where, rule->kind->name);
+    return 0;
+}
 // "warnings": days before the deadline, decreasing, each 1..366; [30, 7, 1] when absent.
 static int
 s_parse_warnings (const json_t *object, policy_rule_t *rule, const char *where, char *errstr,
@@ -223,7 +539,8 @@ static int
 s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *errstr,
               size_t errstr_size)
 {
-    char text[64], where[S_WHERE_BYTES_MAX], reason[REASON_BYTES_MAX];
+    char where[S_WHERE_BYTES_MAX], reason[REASON_BYTES_MAX];
+    int scope;
     if (!json_is_object (object))
         return errstr_set (errstr, errstr_size, "%s: must be an object", at);
     if (s_string (object, "id", true, rule->id, sizeof rule->id, at, errstr, errstr_size))
@@ -232,27 +549,34 @@ s_parse_rule (const json_t *object, policy_rule_t *rule, const char *at, char *e
         return errstr_set (errstr, errstr_size, "%s: id \"%s\" %s", at, rule->id, reason);
     // From here on every error names the rule as well as its place.
     snprintf (where, sizeof where, "%s \"%s\"", at, rule->id);
-    if (s_known_members (object, " id title title_en source note scope metric event_kind unit "
-                         "target period deadline from_year to_year weight warnings ", where,
-                         errstr, errstr_size)
+    if (s_known_members (object, " id title title_en source note scope metric event_kind "
+                         "measure where each share by indicator compare target unit pace "
+                         "period deadline deadline_year from_year to_year weight warnings ",
+                         where, errstr, errstr_size)
         || s_parse_extras (object, rule, where, errstr, errstr_size)
         || s_string (object, "title", true, rule->title, sizeof rule->title, where, errstr,
                      errstr_size)
         || s_string (object, "source", true, rule->source, sizeof rule->source, where, errstr,
-                     errstr_size)
-        || s_choice (object, "scope", " pair ", where, text, sizeof text, errstr, errstr_size)
-        || s_choice (object, "period", " year ", where, text, sizeof text, errstr, errstr_size)
-        || s_parse_limits (object, rule, where, errstr, errstr_size))
+                     errstr_size))
         return -1;
     if (!*rule->title || !*rule->source)
         return errstr_set (errstr, errstr_size, "%s: title and source must not be empty: every "
                            "verdict cites its clause", where);
-    if (s_parse_vocabulary (object, rule, where, errstr, errstr_size)
-        || s_string (object, "deadline", true, text, sizeof text, where, errstr, errstr_size))
+    if (!json_object_get (object, "scope"))
+        return errstr_set (errstr, errstr_size, "%s: \"scope\" is required (pair, supporter, "
+                           "recipient, park, program, region)", where);
+    if (s_pick (object, "scope", s_scopes, S_COUNT (s_scopes), 0, &scope, where, errstr,
+                errstr_size))
         return -1;
-    return s_parse_deadline (text, rule, where, errstr, errstr_size);
+    rule->scope = (policy_scope_t) scope;
+    return s_parse_vocabulary (object, rule, where, errstr, errstr_size)
+               || s_check_scope (rule, where, errstr, errstr_size)
+               || s_parse_unit (object, rule, where, errstr, errstr_size)
+               || s_parse_target (object, rule, where, errstr, errstr_size)
+               || s_parse_period (object, rule, where, errstr, errstr_size)
+               ? -1
+               : 0;
 }
-
 // "scores": points 0..100 per status name; the defaults where absent.
 static int
 s_parse_scores (const json_t *root, policy_pack_t *pack, const char *name, char *errstr,
@@ -467,6 +791,21 @@ size_t
 policy_set_size (const policy_set_t *self)
 {
     return self->pack_count;
+}
+
+const policy_pack_t *
+policy_set_at (const policy_set_t *self, size_t index)
+{
+    return index < self->pack_count ? &self->packs[index] : NULL;
+}
+
+const policy_rule_t *
+policy_pack_rule (const policy_pack_t *pack, const char *id)
+{
+    for (size_t index = 0; pack && index < pack->rule_count; index++)
+        if (strcmp (pack->rules[index].id, id) == 0)
+            return &pack->rules[index];
+    return NULL;
 }
 
 const policy_rule_t *

@@ -1,19 +1,18 @@
-/*  policy.h: policy packs, one JSON file per program in the policy directory. A pack lists
-    rules; a rule is data (no C per province):
+/*  policy.h: policy packs, one JSON file per program in the policy directory (docs/policies.md
+    is the format's reference, for people who write packs). A rule is data (no C per province):
 
-      {"id": "hb-aid-funds", "title": "...", "source": "鄂政办函〔2020〕38号 (十三)",
-       "scope": "pair", "metric": "sum", "event_kind": "aid-funds", "unit": "fen",
-       "target": 500000000, "period": "year", "deadline": "12-31",
-       "from_year": 2021, "to_year": 2025}
+      {"id": "wz-funds-in-place", "title": "...", "source": "温政发〔2018〕26号 三(四)",
+       "scope": "pair", "metric": "sum", "measure": "received", "target": "committed",
+       "unit": "fen", "deadline": "05-31", "from_year": 2018, "to_year": 2020}
 
-    event_kind, metric and unit are names of the vocabulary (common/vocab.h): the metric must
-    apply to the kind ("sum" adds amount_fen, so it does not apply to leader-visit, which has
-    none) and the unit must be the metric's over the kind ("fen" for sum over aid-funds,
-    "count" for count). Scope "pair" and period "year" are what the programs ask for so far.
-    Anything else is refused at load, so that a pack never means something the code does not
-    do; so is a member the format does not have (a misspelt "to_yaer" would silently mean "no
-    end"). from_year and to_year are optional (no bound). A pack may also carry "title" and
-    "source" (the program's document).
+    What a rule judges (scope: a pair, a supporter or recipient over its pairs, a park, the
+    whole program, a region's figures), what it measures (metric over event_kind or a money
+    measure, filtered by "where"), over which period (a year, quarter, month or a window of
+    years) and by which deadline, against which target (a number in the unit, a park's plan,
+    the subject's commitment). Names are the vocabulary's (common/vocab.h): a metric must apply
+    to the kind and the unit must be the metric's over it. Anything else is refused at load,
+    so that a pack never means something the code does not do; so is a member the format does
+    not have (a misspelt "to_yaer" would silently mean "no end").
 
     A pack also has a "version" (a whole number from 1, raised with every change, named by
     every verdict) and may have "effective" (YYYY-MM-DD), "scores" (points 0..100 per status
@@ -26,7 +25,7 @@
 
     A refusal is one line naming the file, the rule (counted from 1, and its id) and the field:
       policies/x.json: rule 2 "hb-visits": event_kind "leader-vist" is not a known kind
-      (aid-funds, leader-visit) */
+      (aid-funds, leader-visit, ...) */
 #ifndef SHANHAI_POLICY_H
 #define SHANHAI_POLICY_H
 
@@ -43,21 +42,92 @@
 typedef enum {
     POLICY_METRIC_SUM = VOCAB_METRIC_SUM,
     POLICY_METRIC_COUNT = VOCAB_METRIC_COUNT,
+    POLICY_METRIC_QUANTITY = VOCAB_METRIC_QUANTITY,
+    POLICY_METRIC_EACH = VOCAB_METRIC_EACH,
+    POLICY_METRIC_SHARE = VOCAB_METRIC_SHARE,
+    POLICY_METRIC_INDICATOR = VOCAB_METRIC_INDICATOR,
 } policy_metric_t;
+
+// Whom a rule judges: whose aggregate an event adds to.
+typedef enum {
+    POLICY_SCOPE_PAIR,       // the event's pairing
+    POLICY_SCOPE_SUPPORTER,  // its supporter, over all its pairings of the program
+    POLICY_SCOPE_RECIPIENT,  // its recipient, likewise
+    POLICY_SCOPE_PARK,       // the event's park (one of the program's)
+    POLICY_SCOPE_PROGRAM,    // the whole program
+    POLICY_SCOPE_REGION,     // an indicator's region: the program's recipients
+} policy_scope_t;
+#define POLICY_SCOPES 6
+
+// Which money a sum counts, by the document's verb (docs/policies.md).
+typedef enum {
+    POLICY_MEASURE_NONE,       // the kind's own amounts
+    POLICY_MEASURE_COMMITTED,  // commitment events
+    POLICY_MEASURE_DISBURSED,  // aid-funds, less what voids cancelled
+    POLICY_MEASURE_RECEIVED,   // receipts
+} policy_measure_t;
+
+typedef enum {
+    POLICY_PERIOD_YEAR,
+    POLICY_PERIOD_QUARTER,
+    POLICY_PERIOD_MONTH,
+    POLICY_PERIOD_WINDOW,  // from_year..to_year as one period
+} policy_period_t;
+
+// Where a rule's target comes from.
+typedef enum {
+    POLICY_TARGET_FIXED,      // the pack's number
+    POLICY_TARGET_PLAN,       // the registry's park plan of the year, for the "category" filter
+    POLICY_TARGET_COMMITTED,  // the subject's committed aid funds for the period
+} policy_target_t;
+
+typedef enum {
+    POLICY_COMPARE_AT_LEAST,
+    POLICY_COMPARE_AT_MOST,
+    POLICY_COMPARE_ABOVE,  // strictly: "faster than the province's average"
+} policy_compare_t;
+
+typedef enum {
+    POLICY_PACE_LINEAR,  // pro-rated by day: AT_RISK when behind
+    POLICY_PACE_NONE,    // ON_TRACK until the deadline (a filing, a level)
+} policy_pace_t;
+
+// A filter on one of a kind's text fields: the event's value must be one of values.
+typedef struct {
+    vocab_attr_t attr;  // VOCAB_ATTR_COUNT: no filter
+    size_t count;
+    char values[POLICY_VALUES_MAX][POLICY_VALUE_BYTES_MAX];
+} policy_filter_t;
 
 typedef struct {
     char id[ID_BYTES_MAX];
     char title[POLICY_TITLE_BYTES_MAX];
     char source[SOURCE_BYTES_MAX];
     policy_metric_t metric;
-    char event_kind[ID_BYTES_MAX];
-    const char *unit;  // the metric's over the kind: "fen" or "count" (the vocabulary's)
-    int64_t target;
-    int deadline_month;
+    policy_scope_t scope;
+    char event_kind[ID_BYTES_MAX];  // "" for an indicator or a measure
+    const char *unit;  // the vocabulary's: "fen", "count", "persons", "projects", "bp"
+    policy_target_t target_from;
+    int64_t target;    // for POLICY_TARGET_FIXED
+    policy_measure_t measure;
+    size_t filter_count;
+    policy_filter_t filters[POLICY_FILTERS_MAX];  // "where": every one must match
+    policy_filter_t each;     // metric each: the values to have one of each
+    policy_filter_t share;    // metric share: what the part that counts matches
+    bool share_by_amount;     // share "by": amount (true) or count
+    char code[ID_BYTES_MAX];  // indicator: the figure's code
+    bool growth;              // indicator: its growth over the year before, in bp
+    char reference[ID_BYTES_MAX];  // indicator: the region whose same figure is the target
+    policy_compare_t compare;
+    policy_pace_t pace;
+    policy_period_t period;
+    int deadline_month;       // 0 with deadline_date: a date; 0 alone: the period's last day
     int deadline_day;
+    int32_t deadline_date;    // a fixed day (days since 1970), or -1
+    int deadline_year;        // 0, or -1: the deadline falls in the year before the period's
     int from_year;
     int to_year;
-    const vocab_kind_t *kind;  // the vocabulary's row for event_kind
+    const vocab_kind_t *kind;  // the vocabulary's row for event_kind (NULL: none)
     char title_en[POLICY_TITLE_BYTES_MAX];  // optional
     char note[SOURCE_BYTES_MAX];  // why the pack chose what the document leaves vague
     int weight;                   // in the scoreboard, 1 by default
@@ -92,6 +162,10 @@ typedef struct policy_set_t policy_set_t;
 // with the rule's place and id. Returns 0, or -1 with one line in errstr.
 int policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, char *errstr,
                        size_t errstr_size);
+// The names of scope and measure, as packs and replies say them ("pair", "received").
+const char *policy_scope_name (policy_scope_t scope);
+// The rule of pack (NULL: none) with id, or NULL.
+const policy_rule_t *policy_pack_rule (const policy_pack_t *pack, const char *id);
 // Loads every *.json in dir. Returns the set, or NULL with one line (a bad pack, a program
 // with two packs, too many packs): the service does not run with half its rules.
 policy_set_t *policy_set_load (const char *dir, char *errstr, size_t errstr_size);
@@ -99,6 +173,8 @@ void policy_set_destroy (policy_set_t **self_p);
 // The pack of program, or NULL when the program has none (it then has no rules).
 const policy_pack_t *policy_set_pack (const policy_set_t *self, const char *program);
 size_t policy_set_size (const policy_set_t *self);
+// The pack at index (0..policy_set_size () - 1).
+const policy_pack_t *policy_set_at (const policy_set_t *self, size_t index);
 // A rule by id across all packs, or NULL.
 const policy_rule_t *policy_set_rule (const policy_set_t *self, const char *rule_id);
 
