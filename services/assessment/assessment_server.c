@@ -602,7 +602,8 @@ s_count_rule (assessment_server_t *self, const policy_pack_t *pack, const policy
         const engine_count_t *counted = &counts[index];
         engine_period_t period;
         if (!engine_period_of_event (rule, day, named_year, counted->year_shift, &period)
-            || (subject && !s_subject_period (subject, &period)) || day > period.deadline)
+            || (subject && !s_subject_period (subject, &period))
+            || (rule->metric != POLICY_METRIC_INDICATOR && day > period.deadline))
             continue;
         Shanhai__V1__Contribution entry = SHANHAI__V1__CONTRIBUTION__INIT;
         entry.seq = seq;

@@ -118,8 +118,10 @@ engine_period_of_event (const policy_rule_t *rule, int32_t day, int named_year,
                                                       : 0;
     if (year < rule->from_year || year > rule->to_year || !s_period (rule, year, index, out))
         return false;
-    // Counted only by the deadline: funds in place on June 1 are not in place by May 31.
-    return day <= out->deadline;
+    // Counted only by the deadline: funds in place on June 1 are not in place by May 31. But
+    // a figure is of the year it names, whenever it is reported (a year's statistics come out
+    // in the spring after).
+    return rule->metric == POLICY_METRIC_INDICATOR || day <= out->deadline;
 }
 
 bool

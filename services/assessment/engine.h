@@ -64,7 +64,8 @@ size_t engine_periods_of_year (const policy_rule_t *rule, int year,
 // The period of rule whose key is key, or false.
 bool engine_period_find (const policy_rule_t *rule, const char *key, engine_period_t *out);
 // The period an event of day (and named year, 0 when its kind names none) counts in, shifted
-// by year_shift years: false when it falls in none, or after the period's deadline.
+// by year_shift years: false when it falls in none, or after the period's deadline (but for
+// an indicator: a figure is of the year it names, whenever reported).
 bool engine_period_of_event (const policy_rule_t *rule, int32_t day, int named_year,
                              int year_shift, engine_period_t *out);
 // Cuts period to the days from first to last (a pairing's). Returns false when nothing is left.
