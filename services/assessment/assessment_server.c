@@ -1333,6 +1333,26 @@ assessment_server_new (const config_t *config, char *errstr, size_t errstr_size)
     return self;
 }
 
+int
+assessment_server_reset (const config_t *config, char *errstr, size_t errstr_size)
+{
+    char path[PATH_BYTES_MAX];
+    *errstr = '\0';
+    if (config_data_path (config, "assessment.db", path, sizeof path, errstr, errstr_size))
+        return -1;
+    // Nothing is published from here: the outbox binds in the process only.
+    assessment_store_t *store = assessment_store_new (path, "inproc://assessment-reset", errstr,
+                                                      errstr_size);
+    int rc = store ? assessment_store_reset (store) : -1;
+    if (rc == 0)
+        log_info ("assessment reset: rebuilding from the ledger at start", "db=%s quiet_until=%lld",
+                  path, (long long) assessment_store_meta (store, ASSESSMENT_META_QUIET_UNTIL, 0));
+    else if (!*errstr)
+        snprintf (errstr, errstr_size, "cannot reset %s (see the log)", path);
+    assessment_store_destroy (&store);
+    return rc;
+}
+
 void
 assessment_server_destroy (assessment_server_t **self_p)
 {
