@@ -7,6 +7,7 @@
 #include "assessment_store.h"
 #include "common/cache.h"
 #include "common/date.h"
+#include "common/errstr.h"
 #include "common/log.h"
 #include "common/registry_replica.h"
 #include "common/rpc.h"
@@ -1222,6 +1223,47 @@ s_explain (void *state, const rpc_call_t *call, rpc_reply_t *reply)
     shanhai__v1__explain_request__free_unpacked (request, NULL);
 }
 
+// assessment.Pack: a pack's text, in force or as run under a version.
+static void
+s_pack (void *state, const rpc_call_t *call, rpc_reply_t *reply)
+{
+    assessment_server_t *self = state;
+    Shanhai__V1__PackRequest *request = (Shanhai__V1__PackRequest *) rpc_call_decode (
+        call, &shanhai__v1__pack_request__descriptor, reply);
+    if (!request)
+        return;
+    const policy_pack_t *pack = validate_id (request->program)
+                                    ? policy_set_pack (self->policies, request->program)
+                                    : NULL;
+    char *kept = NULL;
+    int found = -1;
+    if (!validate_id (request->program))
+        rpc_reply_error (reply, RPC_INVALID, "program \"%.80s\" is not a valid id",
+                         request->program);
+    else if (request->version > INT32_MAX)
+        rpc_reply_error (reply, RPC_INVALID, "version %u is not a version", request->version);
+    else if (request->version == 0 && !pack)
+        rpc_reply_error (reply, RPC_NOT_FOUND, "program %s has no policy pack",
+                         request->program);
+    else if (request->version != 0
+             && (found = assessment_store_pack_text (self->store, request->program,
+                                                     (int) request->version, &kept)) != 0)
+        rpc_reply_error (reply, found < 0 ? RPC_INTERNAL : RPC_NOT_FOUND, found < 0
+                         ? "the assessment could not read its store"
+                         : "program %s has no policy version %u that this assessment ran",
+                         request->program, request->version);
+    else {
+        Shanhai__V1__PackReply message = SHANHAI__V1__PACK_REPLY__INIT;
+        message.program = request->program;
+        message.version = request->version ? request->version : (uint32_t) pack->version;
+        message.text = kept ? kept : (char *) policy_set_text (self->policies, request->program);
+        message.in_force = pack && (uint32_t) pack->version == message.version;
+        rpc_reply_set_body (reply, &message.base);
+    }
+    free (kept);
+    shanhai__v1__pack_request__free_unpacked (request, NULL);
+}
+
 static void
 s_replay (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
@@ -1234,6 +1276,7 @@ static const rpc_method_t s_methods[] = {
     { "assessment.ProgramStatus", s_program_status },
     { "assessment.Scoreboard", s_scoreboard },
     { "assessment.Explain", s_explain },
+    { "assessment.Pack", s_pack },
     { "assessment.Replay", s_replay },
     { NULL, NULL },
 };
@@ -1265,6 +1308,73 @@ s_health (void *state, service_health_t *health)
                            (int64_t) cache_misses (self->cache));
 }
 
+// A pack file that does not load: the last good version of its program (the file is named
+// after it) stands in, so that a typing error does not stop the assessment; without one, the
+// assessment does not start.
+static int
+s_last_good_pack (void *state, policy_set_t *set, const char *file, char *errstr,
+                  size_t errstr_size)
+{
+    assessment_server_t *self = state;
+    char program[ID_BYTES_MAX], *text = NULL, refusal[RPC_ERROR_BYTES_MAX];
+    int version = 0;
+    snprintf (refusal, sizeof refusal, "%s", errstr);
+    snprintf (program, sizeof program, "%.*s", (int) (strlen (file) - strlen (".json")), file);
+    int found = assessment_store_pack_latest (self->store, program, &version, &text);
+    if (found != 0) {
+        free (text);
+        return -1;  // errstr: the file's own error
+    }
+    char name[ID_BYTES_MAX + 32];
+    snprintf (name, sizeof name, "%s version %d (kept)", program, version);
+    int rc = policy_set_add (set, name, text, errstr, errstr_size);
+    free (text);
+    if (rc == 0)
+        log_error ("policy pack refused: its last good version stands in", "program=%s "
+                   "version=%d error=\"%s\"", program, version, refusal);
+    return rc;
+}
+
+// Keeps every pack's text under its version (a version whose text changed is refused: the
+// verdicts it made would no longer be explainable), and rebuilds from the ledger when the
+// packs are not the ones the aggregates were computed under. Returns 0, or -1 with errstr.
+static int
+s_keep_packs (assessment_server_t *self, char *errstr, size_t errstr_size)
+{
+    if (assessment_store_begin (self->store))
+        return errstr_set (errstr, errstr_size, "cannot write the assessment's store");
+    for (size_t index = 0; index < policy_set_size (self->policies); index++) {
+        const policy_pack_t *pack = policy_set_at (self->policies, index);
+        bool conflict = false;
+        if (assessment_store_pack_keep (self->store, pack->program, pack->version,
+                                        policy_set_text (self->policies, pack->program),
+                                        &conflict)) {
+            assessment_store_rollback (self->store);
+            return conflict ? errstr_set (errstr, errstr_size, "policy pack %s: version %d is "
+                                          "not the version %d this assessment has run: a "
+                                          "changed pack needs a new version", pack->program,
+                                          pack->version, pack->version)
+                            : errstr_set (errstr, errstr_size, "cannot keep the policy packs");
+        }
+    }
+    int64_t kept = assessment_store_meta (self->store, ASSESSMENT_META_POLICY, 0);
+    self->policy_fingerprint = policy_set_fingerprint (self->policies);
+    if (assessment_store_set_meta (self->store, ASSESSMENT_META_POLICY,
+                                   (int64_t) self->policy_fingerprint)
+        || assessment_store_commit (self->store)) {
+        assessment_store_rollback (self->store);
+        return errstr_set (errstr, errstr_size, "cannot write the assessment's store");
+    }
+    // New packs count what the old ones did not: everything is recounted, quietly.
+    if (kept != 0 && kept != (int64_t) self->policy_fingerprint) {
+        log_info ("policy packs changed: rebuilding from the ledger", "packs=%zu",
+                  policy_set_size (self->policies));
+        if (assessment_store_reset (self->store))
+            return errstr_set (errstr, errstr_size, "cannot reset the assessment's store");
+    }
+    return 0;
+}
+
 // Everything after the policies and the store.
 static int
 s_connect (assessment_server_t *self, const config_t *config, char *errstr, size_t errstr_size)
@@ -1273,7 +1383,6 @@ s_connect (assessment_server_t *self, const config_t *config, char *errstr, size
     self->ledger_before_ms = INT64_MAX;
     self->quiet_until = (uint64_t) assessment_store_meta (self->store,
                                                           ASSESSMENT_META_QUIET_UNTIL, 0);
-    self->policy_fingerprint = assessment_cache_policy_fingerprint (config->policy_dir);
     self->registry = registry_replica_new (assessment_store_db (self->store),
                                            config->registry_rpc, errstr, errstr_size);
     if (!self->registry || s_pairings_index (self, registry_replica_view (self->registry)))
@@ -1316,10 +1425,12 @@ assessment_server_new (const config_t *config, char *errstr, size_t errstr_size)
         return NULL;
     }
     *errstr = '\0';
-    self->policies = policy_set_load (config->policy_dir, errstr, errstr_size);
-    if (self->policies)
-        self->store = assessment_store_new (path, config->assessment_pub, errstr, errstr_size);
-    if (!self->policies || !self->store || s_connect (self, config, errstr, errstr_size)) {
+    self->store = assessment_store_new (path, config->assessment_pub, errstr, errstr_size);
+    if (self->store)
+        self->policies = policy_set_load_with (config->policy_dir, s_last_good_pack, self,
+                                               errstr, errstr_size);
+    if (!self->store || !self->policies || s_keep_packs (self, errstr, errstr_size)
+        || s_connect (self, config, errstr, errstr_size)) {
         if (!*errstr)
             snprintf (errstr, errstr_size, "cannot start on %s / %s (see the log)",
                       config->assessment_rpc, config->assessment_pub);

@@ -40,7 +40,8 @@ static const char *s_reset
 enum {
     S_PARTS, S_ADD_PART, S_SET_PART, S_DROP_PART, S_VERDICT, S_PUT_VERDICT, S_CONTRIBUTE,
     S_CANCELLABLE, S_CANCEL, S_LATEST, S_EVIDENCE, S_EVIDENCE_TOTAL, S_DISBURSED, S_RECEIVED,
-    S_PENDING, S_RECEIPT, S_RECEIPT_UNDO, S_RECEIPT_DROP, S_PACK_KEEP, S_PACK_TEXT, S_STATEMENTS
+    S_PENDING, S_RECEIPT, S_RECEIPT_UNDO, S_RECEIPT_DROP, S_PACK_KEEP, S_PACK_TEXT,
+    S_PACK_LATEST, S_STATEMENTS
 };
 
 static const char *s_sql[S_STATEMENTS] = {
@@ -75,6 +76,8 @@ static const char *s_sql[S_STATEMENTS] = {
     [S_PENDING] = "SELECT amount_fen - received_fen FROM disbursements WHERE id = ?1",
     [S_PACK_KEEP] = "INSERT OR IGNORE INTO packs VALUES (?1, ?2, ?3)",
     [S_PACK_TEXT] = "SELECT text FROM packs WHERE program = ?1 AND version = ?2",
+    [S_PACK_LATEST] = "SELECT version, text FROM packs WHERE program = ?1 ORDER BY version DESC "
+                      "LIMIT 1",
 };
 
 struct assessment_store_t {
@@ -489,6 +492,24 @@ assessment_store_pack_text (assessment_store_t *self, const char *program, int v
     sqlite3_bind_int (select, 2, version);
     int rc = sqlite3_step (select);
     *text = rc == SQLITE_ROW ? s_column_text (select, 0) : NULL;
+    sqlite3_reset (select);
+    if (rc == SQLITE_ROW && !*text)
+        return -1;
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+assessment_store_pack_latest (assessment_store_t *self, const char *program, int *version,
+                              char **text)
+{
+    sqlite3_stmt *select = s_statement (self, S_PACK_LATEST, NULL, NULL, NULL);
+    sqlite3_bind_text (select, 1, program, -1, SQLITE_STATIC);
+    int rc = sqlite3_step (select);
+    *text = NULL;
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int (select, 0);
+        *text = s_column_text (select, 1);
+    }
     sqlite3_reset (select);
     if (rc == SQLITE_ROW && !*text)
         return -1;

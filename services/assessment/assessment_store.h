@@ -22,6 +22,8 @@
 // Ledger events up to this seq are being applied again after a reset: their changes were
 // published the first time, and are not again.
 #define ASSESSMENT_META_QUIET_UNTIL "quiet_until"
+// The fingerprint of the policy packs the aggregates were computed under.
+#define ASSESSMENT_META_POLICY "policy_fingerprint"
 
 typedef struct assessment_store_t assessment_store_t;
 
@@ -102,6 +104,9 @@ int assessment_store_pending (assessment_store_t *self, const char *id, int64_t 
 // (another text under a version already kept is refused: -1 with *conflict). Returns 0 or -1.
 int assessment_store_pack_keep (assessment_store_t *self, const char *program, int version,
                                 const char *text, bool *conflict);
+// The newest version kept of program: 0 with *version and *text (malloc'd), 1 when none, -1.
+int assessment_store_pack_latest (assessment_store_t *self, const char *program, int *version,
+                                  char **text);
 // The text of (program, version): a malloc'd string in *text, 1 when there is none, or -1.
 int assessment_store_pack_text (assessment_store_t *self, const char *program, int version,
                                 char **text);

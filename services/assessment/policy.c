@@ -19,6 +19,7 @@
 struct policy_set_t {
     size_t pack_count;
     policy_pack_t packs[POLICY_PACKS_MAX];
+    char *texts[POLICY_PACKS_MAX];  // each pack's file, as read
 };
 
 // Copies the string member key of object into out; a missing optional one leaves "".
@@ -709,70 +710,143 @@ policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack, ch
     return 0;
 }
 
-static int
-s_load_file (policy_set_t *self, const char *dir, const char *file, char *errstr,
-             size_t errstr_size)
+int
+policy_set_add (policy_set_t *self, const char *name, const char *text, char *errstr,
+                size_t errstr_size)
 {
-    char path[PATH_BYTES_MAX];
-    snprintf (path, sizeof path, "%s/%s", dir, file);
-    struct stat status;
-    if (stat (path, &status) != 0 || !S_ISREG (status.st_mode))
-        return errstr_set (errstr, errstr_size, "%s: not a readable file", path);
-    if (status.st_size > POLICY_FILE_BYTES_MAX)
-        return errstr_set (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
-                       (long long) status.st_size, POLICY_FILE_BYTES_MAX);
     if (self->pack_count == POLICY_PACKS_MAX)
-        return errstr_set (errstr, errstr_size, "%s: more than %d policy packs", dir,
-                       POLICY_PACKS_MAX);
+        return errstr_set (errstr, errstr_size, "%s: more than %d policy packs", name,
+                           POLICY_PACKS_MAX);
     json_error_t error;
-    json_t *root = json_load_file (path, JSON_REJECT_DUPLICATES, &error);
+    json_t *root = json_loads (text, JSON_REJECT_DUPLICATES, &error);
     if (!root)
-        return errstr_set (errstr, errstr_size, "%s: line %d column %d: %s", path, error.line,
-                       error.column, error.text);
+        return errstr_set (errstr, errstr_size, "%s: line %d column %d: %s", name, error.line,
+                           error.column, error.text);
     policy_pack_t *pack = &self->packs[self->pack_count];
-    int rc = policy_pack_parse (root, path, pack, errstr, errstr_size);
+    int rc = policy_pack_parse (root, name, pack, errstr, errstr_size);
     json_decref (root);
     if (rc)
         return -1;
     for (size_t index = 0; index < self->pack_count; index++) {
         if (strcmp (self->packs[index].program, pack->program) == 0)
-            return errstr_set (errstr, errstr_size, "%s: program %s has another pack", path,
-                           pack->program);
+            return errstr_set (errstr, errstr_size, "%s: program %s has another pack", name,
+                               pack->program);
         for (size_t rule = 0; rule < pack->rule_count; rule++)
-            if (policy_set_rule (self, pack->rules[rule].id))
-                return errstr_set (errstr, errstr_size, "%s: rule id %s is used by another pack",
-                               path, pack->rules[rule].id);
+            if (policy_pack_rule (&self->packs[index], pack->rules[rule].id))
+                return errstr_set (errstr, errstr_size, "%s: rule id %s is used by another "
+                                   "pack", name, pack->rules[rule].id);
     }
+    if (!(self->texts[self->pack_count] = strdup (text)))
+        return errstr_set (errstr, errstr_size, "out of memory");
     self->pack_count++;
     return 0;
+}
+
+// Reads dir/file whole into a malloc'd string (*text). Returns 0, or -1 with errstr.
+static int
+s_read_file (const char *dir, const char *file, char **text, char *errstr, size_t errstr_size)
+{
+    char path[PATH_BYTES_MAX];
+    snprintf (path, sizeof path, "%s/%s", dir, file);
+    struct stat status;
+    *text = NULL;
+    if (stat (path, &status) != 0 || !S_ISREG (status.st_mode))
+        return errstr_set (errstr, errstr_size, "%s: not a readable file", path);
+    if (status.st_size > POLICY_FILE_BYTES_MAX)
+        return errstr_set (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
+                           (long long) status.st_size, POLICY_FILE_BYTES_MAX);
+    FILE *stream = fopen (path, "rb");
+    *text = calloc (1, (size_t) status.st_size + 1);
+    size_t length = stream && *text ? fread (*text, 1, (size_t) status.st_size, stream) : 0;
+    if (stream)
+        fclose (stream);
+    if (!*text || length != (size_t) status.st_size) {
+        free (*text);
+        *text = NULL;
+        return errstr_set (errstr, errstr_size, "%s: cannot read it", path);
+    }
+    if (strlen (*text) != length) {
+        free (*text);
+        *text = NULL;
+        return errstr_set (errstr, errstr_size, "%s: not a text file (a NUL byte)", path);
+    }
+    return 0;
+}
+
+policy_set_t *
+policy_set_new (void)
+{
+    return calloc (1, sizeof (policy_set_t));
+}
+
+policy_set_t *
+policy_set_load_with (const char *dir, policy_fallback_fn *fallback, void *state,
+                      char *errstr, size_t errstr_size)
+{
+    struct dirent **entries = NULL;
+    int count = scandir (dir, &entries, NULL, alphasort);
+    if (count < 0) {
+        errstr_set (errstr, errstr_size, "cannot read the policy directory %s", dir);
+        return NULL;
+    }
+    policy_set_t *self = policy_set_new ();
+    int rc = self ? 0 : errstr_set (errstr, errstr_size, "out of memory");
+    for (int index = 0; index < count; index++) {
+        const char *file = entries[index]->d_name;
+        size_t length = strlen (file);
+        bool pack = length > 5 && strcmp (file + length - 5, ".json") == 0
+                    && strcmp (file, POLICY_KINDS_FILE) != 0;
+        char *text = NULL, path[PATH_BYTES_MAX];
+        snprintf (path, sizeof path, "%s/%s", dir, file);
+        if (rc == 0 && pack
+            && (s_read_file (dir, file, &text, errstr, errstr_size)
+                || policy_set_add (self, path, text, errstr, errstr_size)))
+            rc = fallback ? fallback (state, self, file, errstr, errstr_size) : -1;
+        free (text);
+        free (entries[index]);
+    }
+    free (entries);
+    if (rc)
+        policy_set_destroy (&self);
+    return self;
 }
 
 policy_set_t *
 policy_set_load (const char *dir, char *errstr, size_t errstr_size)
 {
-    DIR *folder = opendir (dir);
-    if (!folder) {
-        errstr_set (errstr, errstr_size, "cannot read the policy directory %s", dir);
-        return NULL;
+    return policy_set_load_with (dir, NULL, NULL, errstr, errstr_size);
+}
+
+const char *
+policy_set_text (const policy_set_t *self, const char *program)
+{
+    for (size_t index = 0; index < self->pack_count; index++)
+        if (strcmp (self->packs[index].program, program) == 0)
+            return self->texts[index];
+    return NULL;
+}
+
+uint64_t
+policy_set_fingerprint (const policy_set_t *self)
+{
+    // FNV-1a over each pack's program and text, in the set's (the directory's sorted) order.
+    uint64_t hash = 14695981039346656037ULL;
+    for (size_t index = 0; index < self->pack_count; index++) {
+        for (const char *at = self->packs[index].program; *at; at++)
+            hash = (hash ^ (unsigned char) *at) * 1099511628211ULL;
+        hash = (hash ^ 0x1f) * 1099511628211ULL;
+        for (const char *at = self->texts[index]; *at; at++)
+            hash = (hash ^ (unsigned char) *at) * 1099511628211ULL;
     }
-    policy_set_t *self = calloc (1, sizeof *self);
-    int rc = self ? 0 : errstr_set (errstr, errstr_size, "out of memory");
-    struct dirent *entry;
-    while (rc == 0 && (entry = readdir (folder))) {
-        size_t length = strlen (entry->d_name);
-        if (length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0)
-            rc = s_load_file (self, dir, entry->d_name, errstr, errstr_size);
-    }
-    closedir (folder);
-    if (rc)
-        policy_set_destroy (&self);
-    return self;
+    return hash;
 }
 
 void
 policy_set_destroy (policy_set_t **self_p)
 {
     if (self_p && *self_p) {
+        for (size_t index = 0; index < (*self_p)->pack_count; index++)
+            free ((*self_p)->texts[index]);
         free (*self_p);
         *self_p = NULL;
     }

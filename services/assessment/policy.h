@@ -166,9 +166,33 @@ int policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack
 const char *policy_scope_name (policy_scope_t scope);
 // The rule of pack (NULL: none) with id, or NULL.
 const policy_rule_t *policy_pack_rule (const policy_pack_t *pack, const char *id);
-// Loads every *.json in dir. Returns the set, or NULL with one line (a bad pack, a program
-// with two packs, too many packs): the service does not run with half its rules.
+// The file of the policy directory that declares activity kinds (common/vocab.h), not a pack.
+#ifndef POLICY_KINDS_FILE
+#define POLICY_KINDS_FILE "kinds.json"
+#endif
+
+// Loads every *.json in dir but POLICY_KINDS_FILE, in name order. Returns the set, or NULL
+// with one line (a bad pack, a program with two packs, too many packs): the service does not
+// run with half its rules.
 policy_set_t *policy_set_load (const char *dir, char *errstr, size_t errstr_size);
+// What to do with a file that does not load (its name in dir, its error in errstr): add what
+// stands for it to set (policy_set_add) and return 0, or return -1 to refuse the whole set
+// (errstr is then the set's error).
+typedef int (policy_fallback_fn) (void *state, policy_set_t *set, const char *file,
+                                  char *errstr, size_t errstr_size);
+// Loads as policy_set_load, but a file that does not load is fallback's to stand in for.
+policy_set_t *policy_set_load_with (const char *dir, policy_fallback_fn *fallback, void *state,
+                                    char *errstr, size_t errstr_size);
+// An empty set, for policy_set_add.
+policy_set_t *policy_set_new (void);
+// Parses text (a pack; name for errors) and adds it. Returns 0, or -1 with one line (the set
+// is unchanged).
+int policy_set_add (policy_set_t *self, const char *name, const char *text, char *errstr,
+                    size_t errstr_size);
+// The text a program's pack was read from, or NULL.
+const char *policy_set_text (const policy_set_t *self, const char *program);
+// A fingerprint of the set: its packs' programs and texts. Equal sets have equal ones.
+uint64_t policy_set_fingerprint (const policy_set_t *self);
 void policy_set_destroy (policy_set_t **self_p);
 // The pack of program, or NULL when the program has none (it then has no rules).
 const policy_pack_t *policy_set_pack (const policy_set_t *self, const char *program);
