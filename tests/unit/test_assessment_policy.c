@@ -122,7 +122,7 @@ s_expect_vocabulary (const char *overrides, const char *expected)
 static const char *
 s_with_kinds (const char *prefix)
 {
-    static char text[1024];
+    static char text[VOCAB_NAMES_BYTES_MAX + 256];
     char kinds[VOCAB_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names (", ", kinds, sizeof kinds), 0);
     snprintf (text, sizeof text, "%s(%s)", prefix, kinds);
