@@ -85,25 +85,33 @@ static const s_command_t s_commands[] = {
 int
 main (int argc, char **argv)
 {
+    cli_t cli;
+    char errstr[512];
+    // The kinds the policy directory declares are kinds like the built-in ones: in the usage,
+    // and for every command that names one.
+    int rc = config_load (&cli.config, errstr, sizeof errstr)
+             || config_declare_kinds (&cli.config, errstr, sizeof errstr);
     if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
         || strcmp (argv[1], "help") == 0) {
+        // Help is given even when the configuration is wrong, with the built-in kinds alone,
+        // and what is wrong after it.
         s_print_usage (argc < 2 ? stderr : stdout);
+        if (rc)
+            cli_error ("%s (the usage lists the built-in kinds only)", errstr);
         return argc < 2 ? 2 : 0;
     }
+    if (rc)
+        return cli_error ("%s", errstr);
     // The command line handles its own signals (alerts --follow stops on Ctrl-C), and says
     // what is wrong with an option in its own single line.
     zsys_handler_set (NULL);
     opterr = 0;
-    cli_t cli;
-    char errstr[256];
-    if (config_load (&cli.config, errstr, sizeof errstr))
-        return cli_error ("%s", errstr);
     // Library warnings (a down cache, a slow service) would interleave with the output.
     log_init ("cli", LOG_LEVEL_ERROR);
     for (const s_command_t *command = s_commands; command->name; command++)
         if (strcmp (command->name, argv[1]) == 0) {
             optind = 1;
-            int rc = command->run (&cli, argc - 1, argv + 1);
+            rc = command->run (&cli, argc - 1, argv + 1);
             zsys_shutdown ();
             return rc;
         }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/config.h"
 #include "common/errstr.h"
 #include "common/date.h"
 #include "common/proto.h"
@@ -436,7 +437,9 @@ policy_set_load (const char *dir, char *errstr, size_t errstr_size)
     struct dirent *entry;
     while (rc == 0 && (entry = readdir (folder))) {
         size_t length = strlen (entry->d_name);
-        if (length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0)
+        // The kinds file declares activities (config_declare_kinds): it is not a pack.
+        if (length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0
+            && strcmp (entry->d_name, CONFIG_KINDS_FILE) != 0)
             rc = s_load_file (self, dir, entry->d_name, errstr, errstr_size);
     }
     closedir (folder);
