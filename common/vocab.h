@@ -204,7 +204,7 @@ bool vocab_kind_names_year (const vocab_kind_t *kind);
 // VOCAB_DECLARED_MAX activities, in a file of at most VOCAB_DECLARED_FILE_BYTES_MAX bytes.
 // Returns 0, also for a missing file (it declares nothing). Returns -1 with one line in errstr
 // naming the file, the activity (counted from 1, with its name once known) and the field, e.g.
-// "policies/kinds.json: activity 2 \"joint-meeting\": name is already a kind (built in)", and
+// "policies/kinds.json: activity 2: name \"joint-meeting\" is already a kind (built in)", and
 // declares nothing: a file is declared whole or not at all.
 // The first call that succeeds fixes the declared kinds for the life of the process (a missing
 // file fixes none). A later call with the same activities (same names and titles, in the same
