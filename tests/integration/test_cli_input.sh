@@ -9,18 +9,19 @@
 # registry and notification servers to answer NOT_FOUND for what they do not know; until those
 # changes are merged they fail here.
 #
-# The stack reads a policy directory of the shipped packs and a kinds.json that declares one
-# activity: it is recorded and listed like a built-in kind, and a kind nobody declared is
-# refused as unknown.
+# The stack reads a policy directory of the shipped packs and kinds.json with one activity
+# more: it is recorded and listed like a built-in kind, and a kind nobody declared is refused
+# as unknown.
 source "$(dirname "$0")/lib.sh"
 
 export SHANHAI_CLOCK=2021-03-01
 stack_policy_dir=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-policies-XXXXXX")
 cp "$root"/policies/*.json "$stack_policy_dir"/
-cat >"$stack_policy_dir/kinds.json" <<'JSON'
-{"activities": [{"name": "support-analysis", "title": "工作专班月度分析",
-                 "title_en": "support group monthly analysis"}]}
-JSON
+# The shipped activities (packs may count them) and this suite's own.
+shipped='{"activities": []}'
+[ -f "$root/policies/kinds.json" ] && shipped=$(cat "$root/policies/kinds.json")
+jq '.activities += [{"name": "field-survey", "title": "实地调研", "title_en": "field survey"}]' \
+  <<<"$shipped" >"$stack_policy_dir/kinds.json"
 stack_up redis
 trap 'rm -rf "$stack_policy_dir"; stack_down' EXIT
 check "the sample registry loads" "$cli" registry load "$root/data/registry.json"
@@ -174,21 +175,22 @@ check_eq "a memo of two lines is recorded (memos are multiline text)" \
 check_eq "three events on the ledger" "$(head_seq)" 3
 
 # An activity the policy directory declares: recorded between the pair and listed as any kind.
-run "$cli" record support-analysis --pair hb-01 --date 2021-02-01 --id it-kinds-1 --json
+run "$cli" record field-survey --pair hb-01 --date 2021-02-01 --id it-kinds-1 --json
 check_eq "a declared activity is recorded" \
-  "$status $(jq -r '"\(.id) \(.kind) \(.pair)"' <<<"$out")" "0 it-kinds-1 support-analysis hb-01"
+  "$status $(jq -r '"\(.id) \(.kind) \(.pair)"' <<<"$out")" "0 it-kinds-1 field-survey hb-01"
 check_eq "and listed by its kind" \
-  "$("$cli" ledger --kind support-analysis --json | jq -r '"\(.seq) \(.id)"')" "4 it-kinds-1"
+  "$("$cli" ledger --kind field-survey --json | jq -r '"\(.seq) \(.id)"')" "4 it-kinds-1"
 check_eq "and in the table, between the pair as a whole" \
-  "$("$cli" ledger --kind support-analysis | awk 'NR > 1 {print $1, $2, $3, $4, $5, $6, $NF}')" \
-  "4 2021-02-01 support-analysis hb-01 - - it-kinds-1"
+  "$("$cli" ledger --kind field-survey | awk 'NR > 1 {print $1, $2, $3, $4, $5, $6, $NF}')" \
+  "4 2021-02-01 field-survey hb-01 - - it-kinds-1"
 refused "an activity nobody declared is an unknown kind" 2 \
-  "record: unknown kind 'support-meeting' (aid-funds, leader-visit, receipt, " \
-  "$cli" record support-meeting --pair hb-01 --date 2021-02-01
-check "and the kinds it lists end with the declared one" \
-  grep -qF ", reversal, support-analysis) (usage: " <<<"$err"
-refused "the ledger refuses it too" 1 'kind "support-meeting" is not a known kind' \
-  "$cli" ledger --kind support-meeting
+  "record: unknown kind 'field-report' (aid-funds, leader-visit, receipt, " \
+  "$cli" record field-report --pair hb-01 --date 2021-02-01
+check "and the kinds it lists end with the declared ones" \
+  grep -qF ", reversal, $(jq -r '[.activities[].name] | join(", ")' \
+    "$stack_policy_dir/kinds.json")) (usage: " <<<"$err"
+refused "the ledger refuses it too" 1 'kind "field-report" is not a known kind' \
+  "$cli" ledger --kind field-report
 check_eq "four events on the ledger" "$(head_seq)" 4
 
 # A kinds file that declares a built-in kind stops a service and the CLI at start, in one line.
