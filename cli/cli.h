@@ -79,6 +79,11 @@ int cmd_health (cli_t *cli, int argc, char **argv);      // cli/cmd_health.c
 int cmd_ledger (cli_t *cli, int argc, char **argv);    // cli/cmd_ledger.c
 int cmd_totals (cli_t *cli, int argc, char **argv);    // cli/cmd_totals.c
 int cmd_import (cli_t *cli, int argc, char **argv);    // cli/cmd_import.c
-int cmd_export (cli_t *cli, int argc, char **argv);    // cli/cmd_export.c
+int cmd_export (cli_t *cli, int argc, char **argv);
+int cmd_policy (cli_t *cli, int argc, char **argv);    // cli/cmd_policy.c
+// Every verdict of program in year recomputed under version of its pack (cli/cmd_policy.c):
+// printed as a table, or as status --program's JSON. Returns the exit code.
+int policy_status_as_of (cli_t *cli, const char *program, int year, uint32_t version,
+                         bool as_json);    // cli/cmd_export.c
 
 #endif

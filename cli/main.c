@@ -34,6 +34,10 @@ static const char *s_usage
       "  health [--json]                         every service's state; fails when one is\n"
       "                                          down or lagging\n"
       "  clock [set YYYY-MM-DD] [--json]         show or move the clock\n"
+      "  policy diff FILE --year YYYY [--json]   the verdicts a candidate pack would change\n"
+      "  policy show --program P [--version V]   a policy pack, in force or as run\n"
+      "  policy status --program P --year YYYY --version V [--json]\n"
+      "                                          verdicts recomputed under a past version\n"
       "\n"
       "Endpoints come from SHANHAI_*_RPC and SHANHAI_*_PUB (see README.md).\n";
 
@@ -79,31 +83,39 @@ static const s_command_t s_commands[] = {
     { "clock", cmd_clock },       { "scoreboard", cmd_scoreboard },
     { "explain", cmd_explain },   { "deliveries", cmd_deliveries }, { "health", cmd_health },
     { "ledger", cmd_ledger },     { "totals", cmd_totals },         { "import", cmd_import },
-    { "export", cmd_export },     { NULL, NULL },
+    { "export", cmd_export },     { "policy", cmd_policy },     { NULL, NULL },
 };
 
 int
 main (int argc, char **argv)
 {
+    cli_t cli;
+    char errstr[512];
+    // The kinds the policy directory declares are kinds like the built-in ones: in the usage,
+    // and for every command that names one.
+    int rc = config_load (&cli.config, errstr, sizeof errstr)
+             || config_declare_kinds (&cli.config, errstr, sizeof errstr);
     if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
         || strcmp (argv[1], "help") == 0) {
+        // Help is given even when the configuration is wrong, with the built-in kinds alone,
+        // and what is wrong after it.
         s_print_usage (argc < 2 ? stderr : stdout);
+        if (rc)
+            cli_error ("%s (the usage lists the built-in kinds only)", errstr);
         return argc < 2 ? 2 : 0;
     }
+    if (rc)
+        return cli_error ("%s", errstr);
     // The command line handles its own signals (alerts --follow stops on Ctrl-C), and says
     // what is wrong with an option in its own single line.
     zsys_handler_set (NULL);
     opterr = 0;
-    cli_t cli;
-    char errstr[256];
-    if (config_load (&cli.config, errstr, sizeof errstr))
-        return cli_error ("%s", errstr);
     // Library warnings (a down cache, a slow service) would interleave with the output.
     log_init ("cli", LOG_LEVEL_ERROR);
     for (const s_command_t *command = s_commands; command->name; command++)
         if (strcmp (command->name, argv[1]) == 0) {
             optind = 1;
-            int rc = command->run (&cli, argc - 1, argv + 1);
+            rc = command->run (&cli, argc - 1, argv + 1);
             zsys_shutdown ();
             return rc;
         }

@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "common/date.h"
+#include "common/errstr.h"
+#include "common/vocab.h"
 
 typedef struct {
     const char *variable;
@@ -229,4 +232,18 @@ config_data_path (const config_t *config, const char *file, char *out, size_t ou
         return -1;
     }
     return 0;
+}
+
+int
+config_declare_kinds (const config_t *config, char *errstr, size_t errstr_size)
+{
+    assert (config && errstr);
+    if (!*config->policy_dir)
+        return 0;
+    char path[PATH_BYTES_MAX];
+    int length = snprintf (path, sizeof path, "%s/%s", config->policy_dir, CONFIG_KINDS_FILE);
+    if (length < 0 || (size_t) length >= sizeof path)
+        return errstr_set (errstr, errstr_size, "the path %s/%s is too long",
+                           config->policy_dir, CONFIG_KINDS_FILE);
+    return vocab_declare_activities (path, errstr, errstr_size);
 }

@@ -2,7 +2,8 @@
     variable with a working default, so that a bare `shanhai-ledger` runs on loopback.
 
       SHANHAI_DATA_DIR          ./var             where each service keeps its SQLite file
-      SHANHAI_POLICY_DIR        ./policies        the policy packs
+      SHANHAI_POLICY_DIR        ./policies        the policy packs, and kinds.json: the simple
+                                                  activities declared as data (config_declare_kinds)
       SHANHAI_REDIS             127.0.0.1:6379    host:port of the cache, or "off"
       SHANHAI_CLOCK             (real time)       YYYY-MM-DD: the registry starts its clock there
       SHANHAI_LOG_LEVEL         info              debug, info, warn, error
@@ -62,6 +63,11 @@ typedef struct {
     int delivery_attempts;             // 1 .. DELIVERY_ATTEMPTS_MAX - 1
 } config_t;
 
+// The file of the policy directory that declares activity kinds (vocab_declare_activities):
+// every process reads it at start, and the assessment's policy loader, which reads every other
+// *.json there as a pack, skips it.
+#define CONFIG_KINDS_FILE "kinds.json"
+
 // Fills *config from the environment. Returns 0, or -1 with a one-line reason in errstr
 // (which variable, what is wrong with it).
 int config_load (config_t *config, char *errstr, size_t errstr_size);
@@ -69,5 +75,10 @@ int config_load (config_t *config, char *errstr, size_t errstr_size);
 // with the reason in errstr.
 int config_data_path (const config_t *config, const char *file, char *out, size_t out_size,
                       char *errstr, size_t errstr_size);
+// Declares the activity kinds of <policy_dir>/CONFIG_KINDS_FILE (vocab_declare_activities):
+// every process that validates or names kinds calls it after config_load, before it serves.
+// No file declares nothing; a config with no policy_dir (one made by hand) declares nothing.
+// Returns 0, or -1 with one line in errstr naming the file, the activity and the field.
+int config_declare_kinds (const config_t *config, char *errstr, size_t errstr_size);
 
 #endif

@@ -167,9 +167,20 @@
 // A grade's name: a few Chinese characters.
 #define POLICY_GRADE_BYTES_MAX 32
 
+// Simple activities a program declares in its policy directory's kinds.json
+// (vocab_declare_activities): a program adds a handful of counted meetings and reports; 32
+// leaves room for every program of a province in one file.
+#define VOCAB_DECLARED_MAX 32
+// The kinds.json file: 32 activities of the longest id and two titles of NAME_BYTES_MAX, every
+// Chinese character written as a JSON escape, are under 40 KiB.
+#define VOCAB_DECLARED_FILE_BYTES_MAX (64 * 1024)
 // The vocabulary's names in one line ("aid-funds|leader-visit") for usage texts and errors:
-// room for some forty kinds of a dozen characters; the vocabulary's suite checks they fit.
-#define VOCAB_NAMES_BYTES_MAX 512
+// the built-in kinds (room for some forty of a dozen characters), then every declared kind at
+// the longest id with a separator of up to two bytes (", "); the vocabulary's suite checks
+// both fit.
+#define VOCAB_BUILTIN_NAMES_BYTES_MAX 512
+#define VOCAB_NAMES_BYTES_MAX                                                                  \
+    (VOCAB_BUILTIN_NAMES_BYTES_MAX + VOCAB_DECLARED_MAX * (ID_BYTES_MAX + 2))
 
 // Alerts per Alerts reply.
 #define ALERTS_LIST_MAX 1000

@@ -1,10 +1,17 @@
 #include "common/vocab.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "common/errstr.h"
 #include "common/limits.h"
+#include "common/validate.h"
 
 static const vocab_unit_t s_units[] = {
     { .name = "fen", .title_zh = "分", .title_en = "fen (a hundredth of a yuan)" },
@@ -158,25 +165,294 @@ _Static_assert (VOCAB_ATTR_COUNT <= 8 * sizeof (unsigned), "a kind's attrs fit i
 _Static_assert (S_COUNT (s_metrics) == VOCAB_METRICS, "a row for every metric id");
 _Static_assert (S_COUNT (s_metrics) <= 8 * sizeof (unsigned), "a kind's metrics fit its bits");
 
+// A declared activity's strings, copied in and never freed, so that its kind's pointers are
+// valid for the life of the process.
+typedef struct {
+    char name[ID_BYTES_MAX];
+    char title_zh[NAME_BYTES_MAX];
+    char title_en[NAME_BYTES_MAX];
+} s_activity_t;
+
+// One kinds file, read whole and checked before anything of it is declared.
+typedef struct {
+    char bytes[VOCAB_DECLARED_FILE_BYTES_MAX + 1];  // one more, to see a file that grew
+    size_t count;
+    s_activity_t activities[VOCAB_DECLARED_MAX];
+} s_file_t;
+
+// The declared kinds, after the built-in ones. A declaration holds lock from its first read to
+// its last write; a reader takes no lock: it loads count (acquire) and reads the rows below it,
+// which were written whole before count was stored (release), and are never written again.
+static struct {
+    pthread_mutex_t lock;
+    bool fixed;                   // a declaration succeeded: the declared kinds are final
+    char path[PATH_BYTES_MAX];    // the file that fixed them, for the error of another set
+    s_activity_t activities[VOCAB_DECLARED_MAX];
+    vocab_kind_t kinds[VOCAB_DECLARED_MAX];
+    _Atomic size_t count;
+    s_file_t staged;              // the file being declared (under lock: too big for a stack)
+} s_declared = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+// Where a refusal is: "<file>: activity <n>", then with its name, "<file>: activity <n> \"x\"".
+#define S_WHERE_BYTES_MAX (PATH_BYTES_MAX + ID_BYTES_MAX + 32)
+
+static size_t
+s_declared_count (void)
+{
+    return atomic_load_explicit (&s_declared.count, memory_order_acquire);
+}
+
 size_t
 vocab_kind_count (void)
 {
-    return S_COUNT (s_kinds);
+    return S_COUNT (s_kinds) + s_declared_count ();
 }
 
 const vocab_kind_t *
 vocab_kind_at (size_t index)
 {
-    return index < S_COUNT (s_kinds) ? &s_kinds[index] : NULL;
+    if (index < S_COUNT (s_kinds))
+        return &s_kinds[index];
+    index -= S_COUNT (s_kinds);
+    return index < s_declared_count () ? &s_declared.kinds[index] : NULL;
+}
+
+static const vocab_kind_t *
+s_builtin_find (const char *name)
+{
+    for (size_t index = 0; index < S_COUNT (s_kinds); index++)
+        if (strcmp (s_kinds[index].name, name) == 0)
+            return &s_kinds[index];
+    return NULL;
 }
 
 const vocab_kind_t *
 vocab_kind_find (const char *name)
 {
-    for (size_t index = 0; name && index < S_COUNT (s_kinds); index++)
-        if (strcmp (s_kinds[index].name, name) == 0)
-            return &s_kinds[index];
-    return NULL;
+    if (!name)
+        return NULL;
+    const vocab_kind_t *kind = s_builtin_find (name);
+    size_t declared = s_declared_count ();
+    for (size_t index = 0; !kind && index < declared; index++)
+        if (strcmp (s_declared.kinds[index].name, name) == 0)
+            kind = &s_declared.kinds[index];
+    return kind;
+}
+
+// Reads the file at path into file->bytes (terminated), its length into *size. Returns 0, 1
+// when there is no such file, or -1 with the reason in errstr.
+static int
+s_declare_read (const char *path, s_file_t *file, size_t *size, char *errstr,
+                size_t errstr_size)
+{
+    // stat before open: opening a FIFO would wait for a writer.
+    struct stat status;
+    if (stat (path, &status) != 0)
+        return errno == ENOENT ? 1 : errstr_set (errstr, errstr_size, "%s: cannot be read: %s",
+                                                 path, strerror (errno));
+    if (!S_ISREG (status.st_mode))
+        return errstr_set (errstr, errstr_size, "%s: not a regular file", path);
+    if (status.st_size > VOCAB_DECLARED_FILE_BYTES_MAX)
+        return errstr_set (errstr, errstr_size, "%s: %lld bytes, over the limit of %d", path,
+                           (long long) status.st_size, VOCAB_DECLARED_FILE_BYTES_MAX);
+    FILE *stream = fopen (path, "rb");
+    if (!stream)
+        return errstr_set (errstr, errstr_size, "%s: cannot be read: %s", path,
+                           strerror (errno));
+    *size = fread (file->bytes, 1, sizeof file->bytes, stream);
+    int rc = 0;
+    if (ferror (stream))
+        rc = errstr_set (errstr, errstr_size, "%s: cannot be read", path);
+    else if (*size > VOCAB_DECLARED_FILE_BYTES_MAX)  // it grew since stat
+        rc = errstr_set (errstr, errstr_size, "%s: over the limit of %d bytes", path,
+                         VOCAB_DECLARED_FILE_BYTES_MAX);
+    else
+        file->bytes[*size] = '\0';
+    fclose (stream);
+    return rc;
+}
+
+// Refuses a member of object that is not one of names (" name title "), naming it.
+static int
+s_declare_members (const json_t *object, const char *names, const char *where,
+                   const char *what, char *errstr, size_t errstr_size)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach ((json_t *) object, key, value) {
+        char spaced[ID_BYTES_MAX + 2];
+        int length = snprintf (spaced, sizeof spaced, " %s ", key);
+        if (length > 0 && (size_t) length < sizeof spaced && strstr (names, spaced))
+            continue;
+        char echo[ERROR_ECHO_BYTES_MAX];
+        validate_echo (key, echo, sizeof echo);
+        return errstr_set (errstr, errstr_size, "%s: \"%s\" is not a member of %s", where,
+                           echo, what);
+    }
+    return 0;
+}
+
+// The activity's name: an id that no kind has, nor an activity before it in the file.
+static int
+s_declare_name (const json_t *entry, const s_file_t *file, size_t index, const char *where,
+                char *errstr, size_t errstr_size)
+{
+    json_t *value = json_object_get (entry, "name");
+    if (!value)
+        return errstr_set (errstr, errstr_size, "%s: name is required", where);
+    if (!json_is_string (value))
+        return errstr_set (errstr, errstr_size, "%s: name must be a string (an id)", where);
+    const char *name = json_string_value (value);
+    char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
+    if (validate_id_problem (name, reason, sizeof reason)) {
+        validate_echo (name, echo, sizeof echo);
+        return errstr_set (errstr, errstr_size, "%s: name \"%s\" %s", where, echo, reason);
+    }
+    if (s_builtin_find (name))
+        return errstr_set (errstr, errstr_size, "%s: name \"%s\" is already a kind (built in)",
+                           where, name);
+    for (size_t other = 0; other < index; other++)
+        if (strcmp (file->activities[other].name, name) == 0)
+            return errstr_set (errstr, errstr_size, "%s: name \"%s\" is activity %zu's as well",
+                               where, name, other + 1);
+    return 0;
+}
+
+// A title: non-empty text on one line, copied into out (NAME_BYTES_MAX).
+static int
+s_declare_title (const json_t *entry, const char *key, char *out, const char *where,
+                 char *errstr, size_t errstr_size)
+{
+    json_t *value = json_object_get (entry, key);
+    if (!value)
+        return errstr_set (errstr, errstr_size, "%s: %s is required", where, key);
+    if (!json_is_string (value))
+        return errstr_set (errstr, errstr_size, "%s: %s must be a string", where, key);
+    const char *text = json_string_value (value);
+    char reason[REASON_BYTES_MAX];
+    if (!*text)
+        return errstr_set (errstr, errstr_size, "%s: %s is empty", where, key);
+    if (validate_text_problem (text, NAME_BYTES_MAX, false, reason, sizeof reason))
+        return errstr_set (errstr, errstr_size, "%s: %s %s", where, key, reason);
+    snprintf (out, NAME_BYTES_MAX, "%s", text);
+    return 0;
+}
+
+// Checks the index-th activity of the file and copies it into file->activities[index].
+static int
+s_declare_activity (const char *path, const json_t *entry, s_file_t *file, size_t index,
+                    char *errstr, size_t errstr_size)
+{
+    char where[S_WHERE_BYTES_MAX];
+    snprintf (where, sizeof where, "%s: activity %zu", path, index + 1);
+    if (!json_is_object (entry))
+        return errstr_set (errstr, errstr_size, "%s must be an object {\"name\", \"title\", "
+                           "\"title_en\"}", where);
+    s_activity_t *activity = &file->activities[index];
+    if (s_declare_members (entry, " name title title_en ", where,
+                           "an activity (name, title, title_en)", errstr, errstr_size)
+        || s_declare_name (entry, file, index, where, errstr, errstr_size))
+        return -1;
+    snprintf (activity->name, sizeof activity->name, "%s",
+              json_string_value (json_object_get (entry, "name")));
+    snprintf (where, sizeof where, "%s: activity %zu \"%s\"", path, index + 1, activity->name);
+    return s_declare_title (entry, "title", activity->title_zh, where, errstr, errstr_size)
+           || s_declare_title (entry, "title_en", activity->title_en, where, errstr,
+                               errstr_size) ? -1 : 0;
+}
+
+// Parses and checks the file's bytes into file->activities and file->count.
+static int
+s_declare_parse (const char *path, s_file_t *file, size_t size, char *errstr,
+                 size_t errstr_size)
+{
+    json_error_t error;
+    json_t *root = json_loadb (file->bytes, size, JSON_REJECT_DUPLICATES, &error);
+    if (!root)
+        return errstr_set (errstr, errstr_size, "%s: line %d column %d: %s", path, error.line,
+                           error.column, error.text);
+    json_t *list = json_object_get (root, "activities");
+    int rc = 0;
+    if (!json_is_object (root))
+        rc = errstr_set (errstr, errstr_size, "%s: a kinds file is a JSON object "
+                         "{\"activities\": [...]}", path);
+    else if (s_declare_members (root, " activities ", path, "a kinds file (activities)",
+                                errstr, errstr_size))
+        rc = -1;
+    else if (!json_is_array (list))
+        rc = errstr_set (errstr, errstr_size, "%s: activities must be a list", path);
+    else if (json_array_size (list) > VOCAB_DECLARED_MAX)
+        rc = errstr_set (errstr, errstr_size, "%s: %zu activities, more than %d", path,
+                         json_array_size (list), VOCAB_DECLARED_MAX);
+    for (size_t index = 0; rc == 0 && index < json_array_size (list); index++)
+        rc = s_declare_activity (path, json_array_get (list, index), file, index, errstr,
+                                 errstr_size);
+    file->count = rc == 0 ? json_array_size (list) : 0;
+    json_decref (root);
+    return rc;
+}
+
+// The first activity (counted from 0) in which file differs from the declared kinds, or
+// SIZE_MAX when it declares the same ones. Under the lock.
+static size_t
+s_declare_difference (const s_file_t *file)
+{
+    size_t declared = atomic_load_explicit (&s_declared.count, memory_order_relaxed);
+    for (size_t index = 0; index < file->count || index < declared; index++) {
+        if (index == file->count || index == declared)
+            return index;
+        const s_activity_t *mine = &file->activities[index];
+        const s_activity_t *theirs = &s_declared.activities[index];
+        if (strcmp (mine->name, theirs->name) != 0 || strcmp (mine->title_zh, theirs->title_zh)
+            || strcmp (mine->title_en, theirs->title_en))
+            return index;
+    }
+    return SIZE_MAX;
+}
+
+// Declares file's activities, all at once, or checks them against those declared before.
+// Under the lock.
+static int
+s_declare_publish (const char *path, const s_file_t *file, char *errstr, size_t errstr_size)
+{
+    if (s_declared.fixed) {
+        size_t differs = s_declare_difference (file);
+        if (differs == SIZE_MAX)
+            return 0;
+        return errstr_set (errstr, errstr_size, "%s: activity %zu differs from the %zu "
+                           "declared before from %s: kinds are declared once, at start", path,
+                           differs + 1, s_declared_count (), s_declared.path);
+    }
+    for (size_t index = 0; index < file->count; index++) {
+        const s_activity_t *activity = &s_declared.activities[index];
+        s_declared.activities[index] = file->activities[index];
+        s_declared.kinds[index] = (vocab_kind_t) VOCAB_ACTIVITY (
+            activity->name, activity->title_zh, activity->title_en);
+    }
+    snprintf (s_declared.path, sizeof s_declared.path, "%s", path);
+    s_declared.fixed = true;
+    atomic_store_explicit (&s_declared.count, file->count, memory_order_release);
+    return 0;
+}
+
+int
+vocab_declare_activities (const char *path, char *errstr, size_t errstr_size)
+{
+    assert (path && errstr);
+    int rc = pthread_mutex_lock (&s_declared.lock);
+    assert (rc == 0);
+    s_file_t *file = &s_declared.staged;
+    size_t size = 0;
+    rc = s_declare_read (path, file, &size, errstr, errstr_size);
+    if (rc == 1)
+        file->count = 0;  // no file: no activities
+    else if (rc == 0)
+        rc = s_declare_parse (path, file, size, errstr, errstr_size);
+    if (rc >= 0)
+        rc = s_declare_publish (path, file, errstr, errstr_size);
+    int unlocked = pthread_mutex_unlock (&s_declared.lock);
+    assert (unlocked == 0);
+    return rc;
 }
 
 const vocab_metric_t *
@@ -306,8 +582,8 @@ vocab_kind_names (const char *separator, char *out, size_t out_size)
     assert (separator && out && out_size > 0);
     size_t length = 0;
     *out = '\0';
-    for (size_t index = 0; index < S_COUNT (s_kinds); index++)
-        if (s_append (out, out_size, &length, separator, s_kinds[index].name))
+    for (size_t index = 0; index < vocab_kind_count (); index++)
+        if (s_append (out, out_size, &length, separator, vocab_kind_at (index)->name))
             return -1;
     return 0;
 }

@@ -5,7 +5,9 @@
     a policy pack that says something outside it (vocab_metric_applies, vocab_metric_unit), and
     the CLI takes its kinds, usage text and required options from it. Nothing else names a
     kind: a new kind is a new row of the table in vocab.c, and a simple activity (an event
-    between the two counties of a pair, counted, with no amount) is one VOCAB_ACTIVITY line.
+    between the two counties of a pair, counted, with no amount) is one VOCAB_ACTIVITY line,
+    or, with no C at all, one entry of the policy directory's kinds.json, which every process
+    declares at start (vocab_declare_activities; docs/policies.md).
 
     The kinds (vocab.c's table is the reference; `shanhai --help` lists them):
       aid-funds     援建资金  money from the pairing's supporter to its recipient; amount_fen
@@ -29,8 +31,18 @@
     Units: fen (a hundredth of a yuan), count. Metrics: sum (adds amount_fen, in the kind's
     unit), count (counts events, in count).
 
-    Everything here is static and read-only: every pointer returned is borrowed, valid for the
-    life of the program, and safe to share between threads. */
+    Threads: the built-in kinds are static and read-only. The declared ones are added once,
+    at start: a process calls vocab_declare_activities after config_load and before it starts
+    the threads that serve (services, the CLI, and the tests' harnesses that run services as
+    actors); from then on the vocabulary does not change. Declaration takes a mutex, so that
+    harnesses declaring from several threads are safe; lookups (vocab_kind_count, _at, _find,
+    _names, and everything over a kind) take no lock and cost what they did, and may run in any
+    thread, concurrently with each other. A lookup that raced a declaration would see the
+    built-in kinds alone or every declared kind with them, never part of a row (the rows are
+    published with one release store), but the contract is to declare before serving, so that
+    every reader sees one vocabulary throughout. Every pointer returned is borrowed, valid for
+    the life of the process (declared kinds' strings included), and safe to share between
+    threads. */
 #ifndef SHANHAI_VOCAB_H
 #define SHANHAI_VOCAB_H
 
@@ -182,7 +194,26 @@ const char *vocab_quantity_unit (vocab_quantity_t quantity);
 // Whether events of kind count in the year they name (attr year) rather than their date's.
 bool vocab_kind_names_year (const vocab_kind_t *kind);
 
-// The kinds, in the table's order: index 0..vocab_kind_count () - 1; NULL past the end.
+// Declares the simple activities of the JSON file at path, each a kind exactly like a
+// VOCAB_ACTIVITY row (counted, no amount, from optional, either way, between the pair), after
+// the built-in kinds and in the file's order:
+//   {"activities": [{"name": "support-analysis", "title": "工作专班月度分析",
+//                    "title_en": "support group monthly analysis"}, ...]}
+// name is an id (validate_id) that is not yet a kind; title (Chinese) and title_en are
+// non-empty one-line text of less than NAME_BYTES_MAX bytes; nothing else may be said. At most
+// VOCAB_DECLARED_MAX activities, in a file of at most VOCAB_DECLARED_FILE_BYTES_MAX bytes.
+// Returns 0, also for a missing file (it declares nothing). Returns -1 with one line in errstr
+// naming the file, the activity (counted from 1, with its name once known) and the field, e.g.
+// "policies/kinds.json: activity 2: name \"joint-meeting\" is already a kind (built in)", and
+// declares nothing: a file is declared whole or not at all.
+// The first call that succeeds fixes the declared kinds for the life of the process (a missing
+// file fixes none). A later call with the same activities (same names and titles, in the same
+// order) is a no-op that returns 0; one with others is refused (-1): kinds do not change while
+// the process runs. Safe to call from several threads; see "Threads" above for the readers.
+int vocab_declare_activities (const char *path, char *errstr, size_t errstr_size);
+
+// The kinds, built-in then declared, in their order: index 0..vocab_kind_count () - 1; NULL
+// past the end.
 size_t vocab_kind_count (void);
 const vocab_kind_t *vocab_kind_at (size_t index);
 // The kind, metric or unit of that name, or NULL (for NULL too).
@@ -202,10 +233,11 @@ bool vocab_metric_applies (const vocab_metric_t *metric, const vocab_kind_t *kin
 // say: fen, bp or count).
 const char *vocab_metric_unit (const vocab_metric_t *metric, const vocab_kind_t *kind);
 
-// The names of every kind, metric or unit, in the table's order, joined by separator, into
-// out: "aid-funds|leader-visit" for a usage text, "sum, count" for an error. With a kind,
-// vocab_metric_names names only the metrics that apply to it. Returns 0, or -1 when out is
-// too small (VOCAB_NAMES_BYTES_MAX is enough; the copy is then cut, and terminated).
+// The names of every kind (the declared ones last), metric or unit, in order, joined by
+// separator, into out: "aid-funds|leader-visit" for a usage text, "sum, count" for an error.
+// With a kind, vocab_metric_names names only the metrics that apply to it. Returns 0, or -1
+// when out is too small (VOCAB_NAMES_BYTES_MAX is enough, with a separator of up to two bytes;
+// the copy is then cut, and terminated).
 int vocab_kind_names (const char *separator, char *out, size_t out_size);
 int vocab_metric_names (const vocab_kind_t *kind, const char *separator, char *out,
                         size_t out_size);

@@ -18,7 +18,8 @@ main (int argc, char **argv)
         fprintf (stderr, "usage: shanhai-assessment [--rebuild]\n");
         return 2;
     }
-    if (config_load (&config, errstr, sizeof errstr)) {
+    if (config_load (&config, errstr, sizeof errstr)
+        || config_declare_kinds (&config, errstr, sizeof errstr)) {
         fprintf (stderr, "shanhai-assessment: %s\n", errstr);
         return 1;
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/config.h"
 #include "common/errstr.h"
 #include "common/date.h"
 #include "common/proto.h"
@@ -795,7 +796,7 @@ policy_set_load_with (const char *dir, policy_fallback_fn *fallback, void *state
         const char *file = entries[index]->d_name;
         size_t length = strlen (file);
         bool pack = length > 5 && strcmp (file + length - 5, ".json") == 0
-                    && strcmp (file, POLICY_KINDS_FILE) != 0;
+                    && strcmp (file, CONFIG_KINDS_FILE) != 0;  // declared kinds, not a pack
         char *text = NULL, path[PATH_BYTES_MAX];
         snprintf (path, sizeof path, "%s/%s", dir, file);
         if (rc == 0 && pack

@@ -166,12 +166,8 @@ int policy_pack_parse (const json_t *root, const char *name, policy_pack_t *pack
 const char *policy_scope_name (policy_scope_t scope);
 // The rule of pack (NULL: none) with id, or NULL.
 const policy_rule_t *policy_pack_rule (const policy_pack_t *pack, const char *id);
-// The file of the policy directory that declares activity kinds (common/vocab.h), not a pack.
-#ifndef POLICY_KINDS_FILE
-#define POLICY_KINDS_FILE "kinds.json"
-#endif
-
-// Loads every *.json in dir but POLICY_KINDS_FILE, in name order. Returns the set, or NULL
+// Loads every *.json in dir but CONFIG_KINDS_FILE (common/config.h: declared kinds), in name
+// order. Returns the set, or NULL
 // with one line (a bad pack, a program with two packs, too many packs): the service does not
 // run with half its rules.
 policy_set_t *policy_set_load (const char *dir, char *errstr, size_t errstr_size);

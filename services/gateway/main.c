@@ -23,7 +23,8 @@ main (void)
 {
     config_t config;
     char errstr[512] = "";
-    if (config_load (&config, errstr, sizeof errstr)) {
+    if (config_load (&config, errstr, sizeof errstr)
+        || config_declare_kinds (&config, errstr, sizeof errstr)) {
         fprintf (stderr, "shanhai-gateway: %s\n", errstr);
         return 1;
     }

@@ -38,13 +38,15 @@ choose_ports() {
   export SHANHAI_REDIS="127.0.0.1:$(free_port)"
 }
 
-# stack_up [redis|no-redis]: starts everything on free ports with the clock at $SHANHAI_CLOCK.
+# stack_up [redis|no-redis]: starts everything on free ports with the clock at $SHANHAI_CLOCK,
+# reading the policy packs (and kinds.json) of $stack_policy_dir if the suite set it, else of
+# the repository's policies/.
 # A port found free can be taken by another program before a service binds it: then the
 # whole stack is stopped and started again on other ports, a few times at most.
 stack_up() {
   export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
   export SHANHAI_BUILD_DIR=$bin
-  export SHANHAI_POLICY_DIR=$root/policies
+  export SHANHAI_POLICY_DIR=${stack_policy_dir:-$root/policies}
   export SHANHAI_TEMPLATE_DIR=$root/templates
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}

@@ -8,10 +8,22 @@
 # The last two checks (pairs --program nope, alerts --person nobody: NOT_FOUND) need the
 # registry and notification servers to answer NOT_FOUND for what they do not know; until those
 # changes are merged they fail here.
+#
+# The stack reads a policy directory of the shipped packs and kinds.json with one activity
+# more: it is recorded and listed like a built-in kind, and a kind nobody declared is refused
+# as unknown.
 source "$(dirname "$0")/lib.sh"
 
 export SHANHAI_CLOCK=2021-03-01
+stack_policy_dir=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-policies-XXXXXX")
+cp "$root"/policies/*.json "$stack_policy_dir"/
+# The shipped activities (packs may count them) and this suite's own.
+shipped='{"activities": []}'
+[ -f "$root/policies/kinds.json" ] && shipped=$(cat "$root/policies/kinds.json")
+jq '.activities += [{"name": "field-survey", "title": "实地调研", "title_en": "field survey"}]' \
+  <<<"$shipped" >"$stack_policy_dir/kinds.json"
 stack_up redis
+trap 'rm -rf "$stack_policy_dir"; stack_down' EXIT
 check "the sample registry loads" "$cli" registry load "$root/data/registry.json"
 
 # Runs COMMAND with stdout and stderr kept apart, into $out, $err and $status.
@@ -161,6 +173,36 @@ run "$cli" "${funds[@]}" --id it-input-lines --memo $'first line\nsecond line' -
 check_eq "a memo of two lines is recorded (memos are multiline text)" \
   "$status $(jq -c .memo <<<"$out")" '0 "first line\nsecond line"'
 check_eq "three events on the ledger" "$(head_seq)" 3
+
+# An activity the policy directory declares: recorded between the pair and listed as any kind.
+run "$cli" record field-survey --pair hb-01 --date 2021-02-01 --id it-kinds-1 --json
+check_eq "a declared activity is recorded" \
+  "$status $(jq -r '"\(.id) \(.kind) \(.pair)"' <<<"$out")" "0 it-kinds-1 field-survey hb-01"
+check_eq "and listed by its kind" \
+  "$("$cli" ledger --kind field-survey --json | jq -r '"\(.seq) \(.id)"')" "4 it-kinds-1"
+check_eq "and in the table, between the pair as a whole" \
+  "$("$cli" ledger --kind field-survey | awk 'NR > 1 {print $1, $2, $3, $4, $5, $6, $NF}')" \
+  "4 2021-02-01 field-survey hb-01 - - it-kinds-1"
+refused "an activity nobody declared is an unknown kind" 2 \
+  "record: unknown kind 'field-report' (aid-funds, leader-visit, receipt, " \
+  "$cli" record field-report --pair hb-01 --date 2021-02-01
+check "and the kinds it lists end with the declared ones" \
+  grep -qF ", reversal, $(jq -r '[.activities[].name] | join(", ")' \
+    "$stack_policy_dir/kinds.json")) (usage: " <<<"$err"
+refused "the ledger refuses it too" 1 'kind "field-report" is not a known kind' \
+  "$cli" ledger --kind field-report
+check_eq "four events on the ledger" "$(head_seq)" 4
+
+# A kinds file that declares a built-in kind stops a service and the CLI at start, in one line.
+bad_policies="$SHANHAI_DATA_DIR/bad-policies"
+mkdir -p "$bad_policies"
+echo '{"activities": [{"name": "joint-meeting", "title": "联席会议", "title_en": "joint meeting"}]}' \
+  >"$bad_policies/kinds.json"
+bad_kind="$bad_policies/kinds.json: activity 1: name \"joint-meeting\" is already a kind (built in)"
+refused "a bad kinds file stops the CLI" 1 "$bad_kind" \
+  env SHANHAI_POLICY_DIR="$bad_policies" "$cli" ledger
+refused "and a service, before it binds" 1 "shanhai-ledger: $bad_kind" \
+  env SHANHAI_POLICY_DIR="$bad_policies" timeout 20 "$bin/services/ledger/shanhai-ledger"
 
 # What the registry and the notification service do not know: NOT_FOUND, one line, exit 1.
 # These two need the servers' NOT_FOUND answers (the lead's registry and notification

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "common/validate.h"
 #include "common/proto.h"
+#include "common/config.h"
 #include "policy.h"
 #include "support.h"
 
@@ -122,7 +123,7 @@ s_expect_vocabulary (const char *overrides, const char *expected)
 static const char *
 s_with_kinds (const char *prefix)
 {
-    static char text[1024];
+    static char text[VOCAB_NAMES_BYTES_MAX + 256];
     char kinds[VOCAB_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names (", ", kinds, sizeof kinds), 0);
     snprintf (text, sizeof text, "%s(%s)", prefix, kinds);
@@ -493,4 +494,23 @@ Test (policy, weights_and_warnings_are_checked)
         cr_assert (strstr (errstr, cases[index].error), "%s: %s", object, errstr);
         json_decref (root);
     }
+}
+
+// The policy directory's kinds file declares activities (config_declare_kinds): the loader
+// leaves it out of the packs.
+Test (policy, the_kinds_file_is_not_a_pack)
+{
+    char *dir = test_tmpdir ();
+    char pack[1024];
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s]}", s_rule);
+    s_write (dir, "hb.json", pack);
+    s_write (dir, CONFIG_KINDS_FILE, "{\"activities\": [{\"name\": \"work-meeting\", "
+             "\"title\": \"季度工作例会\", \"title_en\": \"quarterly work meeting\"}]}");
+    char errstr[512] = "";
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    cr_assert_eq (policy_set_size (set), 1);
+    policy_set_destroy (&set);
+    test_rmdir (dir);
+    free (dir);
 }

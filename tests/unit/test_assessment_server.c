@@ -11,6 +11,7 @@
 #include "assessment_cache.h"
 #include "assessment_server.h"
 #include "common/cache.h"
+#include "common/config.h"
 #include "common/date.h"
 #include "evaluate.h"
 #include "common/outbox.h"
@@ -376,6 +377,9 @@ s_setup (void)
     snprintf (s_config.data_dir, sizeof s_config.data_dir, "%s", s_dir);
     snprintf (s_config.policy_dir, sizeof s_config.policy_dir, "%s/policies",
               test_source_dir ());
+    // As the service's main does, before it serves: the kinds its policy directory declares.
+    char errstr[512] = "";
+    cr_assert_eq (config_declare_kinds (&s_config, errstr, sizeof errstr), 0, "%s", errstr);
     test_free_endpoint (s_config.registry_rpc, sizeof s_config.registry_rpc);
     test_free_endpoint (s_config.registry_pub, sizeof s_config.registry_pub);
     test_free_endpoint (s_config.ledger_rpc, sizeof s_config.ledger_rpc);

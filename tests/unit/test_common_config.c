@@ -1,7 +1,10 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/config.h"
+#include "common/vocab.h"
+#include "support.h"
 
 static void
 s_clear (void)
@@ -122,4 +125,45 @@ Test (config, names_the_bad_variable, .init = s_clear)
                       cases[index].name, cases[index].value);
         cr_assert (strstr (errstr, cases[index].name), "error '%s' names no variable", errstr);
     }
+}
+
+// The kinds file is CONFIG_KINDS_FILE of SHANHAI_POLICY_DIR; an error names it.
+Test (config, kinds_are_declared_from_the_policy_directory, .init = s_clear)
+{
+    char *dir = test_tmpdir ();
+    setenv ("SHANHAI_POLICY_DIR", dir, 1);
+    config_t config;
+    char errstr[512] = "";
+    cr_assert_eq (config_load (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    char *path = test_path (dir, CONFIG_KINDS_FILE);
+    FILE *file = fopen (path, "w");
+    cr_assert (file);
+    fputs ("{\"activities\": [{\"name\": \"work-meeting\", \"title\": \"季度工作例会\", "
+           "\"title_en\": \"quarterly work meeting\", \"count\": 4}]}", file);
+    cr_assert_eq (fclose (file), 0);
+    char expected[PATH_BYTES_MAX + 128];
+    snprintf (expected, sizeof expected, "%s/kinds.json: activity 1: \"count\" is not a member "
+              "of an activity (name, title, title_en)", dir);
+    cr_assert_eq (config_declare_kinds (&config, errstr, sizeof errstr), -1);
+    cr_assert_str_eq (errstr, expected);
+    file = fopen (path, "w");
+    cr_assert (file);
+    fputs ("{\"activities\": [{\"name\": \"work-meeting\", \"title\": \"季度工作例会\", "
+           "\"title_en\": \"quarterly work meeting\"}]}", file);
+    cr_assert_eq (fclose (file), 0);
+    cr_assert_eq (config_declare_kinds (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert (vocab_kind_find ("work-meeting"));
+    test_rmdir (dir);
+    free (path);
+    free (dir);
+}
+
+Test (config, a_config_without_a_policy_directory_declares_nothing)
+{
+    config_t config;
+    memset (&config, 0, sizeof config);
+    size_t before = vocab_kind_count ();
+    char errstr[256] = "";
+    cr_assert_eq (config_declare_kinds (&config, errstr, sizeof errstr), 0, "%s", errstr);
+    cr_assert_eq (vocab_kind_count (), before);
 }

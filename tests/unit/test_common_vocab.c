@@ -1,10 +1,16 @@
 /*  The vocabulary: what each kind is, which metrics and units fit it, how its events go
-    between the two counties of a pair; and the rules every row of the table keeps. */
+    between the two counties of a pair; the rules every row of the table keeps; and the simple
+    activities a kinds file declares (each test runs in its own process, as Criterion forks: a
+    declaration lasts for one test). */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "common/limits.h"
 #include "common/validate.h"
 #include "common/vocab.h"
+#include "support.h"
 
 #define S_ALL_KINDS "aid-funds|leader-visit|receipt|void|commitment|investment|park-investment|" \
                     "joint-meeting|matchmaking|agreement|training|sales-window|cadre|" \
@@ -106,49 +112,51 @@ Test (vocab, names_at_the_size_limit)
     cr_assert_str_eq (names, "");
 }
 
-// Every row keeps the rules the ledger, the assessment and the CLI rely on.
+// Every row, built in or declared, keeps the rules the ledger, the assessment and the CLI rely
+// on.
+static void
+s_expect_coherent (const vocab_kind_t *kind)
+{
+    cr_assert (validate_id (kind->name), "%s: names stand in events and packs", kind->name);
+    cr_assert_eq (vocab_kind_find (kind->name), kind, "%s: names are unique", kind->name);
+    cr_assert (*kind->title_zh && validate_text (kind->title_zh, NAME_BYTES_MAX, false));
+    cr_assert (*kind->title_en && validate_text (kind->title_en, NAME_BYTES_MAX, false));
+    cr_assert (vocab_unit_find (kind->unit), "%s: unit %s", kind->name, kind->unit);
+    cr_assert_neq (kind->metrics, 0, "%s: a kind no rule can measure", kind->name);
+    cr_assert_eq (strcmp (kind->unit, VOCAB_UNIT_COUNT) == 0,
+                  kind->amount == VOCAB_FIELD_FORBIDDEN,
+                  "%s: measured in count exactly when it has no amount", kind->name);
+    size_t applicable = 0;
+    static const char *metrics[] = { "sum", "count", "quantity", "each", "share" };
+    for (size_t which = 0; which < sizeof metrics / sizeof metrics[0]; which++) {
+        const vocab_metric_t *metric = vocab_metric_find (metrics[which]);
+        if (!vocab_metric_applies (metric, kind))
+            continue;
+        applicable++;
+        cr_assert (!metric->adds_amount || kind->amount == VOCAB_FIELD_REQUIRED,
+                   "%s: %s adds amounts it may not have", kind->name, metric->name);
+        cr_assert (vocab_unit_find (vocab_metric_unit (metric, kind)));
+    }
+    cr_assert_eq (kind->metrics >> (VOCAB_METRIC_COUNT + 1), 0, "%s: no such metric", kind->name);
+    cr_assert_gt (applicable, 0);
+    cr_assert_eq (kind->requires & ~kind->allows, 0, "%s: requires what it allows", kind->name);
+    cr_assert_eq (kind->allows >> VOCAB_ATTR_COUNT, 0, "%s: no such attr", kind->name);
+    cr_assert (kind->scope != VOCAB_SCOPE_OF || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_OF)),
+               "%s: acts on an event it names", kind->name);
+    cr_assert (kind->scope != VOCAB_SCOPE_REGION
+                   || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_REGION)),
+               "%s: a region's figure names its region", kind->name);
+    cr_assert (kind->scope == VOCAB_SCOPE_PAIR || kind->from == VOCAB_FIELD_FORBIDDEN,
+               "%s: no counties without a pairing", kind->name);
+    cr_assert (kind->quantity != VOCAB_QUANTITY_AMOUNT || kind->amount != VOCAB_FIELD_FORBIDDEN
+                   || strcmp (kind->name, VOCAB_KIND_VOID) == 0,
+               "%s: adds up an amount it has (a void's is the ledger's)", kind->name);
+}
+
 Test (vocab, every_kind_is_a_coherent_row)
 {
-    for (size_t index = 0; index < vocab_kind_count (); index++) {
-        const vocab_kind_t *kind = vocab_kind_at (index);
-        cr_assert (validate_id (kind->name), "%s: names stand in events and packs", kind->name);
-        cr_assert_eq (vocab_kind_find (kind->name), kind, "%s: names are unique", kind->name);
-        cr_assert (*kind->title_zh && validate_text (kind->title_zh, NAME_BYTES_MAX, false));
-        cr_assert (*kind->title_en && validate_text (kind->title_en, NAME_BYTES_MAX, false));
-        cr_assert (vocab_unit_find (kind->unit), "%s: unit %s", kind->name, kind->unit);
-        cr_assert_neq (kind->metrics, 0, "%s: a kind no rule can measure", kind->name);
-        cr_assert_eq (strcmp (kind->unit, VOCAB_UNIT_COUNT) == 0,
-                      kind->amount == VOCAB_FIELD_FORBIDDEN,
-                      "%s: measured in count exactly when it has no amount", kind->name);
-        size_t applicable = 0;
-        static const char *metrics[] = { "sum", "count", "quantity", "each", "share" };
-        for (size_t which = 0; which < sizeof metrics / sizeof metrics[0]; which++) {
-            const vocab_metric_t *metric = vocab_metric_find (metrics[which]);
-            if (!vocab_metric_applies (metric, kind))
-                continue;
-            applicable++;
-            cr_assert (!metric->adds_amount || kind->amount == VOCAB_FIELD_REQUIRED,
-                       "%s: %s adds amounts it may not have", kind->name, metric->name);
-            cr_assert (vocab_unit_find (vocab_metric_unit (metric, kind)));
-        }
-        cr_assert_eq (kind->metrics >> (VOCAB_METRIC_COUNT + 1), 0, "%s: no such metric",
-                      kind->name);
-        cr_assert_gt (applicable, 0);
-        cr_assert_eq (kind->requires & ~kind->allows, 0, "%s: requires what it allows",
-                      kind->name);
-        cr_assert_eq (kind->allows >> VOCAB_ATTR_COUNT, 0, "%s: no such attr", kind->name);
-        cr_assert (kind->scope != VOCAB_SCOPE_OF
-                       || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_OF)),
-                   "%s: acts on an event it names", kind->name);
-        cr_assert (kind->scope != VOCAB_SCOPE_REGION
-                       || (kind->requires & VOCAB_ATTR_BIT (VOCAB_ATTR_REGION)),
-                   "%s: a region's figure names its region", kind->name);
-        cr_assert (kind->scope == VOCAB_SCOPE_PAIR || kind->from == VOCAB_FIELD_FORBIDDEN,
-                   "%s: no counties without a pairing", kind->name);
-        cr_assert (kind->quantity != VOCAB_QUANTITY_AMOUNT
-                       || kind->amount != VOCAB_FIELD_FORBIDDEN || strcmp (kind->name, VOCAB_KIND_VOID) == 0,
-                   "%s: adds up an amount it has (a void's is the ledger's)", kind->name);
-    }
+    for (size_t index = 0; index < vocab_kind_count (); index++)
+        s_expect_coherent (vocab_kind_at (index));
     for (unsigned attr = 0; attr < VOCAB_ATTR_COUNT; attr++) {
         cr_assert (validate_id (vocab_attr_name (attr)));
         cr_assert_eq (vocab_attr_find (vocab_attr_name (attr)), attr);
@@ -156,7 +164,7 @@ Test (vocab, every_kind_is_a_coherent_row)
     cr_assert_null (vocab_attr_name (VOCAB_ATTR_COUNT));
     cr_assert_eq (vocab_attr_find ("signed_projects"), VOCAB_ATTR_COUNT, "the JSON key: signed");
     cr_assert_eq (vocab_attr_find ("signed"), VOCAB_ATTR_SIGNED);
-    char names[VOCAB_NAMES_BYTES_MAX];
+    char names[VOCAB_BUILTIN_NAMES_BYTES_MAX];
     cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0, "the list fits its limit");
 }
 
@@ -389,4 +397,408 @@ Test (vocab, a_receipt_goes_from_the_recipient)
                                     sizeof errstr), -1);
     cr_assert_str_eq (errstr, "from must be rec, the pairing's recipient, not sup (receipt "
                               "events go from rec to sup)");
+}
+
+// ---------------------------------------------------------------------------------------
+// Activities declared as data (vocab_declare_activities)
+
+#define S_BUILTIN_KINDS 18
+#define S_LISHUI                                                                               \
+    "{\"activities\": [\n"                                                                     \
+    "  {\"name\": \"support-analysis\", \"title\": \"工作专班月度分析\",\n"                    \
+    "   \"title_en\": \"support group monthly analysis\"},\n"                                  \
+    "  {\"name\": \"support-meeting\", \"title\": \"工作专班季度会议\",\n"                     \
+    "   \"title_en\": \"support group quarterly meeting\"},\n"                                 \
+    "  {\"name\": \"work-meeting\", \"title\": \"季度工作例会\",\n"                            \
+    "   \"title_en\": \"quarterly work meeting\"}\n"                                           \
+    "]}\n"
+
+static char *s_dir;
+
+static void
+s_setup (void)
+{
+    s_dir = test_tmpdir ();
+}
+
+static void
+s_teardown (void)
+{
+    test_rmdir (s_dir);
+    free (s_dir);
+}
+
+TestSuite (vocab_declare, .init = s_setup, .fini = s_teardown, .timeout = 30);
+
+// Writes size bytes of text into a file name of the test's directory; returns its path (the
+// caller frees it).
+static char *
+s_write_bytes (const char *name, const char *text, size_t size)
+{
+    char *path = test_path (s_dir, name);
+    FILE *file = fopen (path, "wb");
+    cr_assert (file, "%s", path);
+    cr_assert_eq (fwrite (text, 1, size, file), size);
+    cr_assert_eq (fclose (file), 0);
+    return path;
+}
+
+static char *
+s_write (const char *name, const char *text)
+{
+    return s_write_bytes (name, text, strlen (text));
+}
+
+// Declares the file at path, which must succeed.
+static void
+s_declare (const char *path)
+{
+    char errstr[512] = "";
+    cr_assert_eq (vocab_declare_activities (path, errstr, sizeof errstr), 0, "%s", errstr);
+}
+
+Test (vocab_declare, a_declared_activity_is_a_kind_like_a_built_in_one)
+{
+    char *path = s_write ("kinds.json", S_LISHUI);
+    s_declare (path);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + 3);
+    const vocab_kind_t *analysis = vocab_kind_find ("support-analysis");
+    cr_assert (analysis);
+    cr_assert_eq (vocab_kind_at (S_BUILTIN_KINDS), analysis, "after the built-in kinds");
+    cr_assert_str_eq (vocab_kind_at (S_BUILTIN_KINDS + 2)->name, "work-meeting", "in order");
+    cr_assert_null (vocab_kind_at (S_BUILTIN_KINDS + 3));
+    cr_assert_eq (vocab_kind_at (0), vocab_kind_find ("aid-funds"), "the built-ins stay first");
+    cr_assert_str_eq (analysis->title_zh, "工作专班月度分析");
+    cr_assert_str_eq (analysis->title_en, "support group monthly analysis");
+    // Exactly a VOCAB_ACTIVITY row, as joint-meeting is.
+    const vocab_kind_t like = VOCAB_ACTIVITY ("support-analysis", "工作专班月度分析",
+                                              "support group monthly analysis");
+    cr_assert_eq (analysis->amount, like.amount);
+    cr_assert_eq (analysis->from, like.from);
+    cr_assert_eq (analysis->direction, like.direction);
+    cr_assert_eq (analysis->scope, like.scope);
+    cr_assert_eq (analysis->requires, like.requires);
+    cr_assert_eq (analysis->allows, like.allows);
+    cr_assert_eq (analysis->quantity, like.quantity);
+    cr_assert_str_eq (analysis->unit, like.unit);
+    cr_assert_eq (analysis->metrics, like.metrics);
+    for (size_t index = 0; index < vocab_kind_count (); index++)
+        s_expect_coherent (vocab_kind_at (index));
+    char names[VOCAB_NAMES_BYTES_MAX];
+    cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0);
+    cr_assert_str_eq (names, S_ALL_KINDS "|support-analysis|support-meeting|work-meeting");
+    cr_assert_eq (vocab_metric_names (analysis, ", ", names, sizeof names), 0);
+    cr_assert_str_eq (names, "count");
+    cr_assert_str_eq (vocab_metric_unit (vocab_metric_find ("count"), analysis), "count");
+    free (path);
+}
+
+Test (vocab_declare, a_declared_activity_is_checked_and_routed_like_an_activity)
+{
+    char *path = s_write ("kinds.json", S_LISHUI);
+    s_declare (path);
+    const vocab_kind_t *meeting = vocab_kind_find ("work-meeting");
+    cr_assert (meeting);
+    s_expect_check (meeting, 0, "", "", NULL);
+    s_expect_check (meeting, 0, "sup", "", NULL);
+    s_expect_check (meeting, 1, "", "",
+                    "amount_fen must be 0 for work-meeting (it has no amount), not 1");
+    s_expect_attrs ("work-meeting", "p", 0, NULL);
+    s_expect_attrs ("work-meeting", "", 0, "pair is required for work-meeting");
+    s_expect_attrs ("work-meeting", "p", S_ATTR (YEAR), "year is not a field of work-meeting");
+    s_expect_route (meeting, "", "", "", "", NULL);
+    s_expect_route (meeting, "rec", "", "rec", "sup", NULL);
+    s_expect_route (meeting, "", "elsewhere", NULL, NULL,
+                    "to must be sup or rec, a county of the pairing, not elsewhere "
+                    "(work-meeting events go from either county to the other)");
+    cr_assert_not (vocab_kind_names_year (meeting));
+    free (path);
+}
+
+Test (vocab_declare, a_missing_file_declares_nothing)
+{
+    char *path = test_path (s_dir, "kinds.json");
+    s_declare (path);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS);
+    s_declare (path);  // and again: the same nothing
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS);
+    free (path);
+}
+
+// A bad kinds file and the line it is refused with, after "<its path>: " (what JSON says of a
+// file that is not JSON is jansson's: the test knows the line, not the words).
+typedef struct {
+    const char *text;
+    const char *what;
+} s_bad_file_t;
+
+static const s_bad_file_t s_bad_files[] = {
+    { "{\"activities\": [", "line 1 column " },
+    { "", "line 1 column " },
+    { "{\"activities\": [{\"name\": \"a\"]}", "line 1 column " },
+    { "[]", "a kinds file is a JSON object {\"activities\": [...]}" },
+    { "{}", "activities must be a list" },
+    { "{\"activities\": {}}", "activities must be a list" },
+    { "{\"activities\": [], \"kinds\": []}",
+      "\"kinds\" is not a member of a kinds file (activities)" },
+    { "{\"activities\": [], \"a\\nb\": 1}",
+      "\"a\\x0ab\" is not a member of a kinds file (activities)" },
+    { "{\"activities\": [], \"activities\": []}", "line 1 column " },
+    { "{\"activities\": [\"support-analysis\"]}",
+      "activity 1 must be an object {\"name\", \"title\", \"title_en\"}" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\", \"title_en\": \"a\"},"
+      " {\"name\": \"b\", \"title\": \"乙\", \"title_en\": \"b\", \"titel\": \"乙\"}]}",
+      "activity 2: \"titel\" is not a member of an activity (name, title, title_en)" },
+    { "{\"activities\": [{\"title\": \"甲\", \"title_en\": \"a\"}]}",
+      "activity 1: name is required" },
+    { "{\"activities\": [{\"name\": 7, \"title\": \"甲\", \"title_en\": \"a\"}]}",
+      "activity 1: name must be a string (an id)" },
+    { "{\"activities\": [{\"name\": \"\", \"title\": \"甲\", \"title_en\": \"a\"}]}",
+      "activity 1: name \"\" is empty" },
+    { "{\"activities\": [{\"name\": \"support analysis\", \"title\": \"甲\", \"title_en\": "
+      "\"a\"}]}",
+      "activity 1: name \"support analysis\" has a character outside A-Z a-z 0-9 . _ : - at "
+      "byte 7" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\", \"title_en\": \"a\"},"
+      " {\"name\": \"joint-meeting\", \"title\": \"联席会议\", \"title_en\": \"joint meeting\"}]}",
+      "activity 2: name \"joint-meeting\" is already a kind (built in)" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\", \"title_en\": \"a\"},"
+      " {\"name\": \"b\", \"title\": \"乙\", \"title_en\": \"b\"},"
+      " {\"name\": \"a\", \"title\": \"丙\", \"title_en\": \"c\"}]}",
+      "activity 3: name \"a\" is activity 1's as well" },
+    { "{\"activities\": [{\"name\": \"a\", \"title_en\": \"a\"}]}",
+      "activity 1 \"a\": title is required" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"\", \"title_en\": \"a\"}]}",
+      "activity 1 \"a\": title is empty" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": [\"甲\"], \"title_en\": \"a\"}]}",
+      "activity 1 \"a\": title must be a string" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\\n乙\", \"title_en\": \"a\"}]}",
+      "activity 1 \"a\": title contains a control character (\\x0a) at byte 3" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\"}]}",
+      "activity 1 \"a\": title_en is required" },
+    { "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\", \"title_en\": null}]}",
+      "activity 1 \"a\": title_en must be a string" },
+};
+
+// Expects the file at path to be refused with "<path>: <what>" (followed by where and why JSON
+// failed when what ends in a space), in one line, and to declare nothing: the vocabulary is the built-in
+// one still.
+static void
+s_expect_refused (const char *path, const char *what)
+{
+    char errstr[512] = "", expected[512];
+    snprintf (expected, sizeof expected, "%s: %s", path, what);
+    cr_assert_eq (vocab_declare_activities (path, errstr, sizeof errstr), -1, "accepted: %s",
+                  what);
+    size_t length = strlen (expected);
+    if (expected[length - 1] == ' ') {
+        cr_assert_eq (strncmp (errstr, expected, length), 0, "'%s' is not '%s...'", errstr,
+                      expected);
+        cr_assert_gt (strlen (errstr), length, "JSON's reason follows");
+    } else
+        cr_assert_str_eq (errstr, expected);
+    cr_assert_null (strchr (errstr, '\n'), "one line");
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS, "%s: declared nothing", what);
+    cr_assert_null (vocab_kind_find ("a"));
+}
+
+Test (vocab_declare, a_bad_file_is_refused_in_one_line_and_declares_nothing)
+{
+    for (size_t index = 0; index < sizeof s_bad_files / sizeof s_bad_files[0]; index++) {
+        char name[32];
+        snprintf (name, sizeof name, "bad-%zu.json", index);
+        char *path = s_write (name, s_bad_files[index].text);
+        s_expect_refused (path, s_bad_files[index].what);
+        free (path);
+    }
+    s_expect_refused (s_dir, "not a regular file");
+    // Nothing was fixed by the refusals: a good file is declared after them.
+    char *path = s_write ("kinds.json", S_LISHUI);
+    s_declare (path);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + 3);
+    free (path);
+}
+
+// A kinds file of count activities, the longest names and titles, padded with spaces to size
+// bytes (0: not padded); returns its path (the caller frees it).
+static char *
+s_write_many (const char *name, size_t count, size_t size)
+{
+    size_t capacity = VOCAB_DECLARED_FILE_BYTES_MAX + 2;
+    char *text = calloc (1, capacity);
+    cr_assert (text);
+    size_t length = (size_t) snprintf (text, capacity, "{\"activities\": [");
+    char title[NAME_BYTES_MAX];
+    memset (title, 't', sizeof title - 1);
+    title[sizeof title - 1] = '\0';
+    for (size_t index = 0; index < count; index++) {
+        // "activity-00-aaa...": ID_BYTES_MAX - 1 bytes, the longest id.
+        char id[ID_BYTES_MAX];
+        memset (id, 'a', sizeof id - 1);
+        id[sizeof id - 1] = '\0';
+        memcpy (id, "activity-", 9);
+        id[9] = (char) ('0' + index / 10);
+        id[10] = (char) ('0' + index % 10);
+        length += (size_t) snprintf (text + length, capacity - length,
+                                     "%s{\"name\": \"%s\", \"title\": \"%s\", \"title_en\": "
+                                     "\"%s\"}", index ? ", " : "", id, title, title);
+        cr_assert_lt (length, capacity);
+    }
+    length += (size_t) snprintf (text + length, capacity - length, "]}");
+    cr_assert_leq (length, size ? size : length);
+    while (length < size)
+        text[length++] = ' ';
+    char *path = s_write_bytes (name, text, length);
+    free (text);
+    return path;
+}
+
+Test (vocab_declare, the_limits_are_exact)
+{
+    char *too_many = s_write_many ("33.json", VOCAB_DECLARED_MAX + 1, 0);
+    s_expect_refused (too_many, "33 activities, more than 32");
+    char *too_big = s_write_many ("big.json", 1, VOCAB_DECLARED_FILE_BYTES_MAX + 1);
+    s_expect_refused (too_big, "65537 bytes, over the limit of 65536");
+    char long_title[NAME_BYTES_MAX + 1];
+    memset (long_title, 't', NAME_BYTES_MAX);
+    long_title[NAME_BYTES_MAX] = '\0';
+    char text[NAME_BYTES_MAX + 128];
+    snprintf (text, sizeof text, "{\"activities\": [{\"name\": \"a\", \"title\": \"甲\", "
+              "\"title_en\": \"%s\"}]}", long_title);
+    char *title_path = s_write ("title.json", text);
+    s_expect_refused (title_path, "activity 1 \"a\": title_en is 256 bytes, more than 255");
+    char long_id[ID_BYTES_MAX + 1];
+    memset (long_id, 'i', ID_BYTES_MAX);
+    long_id[ID_BYTES_MAX] = '\0';
+    snprintf (text, sizeof text, "{\"activities\": [{\"name\": \"%s\", \"title\": \"甲\", "
+              "\"title_en\": \"a\"}]}", long_id);
+    char *id_path = s_write ("id.json", text);
+    char what[256];
+    snprintf (what, sizeof what, "activity 1: name \"%s\" is 64 bytes, more than 63", long_id);
+    s_expect_refused (id_path, what);
+    // At the limits: 32 activities of the longest ids and titles, in a file of exactly the
+    // most bytes.
+    char *most = s_write_many ("32.json", VOCAB_DECLARED_MAX, VOCAB_DECLARED_FILE_BYTES_MAX);
+    s_declare (most);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + VOCAB_DECLARED_MAX);
+    const vocab_kind_t *last = vocab_kind_at (vocab_kind_count () - 1);
+    cr_assert_eq (strlen (last->name), ID_BYTES_MAX - 1);
+    cr_assert_eq (strlen (last->title_zh), NAME_BYTES_MAX - 1);
+    cr_assert_eq (vocab_kind_find (last->name), last);
+    // Every name fits the names' limit, with the longest separator the code uses.
+    char names[VOCAB_NAMES_BYTES_MAX];
+    cr_assert_eq (vocab_kind_names (", ", names, sizeof names), 0);
+    cr_assert_eq (vocab_kind_names ("|", names, sizeof names), 0);
+    free (too_many);
+    free (too_big);
+    free (title_path);
+    free (id_path);
+    free (most);
+}
+
+Test (vocab_declare, declaring_the_same_activities_again_is_a_no_op)
+{
+    char *path = s_write ("kinds.json", S_LISHUI);
+    s_declare (path);
+    const vocab_kind_t *analysis = vocab_kind_find ("support-analysis");
+    s_declare (path);
+    // The same activities in another file, written otherwise: the same.
+    char *copy = s_write ("copy.json", "{\"activities\":[{\"title_en\":\"support group monthly "
+                          "analysis\",\"title\":\"工作专班月度分析\",\"name\":\"support-analysis\"},"
+                          "{\"name\":\"support-meeting\",\"title\":\"工作专班季度会议\",\"title_en\":"
+                          "\"support group quarterly meeting\"},{\"name\":\"work-meeting\","
+                          "\"title\":\"\\u5b63\\u5ea6\\u5de5\\u4f5c\\u4f8b\\u4f1a\",\"title_en\":"
+                          "\"quarterly work meeting\"}]}");
+    s_declare (copy);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + 3);
+    cr_assert_eq (vocab_kind_find ("support-analysis"), analysis, "the same row, not a copy");
+    free (path);
+    free (copy);
+}
+
+Test (vocab_declare, other_activities_after_a_declaration_are_refused)
+{
+    char *path = s_write ("kinds.json", S_LISHUI);
+    s_declare (path);
+    char *fewer = s_write ("fewer.json", "{\"activities\": [{\"name\": \"support-analysis\", "
+                           "\"title\": \"工作专班月度分析\", \"title_en\": \"support group "
+                           "monthly analysis\"}]}");
+    char *retitled = s_write ("retitled.json", "{\"activities\": [{\"name\": "
+                              "\"support-analysis\", \"title\": \"专班分析\", \"title_en\": "
+                              "\"support group monthly analysis\"}]}");
+    char what[PATH_BYTES_MAX + 128];
+    char errstr[PATH_BYTES_MAX + 256];
+    snprintf (what, sizeof what, "%s: activity 2 differs from the 3 declared before from %s: "
+              "kinds are declared once, at start", fewer, path);
+    cr_assert_eq (vocab_declare_activities (fewer, errstr, sizeof errstr), -1);
+    cr_assert_str_eq (errstr, what);
+    snprintf (what, sizeof what, "%s: activity 1 differs from the 3 declared before from %s: "
+              "kinds are declared once, at start", retitled, path);
+    cr_assert_eq (vocab_declare_activities (retitled, errstr, sizeof errstr), -1);
+    cr_assert_str_eq (errstr, what);
+    char *missing = test_path (s_dir, "missing.json");
+    cr_assert_eq (vocab_declare_activities (missing, errstr, sizeof errstr), -1,
+                  "no file is no activities: other ones");
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + 3);
+    cr_assert_str_eq (vocab_kind_find ("support-analysis")->title_zh, "工作专班月度分析");
+    free (path);
+    free (fewer);
+    free (retitled);
+    free (missing);
+}
+
+Test (vocab_declare, after_a_missing_file_no_activities_are_declared)
+{
+    char *missing = test_path (s_dir, "missing.json");
+    s_declare (missing);
+    char *path = s_write ("kinds.json", S_LISHUI);
+    char errstr[PATH_BYTES_MAX + 256];
+    cr_assert_eq (vocab_declare_activities (path, errstr, sizeof errstr), -1);
+    cr_assert (strstr (errstr, ": activity 1 differs from the 0 declared before from "), "%s",
+               errstr);
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS);
+    free (missing);
+    free (path);
+}
+
+Test (vocab_declare, a_clash_with_a_built_in_kind_is_refused)
+{
+    const vocab_kind_t *visit = vocab_kind_find ("leader-visit");
+    char *path = s_write ("kinds.json", "{\"activities\": [{\"name\": \"leader-visit\", "
+                          "\"title\": \"高层互访\", \"title_en\": \"leader visit\"}]}");
+    s_expect_refused (path, "activity 1: name \"leader-visit\" is already a kind (built in)");
+    cr_assert_eq (vocab_kind_find ("leader-visit"), visit, "the built-in row, unchanged");
+    cr_assert_eq (visit->from, VOCAB_FIELD_REQUIRED);
+    free (path);
+}
+
+// Services run as threads in the tests' harnesses, and each may declare: the same file from
+// many threads at once declares it once.
+#define S_THREADS 8
+
+static void *
+s_declare_thread (void *path)
+{
+    char errstr[512] = "";
+    intptr_t rc = vocab_declare_activities (path, errstr, sizeof errstr);
+    // Each reader sees the built-ins alone, or every declared kind: never part of them.
+    size_t count = vocab_kind_count ();
+    if (count != S_BUILTIN_KINDS + 3)
+        rc = -2;
+    return (void *) rc;
+}
+
+Test (vocab_declare, threads_declaring_at_once_declare_once)
+{
+    char *path = s_write ("kinds.json", S_LISHUI);
+    pthread_t threads[S_THREADS];
+    for (size_t index = 0; index < S_THREADS; index++)
+        cr_assert_eq (pthread_create (&threads[index], NULL, s_declare_thread, path), 0);
+    for (size_t index = 0; index < S_THREADS; index++) {
+        void *rc = NULL;
+        cr_assert_eq (pthread_join (threads[index], &rc), 0);
+        cr_assert_eq ((intptr_t) rc, 0, "thread %zu", index);
+    }
+    cr_assert_eq (vocab_kind_count (), S_BUILTIN_KINDS + 3);
+    free (path);
 }

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include "common/config.h"
 #include "common/date.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
@@ -275,6 +276,17 @@ s_setup (void)
     snprintf (s_config.registry_pub, sizeof s_config.registry_pub, "%s", s_registry_args.pub);
     test_free_endpoint (s_config.ledger_rpc, sizeof s_config.ledger_rpc);
     test_free_endpoint (s_config.ledger_pub, sizeof s_config.ledger_pub);
+    // As the service's main does, before it serves: the kinds its policy directory declares.
+    snprintf (s_config.policy_dir, sizeof s_config.policy_dir, "%s", s_dir);
+    char *kinds = test_path (s_dir, CONFIG_KINDS_FILE);
+    FILE *file = fopen (kinds, "w");
+    cr_assert (file);
+    fputs ("{\"activities\": [{\"name\": \"work-meeting\", \"title\": \"季度工作例会\", "
+           "\"title_en\": \"quarterly work meeting\"}]}", file);
+    cr_assert_eq (fclose (file), 0);
+    free (kinds);
+    char errstr[512] = "";
+    cr_assert_eq (config_declare_kinds (&s_config, errstr, sizeof errstr), 0, "%s", errstr);
     s_sub = zsock_new_sub (s_config.ledger_pub, "");
     cr_assert (s_sub);
 }
@@ -795,6 +807,33 @@ Test (ledger_server, list_filters_and_pages_by_seq)
     cr_assert_eq (rpc_client_call (s_client, "ledger.List", &by_region.base, NULL, NULL),
                   RPC_INVALID);
     cr_assert (strstr (rpc_client_error (s_client), "from \"2021-13-01\" is not a date"));
+}
+
+// An activity the policy directory declares (s_setup's kinds.json) is recorded and counted as
+// a built-in one is; one it does not declare is not a kind.
+Test (ledger_server, a_declared_activity_is_recorded_like_a_built_in_one)
+{
+    s_start_all ();
+    Shanhai__V1__LedgerEvent event = s_funds ("w1", 0, "2021-06-15");
+    event.kind = "work-meeting";
+    Shanhai__V1__RecordReply *reply = NULL;
+    cr_assert_eq (s_record (&event, &reply), RPC_OK, "%s", rpc_client_error (s_client));
+    cr_assert_str_eq (reply->event->kind, "work-meeting");
+    cr_assert_str_eq (reply->event->from_region, "", "between the pair as a whole");
+    shanhai__v1__record_reply__free_unpacked (reply, NULL);
+    Shanhai__V1__TotalsReply *totals = s_totals (2021);
+    size_t counted = 0;
+    for (size_t index = 0; index < totals->n_kinds; index++)
+        if (strcmp (totals->kinds[index]->kind, "work-meeting") == 0) {
+            counted++;
+            cr_assert_eq (totals->kinds[index]->count, 1);
+            cr_assert_str_eq (totals->kinds[index]->unit, "count");
+        }
+    cr_assert_eq (counted, 1, "the pair's totals have the declared kind");
+    shanhai__v1__totals_reply__free_unpacked (totals, NULL);
+    event.id = "w2";
+    event.kind = "support-analysis";
+    s_refused (&event, RPC_INVALID, "kind \"support-analysis\" is not a known kind (");
 }
 
 Test (ledger_server, totals_count_every_kind_and_leave_out_what_is_reversed)

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include "common/config.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/store.h"
@@ -344,6 +345,11 @@ s_setup (void)
     snprintf (s_config.language, sizeof s_config.language, "zh");
     snprintf (s_config.template_dir, sizeof s_config.template_dir, "%s/templates",
               getenv ("SHANHAI_SOURCE_DIR") ? getenv ("SHANHAI_SOURCE_DIR") : ".");
+    // As the service's main does, before it serves: the kinds its policy directory declares.
+    snprintf (s_config.policy_dir, sizeof s_config.policy_dir, "%s/policies",
+              test_source_dir ());
+    char errstr[512] = "";
+    cr_assert_eq (config_declare_kinds (&s_config, errstr, sizeof errstr), 0, "%s", errstr);
     s_config.delivery_window_ms = 0;
     s_config.delivery_backoff_ms = 100;
     s_config.delivery_attempts = 3;

@@ -2,6 +2,7 @@
     the test, a fresh data directory per test. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include "common/config.h"
 #include "common/date.h"
 #include "common/rpc.h"
 #include "registry_json.h"
@@ -61,6 +62,11 @@ s_setup (void)
     snprintf (s_config.data_dir, sizeof s_config.data_dir, "%s", s_dir);
     test_free_endpoint (s_config.registry_rpc, sizeof s_config.registry_rpc);
     test_free_endpoint (s_config.registry_pub, sizeof s_config.registry_pub);
+    // As the service's main does, before it serves: the kinds its policy directory declares.
+    snprintf (s_config.policy_dir, sizeof s_config.policy_dir, "%s/policies",
+              test_source_dir ());
+    char errstr[512] = "";
+    cr_assert_eq (config_declare_kinds (&s_config, errstr, sizeof errstr), 0, "%s", errstr);
     s_start ("2026-03-01");
 }
 
