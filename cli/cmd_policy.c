@@ -5,7 +5,8 @@
     diff: the verdicts of the candidate pack FILE's program that would change if it were put
     in force: the candidate is run from scratch over the whole ledger (a second assessment in
     this process, on a temporary directory; the live one is not touched) and its verdicts for
-    the year are compared with the live ones. With --json:
+    the year are compared with the live ones, once the live assessment has applied everything
+    the ledger has. With --json:
       {"program","year","as_of","version","candidate_version","verdicts","changes":[{"rule",
        "scope","subject","period","now","candidate"}]}
     ("now" or "candidate" is null for a verdict only the other has).
@@ -165,6 +166,8 @@ s_diff (cli_t *cli, const char *file, int year, bool as_json)
     Shanhai__V1__ProgramStatusRequest request = SHANHAI__V1__PROGRAM_STATUS_REQUEST__INIT;
     Shanhai__V1__ProgramStatusReply *live = NULL, *shadowed = NULL;
     Shanhai__V1__PackReply *in_force = NULL;
+    if (rc == 0 && shadow_wait_live (&cli->config, S_REPLAY_WAIT_MS, errstr, sizeof errstr))
+        rc = cli_error ("policy: %s", errstr);
     if (rc == 0) {
         request.program = (char *) pack->program;
         request.year = year;

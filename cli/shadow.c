@@ -130,11 +130,11 @@ s_published (const char *endpoint, const char *service, char *errstr, size_t err
     return seq;
 }
 
-// Whether the shadow has applied up to registry_head and ledger_head.
+// Whether the assessment at endpoint has applied up to registry_head and ledger_head.
 static bool
-s_caught_up (shadow_t *self, int64_t registry_head, int64_t ledger_head)
+s_caught_up (const char *endpoint, int64_t registry_head, int64_t ledger_head)
 {
-    rpc_client_t *client = rpc_client_new (self->config.assessment_rpc, S_POLL_MS * 10);
+    rpc_client_t *client = rpc_client_new (endpoint, S_POLL_MS * 10);
     Shanhai__V1__Health *health = NULL;
     bool done = client
                 && rpc_client_call (client, "assessment.Health", NULL,
@@ -154,24 +154,40 @@ s_caught_up (shadow_t *self, int64_t registry_head, int64_t ledger_head)
     return done;
 }
 
-int
-shadow_wait (shadow_t *self, int timeout_ms, char *errstr, size_t errstr_size)
+// Waits until the assessment at endpoint has applied what the registry and the ledger of
+// config have published. Returns 0, or -1 with errstr naming who (what).
+static int
+s_wait (const config_t *config, const char *endpoint, const char *what, int timeout_ms,
+        char *errstr, size_t errstr_size)
 {
-    int64_t registry_head = s_published (self->config.registry_rpc, "registry", errstr,
+    int64_t registry_head = s_published (config->registry_rpc, "registry", errstr,
                                          errstr_size);
     int64_t ledger_head = registry_head < 0 ? -1
-                                            : s_published (self->config.ledger_rpc, "ledger",
+                                            : s_published (config->ledger_rpc, "ledger",
                                                            errstr, errstr_size);
     if (ledger_head < 0)
         return -1;
     for (int waited = 0; waited < timeout_ms; waited += S_POLL_MS) {
-        if (s_caught_up (self, registry_head, ledger_head))
+        if (s_caught_up (endpoint, registry_head, ledger_head))
             return 0;
         zclock_sleep (S_POLL_MS);
     }
-    return errstr_set (errstr, errstr_size, "the recomputation did not reach the ledger's "
-                       "seq %lld within %d s (see the log)", (long long) ledger_head,
-                       timeout_ms / 1000);
+    return errstr_set (errstr, errstr_size, "%s did not reach the ledger's seq %lld within "
+                       "%d s", what, (long long) ledger_head, timeout_ms / 1000);
+}
+
+int
+shadow_wait (shadow_t *self, int timeout_ms, char *errstr, size_t errstr_size)
+{
+    return s_wait (&self->config, self->config.assessment_rpc, "the recomputation",
+                   timeout_ms, errstr, errstr_size);
+}
+
+int
+shadow_wait_live (const config_t *config, int timeout_ms, char *errstr, size_t errstr_size)
+{
+    return s_wait (config, config->assessment_rpc, "the live assessment", timeout_ms, errstr,
+                   errstr_size);
 }
 
 const char *

@@ -21,6 +21,10 @@ shadow_t *shadow_new (const config_t *config, const char *const *names,
 // Waits until the shadow has applied every registry and ledger event the live services have
 // published (at most timeout_ms). Returns 0, or -1 with one line in errstr.
 int shadow_wait (shadow_t *self, int timeout_ms, char *errstr, size_t errstr_size);
+// Waits likewise for the live assessment of config, so that what a recomputation is compared
+// with is as current as it. Returns 0, or -1 with one line in errstr.
+int shadow_wait_live (const config_t *config, int timeout_ms, char *errstr,
+                      size_t errstr_size);
 // The shadow's RPC endpoint, for cli_call.
 const char *shadow_endpoint (const shadow_t *self);
 void shadow_destroy (shadow_t **self_p);
