@@ -4,6 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+// How many of verdicts' rows are periods of the rule named rule.
+static int64_t
+s_periods (const Shanhai__V1__StatusReply *verdicts, const char *rule)
+{
+    int64_t count = 0;
+    for (size_t index = 0; index < verdicts->n_rules; index++)
+        count += strcmp (verdicts->rules[index]->rule, rule) == 0;
+    return count;
+}
+
 int
 scoreboard_score (const policy_pack_t *pack, const Shanhai__V1__StatusReply *verdicts)
 {
@@ -13,8 +23,12 @@ scoreboard_score (const policy_pack_t *pack, const Shanhai__V1__StatusReply *ver
         const Shanhai__V1__RuleStatus *rule = verdicts->rules[index];
         int status = (int) rule->status;
         int score = status >= 0 && status < 6 ? pack->scores[status] : 0;
-        points += (int64_t) rule->weight * score;
-        weights += rule->weight;
+        // A rule weighs its weight, shared among its periods: 12 is a multiple of every
+        // number of periods a year has (1, 4, 12), so the shares stay whole.
+        int64_t weight = (int64_t) rule->weight * SCOREBOARD_PERIODS_LCM
+                         / s_periods (verdicts, rule->rule);
+        points += weight * score;
+        weights += weight;
     }
     if (weights == 0)
         return -1;

@@ -59,6 +59,32 @@ Test (scoreboard, weighted_means_round_to_the_nearest)
     cr_assert_eq (s_score (0, NULL, NULL), -1, "no rule: not ranked");
 }
 
+// A rule judged month by month weighs its weight once, shared among its twelve periods.
+Test (scoreboard, a_rules_periods_share_its_weight)
+{
+    Shanhai__V1__RuleStatus rules[13], *pointers[13];
+    for (size_t index = 0; index < 13; index++) {
+        shanhai__v1__rule_status__init (&rules[index]);
+        rules[index].rule = index < 12 ? "monthly" : "yearly";
+        rules[index].weight = 1;
+        rules[index].status = index < 11 ? MET : BREACHED;
+        pointers[index] = &rules[index];
+    }
+    Shanhai__V1__StatusReply verdicts = SHANHAI__V1__STATUS_REPLY__INIT;
+    verdicts.rules = pointers;
+    verdicts.n_rules = 13;
+    // (11/12 * 100 + 0) / 2 = 45.83: 46, not (11 * 100) / 13 = 84.6
+    cr_assert_eq (scoreboard_score (&s_pack, &verdicts), 46);
+    // Four quarters of weight 3 beside a yearly rule of weight 1: 3/4 of the score is theirs.
+    for (size_t index = 0; index < 5; index++) {
+        rules[index].rule = index < 4 ? "quarterly" : "yearly";
+        rules[index].weight = index < 4 ? 3 : 1;
+        rules[index].status = index < 4 ? MET : BREACHED;
+    }
+    verdicts.n_rules = 5;
+    cr_assert_eq (scoreboard_score (&s_pack, &verdicts), 75);
+}
+
 Test (scoreboard, grades_at_their_exact_thresholds)
 {
     cr_assert_str_eq (scoreboard_grade (&s_pack, 100), "好");
