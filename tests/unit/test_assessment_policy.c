@@ -49,7 +49,8 @@ Test (policy, every_field_is_checked)
     s_expect_rule ("metric", "\"average\"", "metric \"average\" is not a known metric");
     s_expect_rule ("unit", "\"count\"", "unit \"count\" is not the unit of sum");
     s_expect_rule ("scope", "\"city\"", "scope \"city\"");
-    s_expect_rule ("period", "\"month\"", "period \"month\"");
+    s_expect_rule ("period", "\"fortnight\"", "period \"fortnight\" is not one of year, "
+                   "quarter, month, window");
     s_expect_rule ("target", "0", "\"target\" must be a whole number");
     s_expect_rule ("target", "\"100\"", "\"target\" must be a whole number");
     s_expect_rule ("target", "1", NULL);
@@ -79,17 +80,26 @@ Test (policy, every_field_is_checked)
                    "at byte 1");
 }
 
-Test (policy, every_field_is_required_but_the_years)
+Test (policy, every_field_is_required_but_the_defaults)
 {
-    static const char *required[] = { "title", "source", "scope", "metric", "event_kind",
-                                      "unit", "target", "period", "deadline" };
-    for (size_t index = 0; index < sizeof required / sizeof required[0]; index++) {
-        char what[64];
-        snprintf (what, sizeof what, "\"%s\" must be", required[index]);
-        s_expect_rule (required[index], NULL, what);
-    }
-    s_expect_rule ("from_year", NULL, NULL);
-    s_expect_rule ("to_year", NULL, NULL);
+    static const struct {
+        const char *member;
+        const char *error;
+    } required[] = {
+        { "title", "\"title\" must be a string" },
+        { "source", "\"source\" must be a string" },
+        { "scope", "\"scope\" is required (pair, supporter, recipient, park, program, region)" },
+        { "metric", "\"metric\" must be a string" },
+        { "event_kind", "\"event_kind\" is required (or \"measure\" for a sum of aid money)" },
+        { "unit", "\"unit\" must be a string" },
+        { "target", "\"target\" must be a whole number in 1..10000000000000" },
+    };
+    for (size_t index = 0; index < sizeof required / sizeof required[0]; index++)
+        s_expect_rule (required[index].member, NULL, required[index].error);
+    // A year, due by 12-31, every year.
+    static const char *optional[] = { "period", "deadline", "from_year", "to_year" };
+    for (size_t index = 0; index < sizeof optional / sizeof optional[0]; index++)
+        s_expect_rule (optional[index], NULL, NULL);
 }
 
 // Parses a pack whose rule is s_rule with the members of overrides (a JSON object) put in;
@@ -136,13 +146,13 @@ Test (policy, names_outside_the_vocabulary_are_refused)
                                        "\"leader-vist\" is not a known kind "));
     s_expect_vocabulary ("{\"metric\": \"average\"}",
                          "policies/hb.json: rule 1 \"r1\": metric \"average\" is not a known "
-                         "metric (sum, count)");
+                         "metric (sum, count, quantity, each, share, indicator)");
     s_expect_vocabulary ("{\"unit\": \"yuan\"}",
                          "policies/hb.json: rule 1 \"r1\": unit \"yuan\" is not a known unit "
-                         "(fen, count)");
+                         "(fen, count, persons, projects, bp)");
     s_expect_vocabulary ("{\"event_kind\": \"\"}",
-                         s_with_kinds ("policies/hb.json: rule 1 \"r1\": event_kind \"\" is not "
-                                       "a known kind "));
+                         "policies/hb.json: rule 1 \"r1\": \"event_kind\" is required (or "
+                         "\"measure\" for a sum of aid money)");
 }
 
 Test (policy, a_metric_must_apply_to_the_kind_and_the_unit_fit_both)
