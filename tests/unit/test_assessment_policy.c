@@ -1,8 +1,11 @@
 /*  Policy packs: the shipped ones load; every mistake is refused with its place. */
 #include <criterion/criterion.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "common/date.h"
 #include "common/validate.h"
 #include "common/proto.h"
 #include "policy.h"
@@ -503,4 +506,517 @@ Test (policy, weights_and_warnings_are_checked)
         cr_assert (strstr (errstr, cases[index].error), "%s: %s", object, errstr);
         json_decref (root);
     }
+}
+
+/*  The rules of every scope, metric and period. A case is written with ' for " (JSON inside C
+    reads better so; an apostrophe stays one): members are the rule's beside its id "r1", title
+    and source. */
+
+// text with every ' turned into ", but for an apostrophe between two letters (region's), in a
+// buffer of the caller's.
+static const char *
+s_quoted (const char *text, char *out, size_t out_size)
+{
+    cr_assert_lt (strlen (text), out_size, "%s", text);
+    size_t index = 0;
+    for (; text[index]; index++) {
+        bool apostrophe = index > 0 && isalpha ((unsigned char) text[index - 1])
+                          && isalpha ((unsigned char) text[index + 1]);
+        out[index] = text[index] == '\'' && !apostrophe ? '"' : text[index];
+    }
+    out[index] = '\0';
+    return out;
+}
+
+// Parses a pack of the one rule {'id': 'r1', 'title': 't', 'source': 's', <members>} as
+// policies/hb.json: 0 with *out, or -1 with one line in errstr.
+static int
+s_parse_members (const char *members, policy_rule_t *out, char *errstr, size_t errstr_size)
+{
+    char text[2048], quoted[2048];
+    snprintf (text, sizeof text, "{'program': 'hb', 'version': 1, 'rules': [{'id': 'r1', "
+              "'title': 't', 'source': 's', %s}]}", members);
+    json_error_t error;
+    json_t *root = json_loads (s_quoted (text, quoted, sizeof quoted), 0, &error);
+    cr_assert (root, "%s: %s", quoted, error.text);
+    policy_pack_t *pack = malloc (sizeof *pack);
+    cr_assert (pack);
+    int rc = policy_pack_parse (root, "policies/hb.json", pack, errstr, errstr_size);
+    *out = pack->rules[0];
+    free (pack);
+    json_decref (root);
+    return rc;
+}
+
+// The rule of members, which must parse.
+static policy_rule_t
+s_accepted (const char *members)
+{
+    policy_rule_t rule;
+    char errstr[512] = "";
+    cr_assert_eq (s_parse_members (members, &rule, errstr, sizeof errstr), 0, "%s: %s", members,
+                  errstr);
+    return rule;
+}
+
+// The rule of members must be refused with exactly: policies/hb.json: rule 1 "r1": <error>,
+// one line that names the file, the rule and (in error) the field.
+static void
+s_refused (const char *members, const char *error)
+{
+    policy_rule_t rule;
+    char errstr[512] = "", expected[512], quoted[512];
+    cr_assert_eq (s_parse_members (members, &rule, errstr, sizeof errstr), -1, "accepted %s",
+                  members);
+    snprintf (expected, sizeof expected, "policies/hb.json: rule 1 \"r1\": %s",
+              s_quoted (error, quoted, sizeof quoted));
+    cr_assert_str_eq (errstr, expected, "%s\n got: %s\nwant: %s", members, errstr, expected);
+    cr_assert (validate_text (errstr, sizeof errstr, false), "one line: %s", errstr);
+}
+
+Test (policy, scope_measure_and_metric_are_refused_where_they_do_not_apply)
+{
+    s_refused ("'scope': 'city', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2",
+               "scope 'city' is not one of pair, supporter, recipient, park, program, region");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', "
+               "'event_kind': 'receipt', 'unit': 'fen', 'target': 'committed'",
+               "'measure' is for a sum of aid money, instead of event_kind");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'measure': 'received', 'unit': 'count', "
+               "'target': 1", "'measure' is for a sum of aid money, instead of event_kind");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'spent', 'unit': 'fen', "
+               "'target': 1", "measure 'spent' is not one of committed, disbursed, received");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'joint-meeting', "
+               "'unit': 'count', 'target': 1",
+               "metric 'quantity' does not apply to event_kind 'joint-meeting' (its metrics: "
+               "count)");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'leader-visit', "
+               "'each': {'from': ['a']}, 'unit': 'count', 'target': 1",
+               "metric 'each' does not apply to event_kind 'leader-visit' (its metrics: count)");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'aid-funds', "
+               "'share': {'of': ['a']}, 'by': 'amount', 'unit': 'bp', 'target': 1",
+               "metric 'share' does not apply to event_kind 'aid-funds' (its metrics: sum, "
+               "count)");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'event_kind': 'leader-visit', "
+               "'indicator': {'code': 'gdp'}, 'unit': 'bp', 'target': 1",
+               "metric indicator measures indicator events, not leader-visit");
+    s_refused ("'scope': 'park', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1",
+               "scope park needs events that name a park, which leader-visit events do not");
+}
+
+Test (policy, where_filters_only_on_the_kinds_text_fields)
+{
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'training', "
+               "'where': {'persons': '10'}, 'unit': 'persons', 'target': 1",
+               "'persons' is not a text field of training");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'agreement', "
+               "'where': {'sector': 'health'}, 'unit': 'count', 'target': 1",
+               "'sector' is not a text field of agreement");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'colour': 'red'}, 'unit': 'fen', 'target': 1",
+               "'colour' is not a text field of investment");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': ['health'], 'unit': 'fen', 'target': 1",
+               "'where' must be an object of at most 3 fields and their values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': 'a', 'project': 'b', 'park': 'c', 'continued': 'd'}, "
+               "'unit': 'fen', 'target': 1",
+               "'where' must be an object of at most 3 fields and their values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': []}, 'unit': 'fen', 'target': 1",
+               "'sector' must be a value or a list of 1..12 values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ['a','b','c','d','e','f','g','h','i','j','k','l','m']}, "
+               "'unit': 'fen', 'target': 1", "'sector' must be a value or a list of 1..12 values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ['health', 7]}, 'unit': 'fen', 'target': 1",
+               "'sector' value 2 must be a short text (39 bytes at most)");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ''}, 'unit': 'fen', 'target': 1",
+               "'sector' value 1 must be a short text (39 bytes at most)");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': '0123456789012345678901234567890123456789'}, "
+               "'unit': 'fen', 'target': 1",
+               "'sector' value 1 must be a short text (39 bytes at most)");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'sum', 'event_kind': "
+                                     "'investment', 'where': {'sector': ['a','b','c','d','e',"
+                                     "'f','g','h','i','j','k','l'], 'park': "
+                                     "'012345678901234567890123456789012345678'}, "
+                                     "'unit': 'fen', 'target': 1");
+    cr_assert_eq (rule.filter_count, 2);
+    cr_assert_eq (rule.filters[0].attr, VOCAB_ATTR_SECTOR);
+    cr_assert_eq (rule.filters[0].count, 12);
+    cr_assert_str_eq (rule.filters[0].values[11], "l");
+    cr_assert_eq (rule.filters[1].attr, VOCAB_ATTR_PARK);
+    cr_assert_eq (rule.filters[1].count, 1, "a value alone is a list of one");
+}
+
+Test (policy, each_share_and_indicator_members_belong_to_their_metric)
+{
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', 'unit': 'count', "
+               "'target': 1", "'each' must be an object of one field and its values, e.g. "
+               "{'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'investment', "
+               "'each': {'sector': ['a'], 'project': ['b']}, 'unit': 'count', 'target': 1",
+               "'each' must be an object of one field and its values, e.g. "
+               "{'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', "
+               "'each': {'sector': ['health']}, 'unit': 'count', 'target': 1",
+               "'sector' is not a text field of agreement");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'agreement', "
+               "'each': {'field': ['health']}, 'unit': 'count', 'target': 1",
+               "'each' is not a member of a rule of metric count");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'unit': 'fen', 'target': 1",
+               "'share' is not a member of a rule of metric sum");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', 'by': 'amount', "
+               "'unit': 'fen', 'target': 1", "'by' is not a member of a rule of metric sum");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'indicator': {'code': 'gdp'}, 'unit': 'count', 'target': 1",
+               "'indicator' is not a member of a rule of metric count");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'unit': 'bp', 'target': 1",
+               "'by' is required for a share: count or amount");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'by': 'weight', 'unit': 'bp', 'target': 1",
+               "by 'weight' is not one of count, amount");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', 'by': 'count', "
+               "'unit': 'bp', 'target': 1", "'share' must be an object of one field and its "
+               "values, e.g. {'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+               "'share': {'field': ['health']}, 'by': 'amount', 'unit': 'bp', 'target': 1",
+               "a share by amount needs a kind with an amount, not agreement");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'share', 'event_kind': "
+                                     "'agreement', 'share': {'field': ['health']}, 'by': "
+                                     "'count', 'unit': 'bp', 'target': 1");
+    cr_assert_eq (rule.share.attr, VOCAB_ATTR_FIELD);
+    cr_assert_not (rule.share_by_amount);
+}
+
+Test (policy, an_indicator_is_a_regions_figure)
+{
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'measure': 'value'}, "
+               "'unit': 'bp', 'target': 1", "'code' must be a string");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'unit': 'bp', 'target': 1",
+               "'indicator' must be an object {'code', 'measure', 'reference'}");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'mesure': 'value'}, 'unit': 'bp', 'target': 1", "unknown member 'mesure'");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'measure': 'level'}, 'unit': 'bp', 'target': 1",
+               "measure 'level' is not one of value, growth");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'g dp'}, "
+               "'unit': 'bp', 'target': 1", "indicator code 'g dp' has a character outside "
+               "A-Z a-z 0-9 . _ : - at byte 1");
+    s_refused ("'scope': 'pair', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'bp', 'target': 1", "an indicator is a region's figure: scope region");
+    s_refused ("'scope': 'region', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1", "scope region is for an indicator");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'reference': 'hb-province'}, 'unit': 'bp', 'target': 1",
+               "'target' must be left out: the reference region's figure is the target");
+    policy_rule_t rule = s_accepted ("'scope': 'region', 'metric': 'indicator', 'indicator': "
+                                     "{'code': 'gdp_growth', 'measure': 'growth', "
+                                     "'reference': 'hb-province'}, 'compare': 'above', "
+                                     "'unit': 'bp'");
+    cr_assert_eq (rule.metric, POLICY_METRIC_INDICATOR);
+    cr_assert_str_eq (rule.event_kind, "indicator", "the kind is filled in");
+    cr_assert_str_eq (rule.code, "gdp_growth");
+    cr_assert (rule.growth);
+    cr_assert_str_eq (rule.reference, "hb-province");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_ABOVE);
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE, "a level is not paced");
+    rule = s_accepted ("'scope': 'region', 'metric': 'indicator', 'event_kind': 'indicator', "
+                       "'indicator': {'code': 'rural_income'}, 'unit': 'fen', 'target': 2500000");
+    cr_assert_not (rule.growth);
+    cr_assert_str_eq (rule.reference, "");
+    cr_assert_eq (rule.target, 2500000);
+}
+
+Test (policy, the_unit_is_the_metrics_over_the_kind)
+{
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'count', "
+               "'target': 1", "unit 'count' is not the unit of sum over aid-funds, which is fen");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'aid-funds', 'unit': 'fen', "
+               "'target': 1", "unit 'fen' is not the unit of count over aid-funds, which is "
+               "count");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'training', "
+               "'unit': 'count', 'target': 1",
+               "unit 'count' is not the unit of quantity over training, which is persons");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'matchmaking', "
+               "'unit': 'persons', 'target': 1",
+               "unit 'persons' is not the unit of quantity over matchmaking, which is projects");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', "
+               "'each': {'field': ['health']}, 'unit': 'bp', 'target': 1",
+               "unit 'bp' is not the unit of each over agreement, which is count");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'by': 'amount', 'unit': 'fen', 'target': 1",
+               "unit 'fen' is not the unit of share over investment, which is bp");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'persons', 'target': 1", "unit 'persons' is not the unit of an "
+               "indicator's value, which is fen, bp or count");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'measure': 'growth'}, 'unit': 'fen', 'target': 1",
+               "unit 'fen' is not the unit of an indicator's growth, which is bp");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'disbursed', 'unit': 'count', "
+               "'target': 1", "unit 'count' is not the unit of sum over aid-funds, which is fen");
+    static const char *fits[] = {
+        "'metric': 'quantity', 'event_kind': 'training', 'unit': 'persons'",
+        "'metric': 'quantity', 'event_kind': 'matchmaking', 'unit': 'projects'",
+        "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a']}, 'unit': 'count'",
+        "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+        "'by': 'count', 'unit': 'bp'",
+    };
+    for (size_t index = 0; index < sizeof fits / sizeof fits[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'pair', 'target': 1, %s", fits[index]);
+        s_accepted (members);
+    }
+}
+
+Test (policy, targets_plan_and_committed_have_their_place)
+{
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'where': {'category': 'gov'}, 'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'where': {'category': ['gov', 'invest']}, 'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'count', 'event_kind': 'park-investment', "
+               "'where': {'category': 'gov'}, 'unit': 'count', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', "
+               "'target': 'committed'",
+               "target 'committed' is for a sum of measure received or disbursed");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'committed', 'unit': 'fen', "
+               "'target': 'committed'",
+               "target 'committed' is for a sum of measure received or disbursed");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', 'unit': 'fen', "
+               "'target': 'lots'", "'target' must be a whole number, 'plan' or 'committed'");
+    policy_rule_t rule = s_accepted ("'scope': 'park', 'metric': 'sum', 'event_kind': "
+                                     "'park-investment', 'where': {'category': 'invest'}, "
+                                     "'unit': 'fen', 'target': 'plan'");
+    cr_assert_eq (rule.target_from, POLICY_TARGET_PLAN);
+    cr_assert_str_eq (rule.filters[0].values[0], "invest");
+    rule = s_accepted ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', 'unit': 'fen', "
+                       "'target': 'committed', 'deadline': '05-31'");
+    cr_assert_eq (rule.target_from, POLICY_TARGET_COMMITTED);
+    cr_assert_eq (rule.measure, POLICY_MEASURE_RECEIVED);
+    cr_assert_str_eq (rule.event_kind, "receipt", "the measure's kind is filled in");
+    rule = s_accepted ("'scope': 'supporter', 'metric': 'sum', 'measure': 'disbursed', "
+                       "'unit': 'fen', 'target': 'committed'");
+    cr_assert_eq (rule.measure, POLICY_MEASURE_DISBURSED);
+    cr_assert_str_eq (rule.event_kind, "aid-funds");
+    cr_assert_eq (rule.scope, POLICY_SCOPE_SUPPORTER);
+}
+
+Test (policy, a_target_is_in_the_metrics_range)
+{
+    static const struct {
+        const char *members;
+        const char *error;  // NULL: accepted
+    } cases[] = {
+        { "'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', 'target': 0",
+          "'target' must be a whole number in 1..10000000000000" },
+        { "'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', 'target': 1", NULL },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 5", "'target' must be a whole number in 1..4" },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 4", NULL },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 0", "'target' must be a whole number in 1..4" },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 10001",
+          "'target' must be a whole number in 1..10000" },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 10000", NULL },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 0",
+          "'target' must be a whole number in 1..10000" },
+        { "'metric': 'count', 'event_kind': 'leader-visit', 'unit': 'count', 'target': -1",
+          "'target' must be a whole number in 1..10000000000000" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'pair', %s", cases[index].members);
+        if (cases[index].error)
+            s_refused (members, cases[index].error);
+        else
+            s_accepted (members);
+    }
+    // A level may ask for 0 or less: a growth may be negative.
+    static const struct {
+        const char *target;
+        bool accepted;
+    } levels[] = { { "-10000000000001", false }, { "-10000000000000", true }, { "0", true },
+                   { "10000000000000", true }, { "10000000000001", false } };
+    for (size_t index = 0; index < sizeof levels / sizeof levels[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'region', 'metric': 'indicator', "
+                  "'indicator': {'code': 'gdp', 'measure': 'growth'}, 'unit': 'bp', "
+                  "'target': %s", levels[index].target);
+        if (levels[index].accepted)
+            cr_assert_eq (s_accepted (members).target, strtoll (levels[index].target, NULL, 10));
+        else
+            s_refused (members, "'target' must be a whole number in "
+                       "-10000000000000..10000000000000");
+    }
+}
+
+Test (policy, compare_and_pace_fit_a_level_or_a_total)
+{
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'compare': 'at_most'",
+               "'compare' is for a share or an indicator: a total only ever grows toward its "
+               "target");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'compare': 'less'",
+               "compare 'less' is not one of at_least, at_most, above");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+               "'share': {'field': ['a']}, 'by': 'count', 'unit': 'bp', 'target': 1, "
+               "'pace': 'linear'",
+               "pace 'linear' does not apply to a share, which is a level, not a total");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'bp', 'target': 1, 'pace': 'linear'",
+               "pace 'linear' does not apply to an indicator, which is a level, not a total");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'pace': 'steady'",
+               "pace 'steady' is not one of linear, none");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': "
+                                     "'leader-visit', 'unit': 'count', 'target': 2");
+    cr_assert_eq (rule.pace, POLICY_PACE_LINEAR, "a total is paced by default");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_AT_LEAST);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+                       "'unit': 'count', 'target': 1, 'pace': 'none'");
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+                       "'share': {'field': ['a']}, 'by': 'count', 'unit': 'bp', "
+                       "'target': 5000, 'compare': 'at_most'");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_AT_MOST);
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE);
+}
+
+Test (policy, periods_and_deadlines)
+{
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'fortnight'",
+               "period 'fortnight' is not one of year, quarter, month, window");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'month', 'deadline': '12-31'",
+               "a month ends on its last day: leave deadline out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'quarter', 'deadline_year': -1",
+               "a quarter ends on its last day: leave deadline_year out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018",
+               "a window needs from_year and to_year");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'to_year': 2020",
+               "a window needs from_year and to_year");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-07-31', 'from_year': 2018, "
+               "'to_year': 2019",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-07-31'",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-10-31', 'deadline_year': -1, "
+               "'from_year': 2019, 'to_year': 2019",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-02-30', 'from_year': 2018, "
+               "'to_year': 2018", "deadline '2018-02-30' is not a date YYYY-MM-DD");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018, "
+               "'to_year': 2020, 'deadline_year': -1", "deadline_year is for a yearly period");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'deadline_year': 1",
+               "'deadline_year' must be a whole number in -1..0");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'period': 'month'",
+               "plan-filed events name a year: a month does not apply to them");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'committed', 'unit': 'fen', "
+               "'target': 1, 'period': 'quarter'",
+               "commitment events name a year: a quarter does not apply to them");
+}
+
+Test (policy, periods_and_deadlines_as_parsed)
+{
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': "
+                                     "'leader-visit', 'unit': 'count', 'target': 1");
+    cr_assert_eq (rule.period, POLICY_PERIOD_YEAR);
+    cr_assert_eq (rule.deadline_month, 12, "due by 12-31 unless said");
+    cr_assert_eq (rule.deadline_day, 31);
+    cr_assert_eq (rule.deadline_date, -1);
+    cr_assert_eq (rule.deadline_year, 0);
+    cr_assert_eq (rule.from_year, 2000, "every year the dates have");
+    cr_assert_eq (rule.to_year, 2099);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'period': 'quarter'");
+    cr_assert_eq (rule.period, POLICY_PERIOD_QUARTER);
+    cr_assert_eq (rule.deadline_month, 0, "a quarter ends on its last day");
+    cr_assert_eq (rule.deadline_date, -1);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018, "
+                       "'to_year': 2020");
+    cr_assert_eq (rule.period, POLICY_PERIOD_WINDOW);
+    cr_assert_eq (rule.deadline_month, 12);
+    cr_assert_eq (rule.deadline_day, 31);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'deadline': '2018-07-31', "
+                       "'from_year': 2018, 'to_year': 2018");
+    int32_t day;
+    cr_assert_eq (date_parse ("2018-07-31", &day), 0);
+    cr_assert_eq (rule.deadline_date, day);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+                       "'unit': 'count', 'target': 1, 'deadline': '10-31', "
+                       "'deadline_year': -1, 'pace': 'none'");
+    cr_assert_eq (rule.deadline_year, -1);
+    cr_assert_eq (rule.deadline_month, 10);
+    cr_assert_eq (rule.deadline_day, 31);
+}
+
+// How many files named *.json dir has.
+static size_t
+s_json_files (const char *dir)
+{
+    DIR *folder = opendir (dir);
+    cr_assert (folder, "%s", dir);
+    size_t count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (folder))) {
+        size_t length = strlen (entry->d_name);
+        count += length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0;
+    }
+    closedir (folder);
+    return count;
+}
+
+Test (policy, every_pack_of_the_policy_directory_loads)
+{
+    char *dir = test_path (test_source_dir (), "policies");
+    char errstr[512] = "";
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    cr_assert_eq (policy_set_size (set), s_json_files (dir), "one pack a file");
+    for (size_t index = 0; index < policy_set_size (set); index++) {
+        const policy_pack_t *pack = policy_set_at (set, index);
+        cr_assert_gt (pack->rule_count, 0, "%s", pack->program);
+        for (size_t rule = 0; rule < pack->rule_count; rule++)
+            cr_assert_eq (policy_set_rule (set, pack->rules[rule].id), &pack->rules[rule],
+                          "%s", pack->rules[rule].id);
+    }
+    policy_set_destroy (&set);
+    free (dir);
 }
