@@ -195,7 +195,8 @@ Test (policy, a_rule_without_an_id_is_named_by_its_place)
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     cr_assert (strstr (errstr, "hb.json: rule 1: \"id\" must be a string"), "%s", errstr);
     json_decref (root);
-    root = json_pack ("{s:s, s:i, s:[], s:s}", "program", "hb", "version", 1, "rules", "extra", "x");
+    root = json_pack ("{s:s, s:i, s:[], s:s}", "program", "hb", "version", 1, "rules", "extra",
+                      "x");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     json_decref (root);
     root = json_pack ("{s:s, s:i, s:[s]}", "program", "hb", "version", 1, "rules", "not an object");
@@ -300,7 +301,8 @@ static void
 s_write_padded (const char *dir, const char *name, size_t size)
 {
     char pack[1024];
-    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s]}", s_rule);
+    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, "
+                           "\"rules\": [%s]}", s_rule);
     cr_assert ((size_t) length <= size);
     char *path = test_path (dir, name);
     FILE *file = fopen (path, "w");
@@ -386,7 +388,8 @@ Test (policy, a_load_names_the_file_the_rule_and_the_field)
 {
     char *dir = test_tmpdir ();
     char pack[2048];
-    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s, {\"id\": \"hb-visits\", "
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s, "
+              "{\"id\": \"hb-visits\", "
               "\"title\": \"t\", \"source\": \"s\", \"scope\": \"pair\", \"metric\": \"count\", "
               "\"event_kind\": \"leader-vist\", \"unit\": \"count\", \"target\": 2, "
               "\"period\": \"year\", \"deadline\": \"12-31\"}]}", s_rule);
