@@ -287,11 +287,18 @@ s_publish_change (assessment_server_t *self, const s_subject_t *subject,
         change.recipient_name = pairing->recipient_name;
         change.supporter = pairing->supporter;
         change.supporter_name = pairing->supporter_name;
-    } else if (subject->scope == POLICY_SCOPE_SUPPORTER)
-        change.supporter = (char *) subject->id;
-    else if (subject->scope != POLICY_SCOPE_PROGRAM)
-        change.recipient = (char *) subject->id;
+    }
     const registry_view_t *prepared = registry_replica_prepared (self->registry);
+    const registry_view_t *view = prepared ? prepared : registry_replica_view (self->registry);
+    if (!pairing && subject->scope != POLICY_SCOPE_PROGRAM) {
+        // A county's rule: the county, named as the registry names it.
+        const Shanhai__V1__Region *region = view ? registry_view_region (view, subject->id)
+                                                 : NULL;
+        char *name = region ? region->name : "";
+        bool supporter = subject->scope == POLICY_SCOPE_SUPPORTER;
+        *(supporter ? &change.supporter : &change.recipient) = (char *) subject->id;
+        *(supporter ? &change.supporter_name : &change.recipient_name) = name;
+    }
     change.registry_version = prepared ? registry_view_version (prepared)
                                        : registry_replica_version (self->registry);
     change.warning_days = (uint32_t) warning_days;

@@ -110,7 +110,9 @@ bool
 engine_period_of_event (const policy_rule_t *rule, int32_t day, int named_year,
                         int year_shift, engine_period_t *out)
 {
-    int year = (named_year ? named_year : date_year (day)) + year_shift;
+    // An event that names no year is in the period whose days hold it: with a deadline in the
+    // year before, a day of 2024 is in 2025's period (2024-01-01..2024-10-31).
+    int year = (named_year ? named_year : date_year (day) - rule->deadline_year) + year_shift;
     int unused_year, month, unused_day;
     date_to_ymd (day, &unused_year, &month, &unused_day);
     int index = rule->period == POLICY_PERIOD_QUARTER ? (month - 1) / 3 + 1

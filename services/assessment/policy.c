@@ -360,9 +360,9 @@ s_parse_target (const json_t *object, policy_rule_t *rule, const char *where, ch
         return errstr_set (errstr, errstr_size, "%s: \"compare\" is for a share or an "
                            "indicator: a total only ever grows toward its target", where);
     if (level && rule->pace != POLICY_PACE_NONE)
-        return errstr_set (errstr, errstr_size, "%s: pace \"linear\" does not apply to a %s, "
+        return errstr_set (errstr, errstr_size, "%s: pace \"linear\" does not apply to %s, "
                            "which is a level, not a total", where,
-                           rule->metric == POLICY_METRIC_SHARE ? "share" : "indicator");
+                           rule->metric == POLICY_METRIC_SHARE ? "a share" : "an indicator");
     if (*rule->reference) {
         if (target)
             return errstr_set (errstr, errstr_size, "%s: \"target\" must be left out: the "
@@ -455,8 +455,8 @@ s_parse_period (const json_t *object, policy_rule_t *rule, const char *where, ch
     rule->deadline_date = -1;
     bool sub_year = period == POLICY_PERIOD_QUARTER || period == POLICY_PERIOD_MONTH;
     if (sub_year && (*text || deadline_year))
-        return errstr_set (errstr, errstr_size, "%s: a %s ends on its last day: leave deadline "
-                           "out", where, s_periods[period]);
+        return errstr_set (errstr, errstr_size, "%s: a %s ends on its last day: leave %s out",
+                           where, s_periods[period], *text ? "deadline" : "deadline_year");
     if (period == POLICY_PERIOD_WINDOW
         && (!json_object_get (object, "from_year") || !json_object_get (object, "to_year")))
         return errstr_set (errstr, errstr_size, "%s: a window needs from_year and to_year",

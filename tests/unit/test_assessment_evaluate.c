@@ -1,6 +1,9 @@
-/*  The compliance semantics at every boundary. */
+/*  The compliance semantics at every boundary: the pro-rating of evaluate.h over the periods
+    engine.h gives a yearly rule (engine_periods_of_year), cut to a pairing's active days
+    (engine_period_clip). */
 #include <criterion/criterion.h>
 #include "common/date.h"
+#include "engine.h"
 #include "evaluate.h"
 
 #define MET SHANHAI__V1__COMPLIANCE_STATUS__MET
@@ -8,9 +11,11 @@
 #define AT_RISK SHANHAI__V1__COMPLIANCE_STATUS__AT_RISK
 #define BREACHED SHANHAI__V1__COMPLIANCE_STATUS__BREACHED
 
+// A yearly rule due by 12-31 (deadline_date -1: no fixed date), as policy.c parses one.
 static policy_rule_t s_rule = {
     .id = "hb-aid-funds", .metric = POLICY_METRIC_SUM, .unit = "fen", .target = 500000000,
-    .deadline_month = 12, .deadline_day = 31, .from_year = 2021, .to_year = 2025,
+    .period = POLICY_PERIOD_YEAR, .deadline_month = 12, .deadline_day = 31,
+    .deadline_date = -1, .from_year = 2021, .to_year = 2025,
 };
 
 static int32_t
@@ -21,12 +26,26 @@ s_day (const char *text)
     return day;
 }
 
+// The period of rule in year for a pairing active from first to last (the days it is cut to),
+// in *out; false when the rule has none that year or nothing of it is left.
+static bool
+s_active (const policy_rule_t *rule, int year, int32_t first, int32_t last,
+          evaluate_period_t *out)
+{
+    engine_period_t periods[ENGINE_PERIODS_MAX];
+    size_t count = engine_periods_of_year (rule, year, periods);
+    cr_assert_leq (count, 1, "a yearly rule has one period a year");
+    if (count == 0 || !engine_period_clip (&periods[0], first, last))
+        return false;
+    *out = (evaluate_period_t) { .start = periods[0].start, .deadline = periods[0].deadline };
+    return true;
+}
+
 static evaluate_period_t
 s_year (int year)
 {
     evaluate_period_t period;
-    cr_assert (
-        evaluate_period (&s_rule, year, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
+    cr_assert (s_active (&s_rule, year, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
     return period;
 }
 
@@ -75,19 +94,19 @@ Test (evaluate, leap_years_have_one_more_day)
 Test (evaluate, the_period_follows_the_pairing_and_the_rule)
 {
     evaluate_period_t period;
-    cr_assert_not (evaluate_period (&s_rule, 2020, s_day ("2015-01-01"), s_day ("2030-12-31"),
+    cr_assert_not (s_active (&s_rule, 2020, s_day ("2015-01-01"), s_day ("2030-12-31"),
                                     &period), "before from_year");
-    cr_assert_not (evaluate_period (&s_rule, 2026, s_day ("2015-01-01"), s_day ("2030-12-31"),
+    cr_assert_not (s_active (&s_rule, 2026, s_day ("2015-01-01"), s_day ("2030-12-31"),
                                     &period), "after to_year");
-    cr_assert_not (evaluate_period (&s_rule, 2021, s_day ("2022-01-01"), s_day ("2030-12-31"),
+    cr_assert_not (s_active (&s_rule, 2021, s_day ("2022-01-01"), s_day ("2030-12-31"),
                                     &period), "the pairing starts later");
-    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-07-01"), s_day ("2030-12-31"),
+    cr_assert (s_active (&s_rule, 2021, s_day ("2021-07-01"), s_day ("2030-12-31"),
                                 &period));
     cr_assert_eq (period.start, s_day ("2021-07-01"), "starts with the pairing");
-    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2015-01-01"), s_day ("2021-06-30"),
+    cr_assert (s_active (&s_rule, 2021, s_day ("2015-01-01"), s_day ("2021-06-30"),
                                 &period));
     cr_assert_eq (period.deadline, s_day ("2021-06-30"), "ends with the pairing");
-    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-12-31"), s_day ("2021-12-31"),
+    cr_assert (s_active (&s_rule, 2021, s_day ("2021-12-31"), s_day ("2021-12-31"),
                                 &period), "a one-day period");
     cr_assert_eq (period.start, period.deadline);
     cr_assert_eq (evaluate_expected (10, period, period.start), 0, "nothing asked on day one");
@@ -102,7 +121,7 @@ Test (evaluate, another_deadline)
     rule.deadline_month = 5;
     rule.deadline_day = 31;  // 003 三(四): funds in place by May 31
     evaluate_period_t period;
-    cr_assert (evaluate_period (&rule, 2021, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
+    cr_assert (s_active (&rule, 2021, s_day ("2021-01-01"), s_day ("2025-12-31"), &period));
     cr_assert_eq (period.deadline, s_day ("2021-05-31"));
     cr_assert_eq (evaluate_status (1, 100, period, s_day ("2021-06-01")), BREACHED);
 }
@@ -150,7 +169,7 @@ Test (evaluate, a_pairing_inside_the_year)
 {
     evaluate_period_t period;
     // Active 2021-04-01..2021-09-30: 182 days from S to D.
-    cr_assert (evaluate_period (&s_rule, 2021, s_day ("2021-04-01"), s_day ("2021-09-30"),
+    cr_assert (s_active (&s_rule, 2021, s_day ("2021-04-01"), s_day ("2021-09-30"),
                                 &period));
     cr_assert_eq (period.start, s_day ("2021-04-01"));
     cr_assert_eq (period.deadline, s_day ("2021-09-30"));
@@ -160,9 +179,9 @@ Test (evaluate, a_pairing_inside_the_year)
     cr_assert_eq (evaluate_status (181, 182, period, s_day ("2021-10-01")), BREACHED,
                   "its end is its deadline");
     // A pairing that ended the year before, and one whose last day is Jan 1.
-    cr_assert_not (evaluate_period (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2021-12-31"),
+    cr_assert_not (s_active (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2021-12-31"),
                                     &period));
-    cr_assert (evaluate_period (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2022-01-01"),
+    cr_assert (s_active (&s_rule, 2022, s_day ("2021-01-01"), s_day ("2022-01-01"),
                                 &period));
     cr_assert_eq (period.start, period.deadline);
 }
@@ -173,9 +192,9 @@ Test (evaluate, a_deadline_before_the_pairing_starts)
     rule.deadline_month = 5;
     rule.deadline_day = 31;
     evaluate_period_t period;
-    cr_assert_not (evaluate_period (&rule, 2021, s_day ("2021-06-01"), s_day ("2025-12-31"),
+    cr_assert_not (s_active (&rule, 2021, s_day ("2021-06-01"), s_day ("2025-12-31"),
                                     &period), "nothing of the pairing falls before May 31");
-    cr_assert (evaluate_period (&rule, 2021, s_day ("2021-05-31"), s_day ("2025-12-31"),
+    cr_assert (s_active (&rule, 2021, s_day ("2021-05-31"), s_day ("2025-12-31"),
                                 &period));
 }
 
@@ -183,10 +202,10 @@ Test (evaluate, from_and_to_year_are_inclusive)
 {
     evaluate_period_t period;
     int32_t start = s_day ("2015-01-01"), end = s_day ("2030-12-31");
-    cr_assert (evaluate_period (&s_rule, 2021, start, end, &period));
-    cr_assert (evaluate_period (&s_rule, 2025, start, end, &period));
-    cr_assert_not (evaluate_period (&s_rule, 2020, start, end, &period));
-    cr_assert_not (evaluate_period (&s_rule, 2026, start, end, &period));
+    cr_assert (s_active (&s_rule, 2021, start, end, &period));
+    cr_assert (s_active (&s_rule, 2025, start, end, &period));
+    cr_assert_not (s_active (&s_rule, 2020, start, end, &period));
+    cr_assert_not (s_active (&s_rule, 2026, start, end, &period));
 }
 
 Test (evaluate, leap_day_counts)

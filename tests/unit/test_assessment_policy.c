@@ -1,8 +1,11 @@
 /*  Policy packs: the shipped ones load; every mistake is refused with its place. */
 #include <criterion/criterion.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "common/date.h"
 #include "common/validate.h"
 #include "common/proto.h"
 #include "common/config.h"
@@ -50,7 +53,8 @@ Test (policy, every_field_is_checked)
     s_expect_rule ("metric", "\"average\"", "metric \"average\" is not a known metric");
     s_expect_rule ("unit", "\"count\"", "unit \"count\" is not the unit of sum");
     s_expect_rule ("scope", "\"city\"", "scope \"city\"");
-    s_expect_rule ("period", "\"month\"", "period \"month\"");
+    s_expect_rule ("period", "\"fortnight\"", "period \"fortnight\" is not one of year, "
+                   "quarter, month, window");
     s_expect_rule ("target", "0", "\"target\" must be a whole number");
     s_expect_rule ("target", "\"100\"", "\"target\" must be a whole number");
     s_expect_rule ("target", "1", NULL);
@@ -80,17 +84,26 @@ Test (policy, every_field_is_checked)
                    "at byte 1");
 }
 
-Test (policy, every_field_is_required_but_the_years)
+Test (policy, every_field_is_required_but_the_defaults)
 {
-    static const char *required[] = { "title", "source", "scope", "metric", "event_kind",
-                                      "unit", "target", "period", "deadline" };
-    for (size_t index = 0; index < sizeof required / sizeof required[0]; index++) {
-        char what[64];
-        snprintf (what, sizeof what, "\"%s\" must be", required[index]);
-        s_expect_rule (required[index], NULL, what);
-    }
-    s_expect_rule ("from_year", NULL, NULL);
-    s_expect_rule ("to_year", NULL, NULL);
+    static const struct {
+        const char *member;
+        const char *error;
+    } required[] = {
+        { "title", "\"title\" must be a string" },
+        { "source", "\"source\" must be a string" },
+        { "scope", "\"scope\" is required (pair, supporter, recipient, park, program, region)" },
+        { "metric", "\"metric\" must be a string" },
+        { "event_kind", "\"event_kind\" is required (or \"measure\" for a sum of aid money)" },
+        { "unit", "\"unit\" must be a string" },
+        { "target", "\"target\" must be a whole number in 1..10000000000000" },
+    };
+    for (size_t index = 0; index < sizeof required / sizeof required[0]; index++)
+        s_expect_rule (required[index].member, NULL, required[index].error);
+    // A year, due by 12-31, every year.
+    static const char *optional[] = { "period", "deadline", "from_year", "to_year" };
+    for (size_t index = 0; index < sizeof optional / sizeof optional[0]; index++)
+        s_expect_rule (optional[index], NULL, NULL);
 }
 
 // Parses a pack whose rule is s_rule with the members of overrides (a JSON object) put in;
@@ -137,13 +150,13 @@ Test (policy, names_outside_the_vocabulary_are_refused)
                                        "\"leader-vist\" is not a known kind "));
     s_expect_vocabulary ("{\"metric\": \"average\"}",
                          "policies/hb.json: rule 1 \"r1\": metric \"average\" is not a known "
-                         "metric (sum, count)");
+                         "metric (sum, count, quantity, each, share, indicator)");
     s_expect_vocabulary ("{\"unit\": \"yuan\"}",
                          "policies/hb.json: rule 1 \"r1\": unit \"yuan\" is not a known unit "
-                         "(fen, count)");
+                         "(fen, count, persons, projects, bp)");
     s_expect_vocabulary ("{\"event_kind\": \"\"}",
-                         s_with_kinds ("policies/hb.json: rule 1 \"r1\": event_kind \"\" is not "
-                                       "a known kind "));
+                         "policies/hb.json: rule 1 \"r1\": \"event_kind\" is required (or "
+                         "\"measure\" for a sum of aid money)");
 }
 
 Test (policy, a_metric_must_apply_to_the_kind_and_the_unit_fit_both)
@@ -183,7 +196,8 @@ Test (policy, a_rule_without_an_id_is_named_by_its_place)
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     cr_assert (strstr (errstr, "hb.json: rule 1: \"id\" must be a string"), "%s", errstr);
     json_decref (root);
-    root = json_pack ("{s:s, s:i, s:[], s:s}", "program", "hb", "version", 1, "rules", "extra", "x");
+    root = json_pack ("{s:s, s:i, s:[], s:s}", "program", "hb", "version", 1, "rules", "extra",
+                      "x");
     cr_assert_eq (policy_pack_parse (root, "hb.json", pack, errstr, sizeof errstr), -1);
     json_decref (root);
     root = json_pack ("{s:s, s:i, s:[s]}", "program", "hb", "version", 1, "rules", "not an object");
@@ -203,13 +217,25 @@ s_write (const char *dir, const char *name, const char *text)
     free (path);
 }
 
-Test (policy, the_shipped_packs_load)
+// The shipped policy directory, with the kinds it declares (as a service's main does).
+static char *
+s_shipped_dir (void)
 {
     char *dir = test_path (test_source_dir (), "policies");
+    char *kinds = test_path (dir, CONFIG_KINDS_FILE);
+    char errstr[512] = "";
+    cr_assert_eq (vocab_declare_activities (kinds, errstr, sizeof errstr), 0, "%s", errstr);
+    free (kinds);
+    return dir;
+}
+
+Test (policy, the_shipped_packs_load)
+{
+    char *dir = s_shipped_dir ();
     char errstr[512] = "";
     policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
     cr_assert (set, "%s", errstr);
-    cr_assert_eq (policy_set_size (set), 3);
+    cr_assert_eq (policy_set_size (set), 5, "a pack for each of the five documents");
     const policy_pack_t *hubei = policy_set_pack (set, "hb-shanchuan");
     cr_assert (hubei);
     const policy_rule_t *funds = policy_set_rule (set, "hb-aid-funds");
@@ -217,8 +243,19 @@ Test (policy, the_shipped_packs_load)
     cr_assert_eq (funds->target, 500000000, "5,000,000 yuan in fen");
     cr_assert (strstr (funds->source, "(十三)"));
     cr_assert_eq (policy_set_rule (set, "fj-aid-funds")->target, 1200000000);
+    cr_assert_eq (policy_set_rule (set, "fj-aid-funds")->scope, POLICY_SCOPE_SUPPORTER,
+                  "004 asks it of each supporter");
     cr_assert_eq (policy_set_rule (set, "wz-leader-visits")->target, 2);
-    cr_assert_null (policy_set_pack (set, "zj-shanhai"), "no pack, no rules");
+    const policy_rule_t *in_place = policy_set_rule (set, "wz-funds-in-place");
+    cr_assert_eq (in_place->measure, POLICY_MEASURE_RECEIVED, "到位: what was received");
+    cr_assert_eq (in_place->target_from, POLICY_TARGET_COMMITTED);
+    cr_assert_eq (in_place->deadline_month * 100 + in_place->deadline_day, 531);
+    const policy_rule_t *plan = policy_set_rule (set, "wz-plan-filed");
+    cr_assert_eq (plan->deadline_year, -1, "next year's plan by 10-31 of the year before");
+    cr_assert_eq (plan->pace, POLICY_PACE_NONE);
+    cr_assert_eq (policy_set_rule (set, "zj-cadre-division")->period, POLICY_PERIOD_WINDOW);
+    cr_assert_eq (policy_set_rule (set, "ls-support-analysis")->period, POLICY_PERIOD_MONTH);
+    cr_assert_eq (policy_set_rule (set, "ls-support-meeting")->period, POLICY_PERIOD_QUARTER);
     policy_set_destroy (&set);
     policy_set_destroy (&set);
     free (dir);
@@ -288,7 +325,8 @@ static void
 s_write_padded (const char *dir, const char *name, size_t size)
 {
     char pack[1024];
-    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s]}", s_rule);
+    int length = snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, "
+                           "\"rules\": [%s]}", s_rule);
     cr_assert ((size_t) length <= size);
     char *path = test_path (dir, name);
     FILE *file = fopen (path, "w");
@@ -348,7 +386,7 @@ Test (policy, the_pack_count_limit_is_exact)
 
 Test (policy, the_shipped_rules_say_what_the_documents_say)
 {
-    char *dir = test_path (test_source_dir (), "policies");
+    char *dir = s_shipped_dir ();
     char errstr[512] = "";
     policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
     cr_assert (set, "%s", errstr);
@@ -365,7 +403,13 @@ Test (policy, the_shipped_rules_say_what_the_documents_say)
     cr_assert_str_eq (funds->unit, "fen");
     cr_assert (strstr (policy_set_rule (set, "fj-aid-funds")->source, "四(一)"));
     cr_assert (strstr (policy_set_rule (set, "wz-leader-visits")->source, "三(二)"));
-    cr_assert_eq (policy_set_pack (set, "hb-shanchuan")->rule_count, 2);
+    cr_assert_eq (policy_set_pack (set, "hb-shanchuan")->rule_count, 7,
+                  "funds, visits, the task book, four indicators growing faster");
+    const policy_rule_t *growth = policy_set_rule (set, "hb-growth-gdp");
+    cr_assert (strstr (growth->source, "(二)"));
+    cr_assert (growth->growth);
+    cr_assert_str_eq (growth->reference, "hb-province", "faster than the province's average");
+    cr_assert_eq (growth->compare, POLICY_COMPARE_ABOVE);
     policy_set_destroy (&set);
     free (dir);
 }
@@ -374,7 +418,8 @@ Test (policy, a_load_names_the_file_the_rule_and_the_field)
 {
     char *dir = test_tmpdir ();
     char pack[2048];
-    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s, {\"id\": \"hb-visits\", "
+    snprintf (pack, sizeof pack, "{\"program\": \"hb\", \"version\": 1, \"rules\": [%s, "
+              "{\"id\": \"hb-visits\", "
               "\"title\": \"t\", \"source\": \"s\", \"scope\": \"pair\", \"metric\": \"count\", "
               "\"event_kind\": \"leader-vist\", \"unit\": \"count\", \"target\": 2, "
               "\"period\": \"year\", \"deadline\": \"12-31\"}]}", s_rule);
@@ -512,5 +557,519 @@ Test (policy, the_kinds_file_is_not_a_pack)
     cr_assert_eq (policy_set_size (set), 1);
     policy_set_destroy (&set);
     test_rmdir (dir);
+    free (dir);
+}
+
+/*  The rules of every scope, metric and period. A case is written with ' for " (JSON inside C
+    reads better so; an apostrophe stays one): members are the rule's beside its id "r1", title
+    and source. */
+
+// text with every ' turned into ", but for an apostrophe between two letters (region's), in a
+// buffer of the caller's.
+static const char *
+s_quoted (const char *text, char *out, size_t out_size)
+{
+    cr_assert_lt (strlen (text), out_size, "%s", text);
+    size_t index = 0;
+    for (; text[index]; index++) {
+        bool apostrophe = index > 0 && isalpha ((unsigned char) text[index - 1])
+                          && isalpha ((unsigned char) text[index + 1]);
+        out[index] = text[index] == '\'' && !apostrophe ? '"' : text[index];
+    }
+    out[index] = '\0';
+    return out;
+}
+
+// Parses a pack of the one rule {'id': 'r1', 'title': 't', 'source': 's', <members>} as
+// policies/hb.json: 0 with *out, or -1 with one line in errstr.
+static int
+s_parse_members (const char *members, policy_rule_t *out, char *errstr, size_t errstr_size)
+{
+    char text[2048], quoted[2048];
+    snprintf (text, sizeof text, "{'program': 'hb', 'version': 1, 'rules': [{'id': 'r1', "
+              "'title': 't', 'source': 's', %s}]}", members);
+    json_error_t error;
+    json_t *root = json_loads (s_quoted (text, quoted, sizeof quoted), 0, &error);
+    cr_assert (root, "%s: %s", quoted, error.text);
+    policy_pack_t *pack = malloc (sizeof *pack);
+    cr_assert (pack);
+    int rc = policy_pack_parse (root, "policies/hb.json", pack, errstr, errstr_size);
+    *out = pack->rules[0];
+    free (pack);
+    json_decref (root);
+    return rc;
+}
+
+// The rule of members, which must parse.
+static policy_rule_t
+s_accepted (const char *members)
+{
+    policy_rule_t rule;
+    char errstr[512] = "";
+    cr_assert_eq (s_parse_members (members, &rule, errstr, sizeof errstr), 0, "%s: %s", members,
+                  errstr);
+    return rule;
+}
+
+// The rule of members must be refused with exactly: policies/hb.json: rule 1 "r1": <error>,
+// one line that names the file, the rule and (in error) the field.
+static void
+s_refused (const char *members, const char *error)
+{
+    policy_rule_t rule;
+    char errstr[512] = "", expected[512], quoted[512];
+    cr_assert_eq (s_parse_members (members, &rule, errstr, sizeof errstr), -1, "accepted %s",
+                  members);
+    snprintf (expected, sizeof expected, "policies/hb.json: rule 1 \"r1\": %s",
+              s_quoted (error, quoted, sizeof quoted));
+    cr_assert_str_eq (errstr, expected, "%s\n got: %s\nwant: %s", members, errstr, expected);
+    cr_assert (validate_text (errstr, sizeof errstr, false), "one line: %s", errstr);
+}
+
+Test (policy, scope_measure_and_metric_are_refused_where_they_do_not_apply)
+{
+    s_refused ("'scope': 'city', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2",
+               "scope 'city' is not one of pair, supporter, recipient, park, program, region");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', "
+               "'event_kind': 'receipt', 'unit': 'fen', 'target': 'committed'",
+               "'measure' is for a sum of aid money, instead of event_kind");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'measure': 'received', 'unit': 'count', "
+               "'target': 1", "'measure' is for a sum of aid money, instead of event_kind");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'spent', 'unit': 'fen', "
+               "'target': 1", "measure 'spent' is not one of committed, disbursed, received");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'joint-meeting', "
+               "'unit': 'count', 'target': 1",
+               "metric 'quantity' does not apply to event_kind 'joint-meeting' (its metrics: "
+               "count)");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'leader-visit', "
+               "'each': {'from': ['a']}, 'unit': 'count', 'target': 1",
+               "metric 'each' does not apply to event_kind 'leader-visit' (its metrics: count)");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'aid-funds', "
+               "'share': {'of': ['a']}, 'by': 'amount', 'unit': 'bp', 'target': 1",
+               "metric 'share' does not apply to event_kind 'aid-funds' (its metrics: sum, "
+               "count)");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'event_kind': 'leader-visit', "
+               "'indicator': {'code': 'gdp'}, 'unit': 'bp', 'target': 1",
+               "metric indicator measures indicator events, not leader-visit");
+    s_refused ("'scope': 'park', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1",
+               "scope park needs events that name a park, which leader-visit events do not");
+}
+
+Test (policy, where_filters_only_on_the_kinds_text_fields)
+{
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'training', "
+               "'where': {'persons': '10'}, 'unit': 'persons', 'target': 1",
+               "'persons' is not a text field of training");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'agreement', "
+               "'where': {'sector': 'health'}, 'unit': 'count', 'target': 1",
+               "'sector' is not a text field of agreement");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'colour': 'red'}, 'unit': 'fen', 'target': 1",
+               "'colour' is not a text field of investment");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': ['health'], 'unit': 'fen', 'target': 1",
+               "'where' must be an object of at most 3 fields and their values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': 'a', 'project': 'b', 'park': 'c', 'continued': 'd'}, "
+               "'unit': 'fen', 'target': 1",
+               "'where' must be an object of at most 3 fields and their values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': []}, 'unit': 'fen', 'target': 1",
+               "'sector' must be a value or a list of 1..12 values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ['a','b','c','d','e','f','g','h','i','j','k','l','m']}, "
+               "'unit': 'fen', 'target': 1", "'sector' must be a value or a list of 1..12 values");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ['health', 7]}, 'unit': 'fen', 'target': 1",
+               "'sector' value 2 must be a short text (39 bytes at most)");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': ''}, 'unit': 'fen', 'target': 1",
+               "'sector' value 1 must be a short text (39 bytes at most)");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'where': {'sector': '0123456789012345678901234567890123456789'}, "
+               "'unit': 'fen', 'target': 1",
+               "'sector' value 1 must be a short text (39 bytes at most)");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'sum', 'event_kind': "
+                                     "'investment', 'where': {'sector': ['a','b','c','d','e',"
+                                     "'f','g','h','i','j','k','l'], 'park': "
+                                     "'012345678901234567890123456789012345678'}, "
+                                     "'unit': 'fen', 'target': 1");
+    cr_assert_eq (rule.filter_count, 2);
+    cr_assert_eq (rule.filters[0].attr, VOCAB_ATTR_SECTOR);
+    cr_assert_eq (rule.filters[0].count, 12);
+    cr_assert_str_eq (rule.filters[0].values[11], "l");
+    cr_assert_eq (rule.filters[1].attr, VOCAB_ATTR_PARK);
+    cr_assert_eq (rule.filters[1].count, 1, "a value alone is a list of one");
+}
+
+Test (policy, each_share_and_indicator_members_belong_to_their_metric)
+{
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', 'unit': 'count', "
+               "'target': 1", "'each' must be an object of one field and its values, e.g. "
+               "{'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'investment', "
+               "'each': {'sector': ['a'], 'project': ['b']}, 'unit': 'count', 'target': 1",
+               "'each' must be an object of one field and its values, e.g. "
+               "{'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', "
+               "'each': {'sector': ['health']}, 'unit': 'count', 'target': 1",
+               "'sector' is not a text field of agreement");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'agreement', "
+               "'each': {'field': ['health']}, 'unit': 'count', 'target': 1",
+               "'each' is not a member of a rule of metric count");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'unit': 'fen', 'target': 1",
+               "'share' is not a member of a rule of metric sum");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'investment', 'by': 'amount', "
+               "'unit': 'fen', 'target': 1", "'by' is not a member of a rule of metric sum");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'indicator': {'code': 'gdp'}, 'unit': 'count', 'target': 1",
+               "'indicator' is not a member of a rule of metric count");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'unit': 'bp', 'target': 1",
+               "'by' is required for a share: count or amount");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'by': 'weight', 'unit': 'bp', 'target': 1",
+               "by 'weight' is not one of count, amount");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', 'by': 'count', "
+               "'unit': 'bp', 'target': 1", "'share' must be an object of one field and its "
+               "values, e.g. {'field': ['science', 'health']}");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+               "'share': {'field': ['health']}, 'by': 'amount', 'unit': 'bp', 'target': 1",
+               "a share by amount needs a kind with an amount, not agreement");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'share', 'event_kind': "
+                                     "'agreement', 'share': {'field': ['health']}, 'by': "
+                                     "'count', 'unit': 'bp', 'target': 1");
+    cr_assert_eq (rule.share.attr, VOCAB_ATTR_FIELD);
+    cr_assert_not (rule.share_by_amount);
+}
+
+Test (policy, an_indicator_is_a_regions_figure)
+{
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'measure': 'value'}, "
+               "'unit': 'bp', 'target': 1", "'code' must be a string");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'unit': 'bp', 'target': 1",
+               "'indicator' must be an object {'code', 'measure', 'reference'}");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'mesure': 'value'}, 'unit': 'bp', 'target': 1", "unknown member 'mesure'");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'measure': 'level'}, 'unit': 'bp', 'target': 1",
+               "measure 'level' is not one of value, growth");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'g dp'}, "
+               "'unit': 'bp', 'target': 1", "indicator code 'g dp' has a character outside "
+               "A-Z a-z 0-9 . _ : - at byte 1");
+    s_refused ("'scope': 'pair', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'bp', 'target': 1", "an indicator is a region's figure: scope region");
+    s_refused ("'scope': 'region', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1", "scope region is for an indicator");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'reference': 'hb-province'}, 'unit': 'bp', 'target': 1",
+               "'target' must be left out: the reference region's figure is the target");
+    policy_rule_t rule = s_accepted ("'scope': 'region', 'metric': 'indicator', 'indicator': "
+                                     "{'code': 'gdp_growth', 'measure': 'growth', "
+                                     "'reference': 'hb-province'}, 'compare': 'above', "
+                                     "'unit': 'bp'");
+    cr_assert_eq (rule.metric, POLICY_METRIC_INDICATOR);
+    cr_assert_str_eq (rule.event_kind, "indicator", "the kind is filled in");
+    cr_assert_str_eq (rule.code, "gdp_growth");
+    cr_assert (rule.growth);
+    cr_assert_str_eq (rule.reference, "hb-province");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_ABOVE);
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE, "a level is not paced");
+    rule = s_accepted ("'scope': 'region', 'metric': 'indicator', 'event_kind': 'indicator', "
+                       "'indicator': {'code': 'rural_income'}, 'unit': 'fen', 'target': 2500000");
+    cr_assert_not (rule.growth);
+    cr_assert_str_eq (rule.reference, "");
+    cr_assert_eq (rule.target, 2500000);
+}
+
+Test (policy, the_unit_is_the_metrics_over_the_kind)
+{
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'count', "
+               "'target': 1", "unit 'count' is not the unit of sum over aid-funds, which is fen");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'aid-funds', 'unit': 'fen', "
+               "'target': 1", "unit 'fen' is not the unit of count over aid-funds, which is "
+               "count");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'training', "
+               "'unit': 'count', 'target': 1",
+               "unit 'count' is not the unit of quantity over training, which is persons");
+    s_refused ("'scope': 'pair', 'metric': 'quantity', 'event_kind': 'matchmaking', "
+               "'unit': 'persons', 'target': 1",
+               "unit 'persons' is not the unit of quantity over matchmaking, which is projects");
+    s_refused ("'scope': 'pair', 'metric': 'each', 'event_kind': 'agreement', "
+               "'each': {'field': ['health']}, 'unit': 'bp', 'target': 1",
+               "unit 'bp' is not the unit of each over agreement, which is count");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'investment', "
+               "'share': {'sector': ['health']}, 'by': 'amount', 'unit': 'fen', 'target': 1",
+               "unit 'fen' is not the unit of share over investment, which is bp");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'persons', 'target': 1", "unit 'persons' is not the unit of an "
+               "indicator's value, which is fen, bp or count");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp', "
+               "'measure': 'growth'}, 'unit': 'fen', 'target': 1",
+               "unit 'fen' is not the unit of an indicator's growth, which is bp");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'disbursed', 'unit': 'count', "
+               "'target': 1", "unit 'count' is not the unit of sum over aid-funds, which is fen");
+    static const char *fits[] = {
+        "'metric': 'quantity', 'event_kind': 'training', 'unit': 'persons'",
+        "'metric': 'quantity', 'event_kind': 'matchmaking', 'unit': 'projects'",
+        "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a']}, 'unit': 'count'",
+        "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+        "'by': 'count', 'unit': 'bp'",
+    };
+    for (size_t index = 0; index < sizeof fits / sizeof fits[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'pair', 'target': 1, %s", fits[index]);
+        s_accepted (members);
+    }
+}
+
+Test (policy, targets_plan_and_committed_have_their_place)
+{
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'where': {'category': 'gov'}, 'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'sum', 'event_kind': 'park-investment', "
+               "'where': {'category': ['gov', 'invest']}, 'unit': 'fen', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'park', 'metric': 'count', 'event_kind': 'park-investment', "
+               "'where': {'category': 'gov'}, 'unit': 'count', 'target': 'plan'",
+               "target 'plan' is a park's plan of one category: scope park, metric sum and "
+               "where {'category': 'gov' or 'invest'}");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', "
+               "'target': 'committed'",
+               "target 'committed' is for a sum of measure received or disbursed");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'committed', 'unit': 'fen', "
+               "'target': 'committed'",
+               "target 'committed' is for a sum of measure received or disbursed");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', 'unit': 'fen', "
+               "'target': 'lots'", "'target' must be a whole number, 'plan' or 'committed'");
+    policy_rule_t rule = s_accepted ("'scope': 'park', 'metric': 'sum', 'event_kind': "
+                                     "'park-investment', 'where': {'category': 'invest'}, "
+                                     "'unit': 'fen', 'target': 'plan'");
+    cr_assert_eq (rule.target_from, POLICY_TARGET_PLAN);
+    cr_assert_str_eq (rule.filters[0].values[0], "invest");
+    rule = s_accepted ("'scope': 'pair', 'metric': 'sum', 'measure': 'received', 'unit': 'fen', "
+                       "'target': 'committed', 'deadline': '05-31'");
+    cr_assert_eq (rule.target_from, POLICY_TARGET_COMMITTED);
+    cr_assert_eq (rule.measure, POLICY_MEASURE_RECEIVED);
+    cr_assert_str_eq (rule.event_kind, "receipt", "the measure's kind is filled in");
+    rule = s_accepted ("'scope': 'supporter', 'metric': 'sum', 'measure': 'disbursed', "
+                       "'unit': 'fen', 'target': 'committed'");
+    cr_assert_eq (rule.measure, POLICY_MEASURE_DISBURSED);
+    cr_assert_str_eq (rule.event_kind, "aid-funds");
+    cr_assert_eq (rule.scope, POLICY_SCOPE_SUPPORTER);
+}
+
+Test (policy, a_target_is_in_the_metrics_range)
+{
+    static const struct {
+        const char *members;
+        const char *error;  // NULL: accepted
+    } cases[] = {
+        { "'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', 'target': 0",
+          "'target' must be a whole number in 1..10000000000000" },
+        { "'metric': 'sum', 'event_kind': 'aid-funds', 'unit': 'fen', 'target': 1", NULL },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 5", "'target' must be a whole number in 1..4" },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 4", NULL },
+        { "'metric': 'each', 'event_kind': 'agreement', 'each': {'field': ['a', 'b', 'c', "
+          "'d']}, 'unit': 'count', 'target': 0", "'target' must be a whole number in 1..4" },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 10001",
+          "'target' must be a whole number in 1..10000" },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 10000", NULL },
+        { "'metric': 'share', 'event_kind': 'agreement', 'share': {'field': ['a']}, "
+          "'by': 'count', 'unit': 'bp', 'target': 0",
+          "'target' must be a whole number in 1..10000" },
+        { "'metric': 'count', 'event_kind': 'leader-visit', 'unit': 'count', 'target': -1",
+          "'target' must be a whole number in 1..10000000000000" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'pair', %s", cases[index].members);
+        if (cases[index].error)
+            s_refused (members, cases[index].error);
+        else
+            s_accepted (members);
+    }
+    // A level may ask for 0 or less: a growth may be negative.
+    static const struct {
+        const char *target;
+        bool accepted;
+    } levels[] = { { "-10000000000001", false }, { "-10000000000000", true }, { "0", true },
+                   { "10000000000000", true }, { "10000000000001", false } };
+    for (size_t index = 0; index < sizeof levels / sizeof levels[0]; index++) {
+        char members[512];
+        snprintf (members, sizeof members, "'scope': 'region', 'metric': 'indicator', "
+                  "'indicator': {'code': 'gdp', 'measure': 'growth'}, 'unit': 'bp', "
+                  "'target': %s", levels[index].target);
+        if (levels[index].accepted)
+            cr_assert_eq (s_accepted (members).target, strtoll (levels[index].target, NULL, 10));
+        else
+            s_refused (members, "'target' must be a whole number in "
+                       "-10000000000000..10000000000000");
+    }
+}
+
+Test (policy, compare_and_pace_fit_a_level_or_a_total)
+{
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'compare': 'at_most'",
+               "'compare' is for a share or an indicator: a total only ever grows toward its "
+               "target");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'compare': 'less'",
+               "compare 'less' is not one of at_least, at_most, above");
+    s_refused ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+               "'share': {'field': ['a']}, 'by': 'count', 'unit': 'bp', 'target': 1, "
+               "'pace': 'linear'",
+               "pace 'linear' does not apply to a share, which is a level, not a total");
+    s_refused ("'scope': 'region', 'metric': 'indicator', 'indicator': {'code': 'gdp'}, "
+               "'unit': 'bp', 'target': 1, 'pace': 'linear'",
+               "pace 'linear' does not apply to an indicator, which is a level, not a total");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 2, 'pace': 'steady'",
+               "pace 'steady' is not one of linear, none");
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': "
+                                     "'leader-visit', 'unit': 'count', 'target': 2");
+    cr_assert_eq (rule.pace, POLICY_PACE_LINEAR, "a total is paced by default");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_AT_LEAST);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+                       "'unit': 'count', 'target': 1, 'pace': 'none'");
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'share', 'event_kind': 'agreement', "
+                       "'share': {'field': ['a']}, 'by': 'count', 'unit': 'bp', "
+                       "'target': 5000, 'compare': 'at_most'");
+    cr_assert_eq (rule.compare, POLICY_COMPARE_AT_MOST);
+    cr_assert_eq (rule.pace, POLICY_PACE_NONE);
+}
+
+Test (policy, periods_and_deadlines)
+{
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'fortnight'",
+               "period 'fortnight' is not one of year, quarter, month, window");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'month', 'deadline': '12-31'",
+               "a month ends on its last day: leave deadline out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'quarter', 'deadline_year': -1",
+               "a quarter ends on its last day: leave deadline_year out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018",
+               "a window needs from_year and to_year");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'to_year': 2020",
+               "a window needs from_year and to_year");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-07-31', 'from_year': 2018, "
+               "'to_year': 2019",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-07-31'",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-10-31', 'deadline_year': -1, "
+               "'from_year': 2019, 'to_year': 2019",
+               "a deadline that is a date is one day: for a yearly rule, from_year and to_year "
+               "must be that one year, and deadline_year must be left out");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+               "'unit': 'count', 'target': 1, 'deadline': '2018-02-30', 'from_year': 2018, "
+               "'to_year': 2018", "deadline '2018-02-30' is not a date YYYY-MM-DD");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018, "
+               "'to_year': 2020, 'deadline_year': -1", "deadline_year is for a yearly period");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'deadline_year': 1",
+               "'deadline_year' must be a whole number in -1..0");
+    s_refused ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+               "'unit': 'count', 'target': 1, 'period': 'month'",
+               "plan-filed events name a year: a month does not apply to them");
+    s_refused ("'scope': 'pair', 'metric': 'sum', 'measure': 'committed', 'unit': 'fen', "
+               "'target': 1, 'period': 'quarter'",
+               "commitment events name a year: a quarter does not apply to them");
+}
+
+Test (policy, periods_and_deadlines_as_parsed)
+{
+    policy_rule_t rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': "
+                                     "'leader-visit', 'unit': 'count', 'target': 1");
+    cr_assert_eq (rule.period, POLICY_PERIOD_YEAR);
+    cr_assert_eq (rule.deadline_month, 12, "due by 12-31 unless said");
+    cr_assert_eq (rule.deadline_day, 31);
+    cr_assert_eq (rule.deadline_date, -1);
+    cr_assert_eq (rule.deadline_year, 0);
+    cr_assert_eq (rule.from_year, 2000, "every year the dates have");
+    cr_assert_eq (rule.to_year, 2099);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'period': 'quarter'");
+    cr_assert_eq (rule.period, POLICY_PERIOD_QUARTER);
+    cr_assert_eq (rule.deadline_month, 0, "a quarter ends on its last day");
+    cr_assert_eq (rule.deadline_date, -1);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'period': 'window', 'from_year': 2018, "
+                       "'to_year': 2020");
+    cr_assert_eq (rule.period, POLICY_PERIOD_WINDOW);
+    cr_assert_eq (rule.deadline_month, 12);
+    cr_assert_eq (rule.deadline_day, 31);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'leader-visit', "
+                       "'unit': 'count', 'target': 1, 'deadline': '2018-07-31', "
+                       "'from_year': 2018, 'to_year': 2018");
+    int32_t day;
+    cr_assert_eq (date_parse ("2018-07-31", &day), 0);
+    cr_assert_eq (rule.deadline_date, day);
+    rule = s_accepted ("'scope': 'pair', 'metric': 'count', 'event_kind': 'plan-filed', "
+                       "'unit': 'count', 'target': 1, 'deadline': '10-31', "
+                       "'deadline_year': -1, 'pace': 'none'");
+    cr_assert_eq (rule.deadline_year, -1);
+    cr_assert_eq (rule.deadline_month, 10);
+    cr_assert_eq (rule.deadline_day, 31);
+}
+
+// How many files named *.json dir has.
+static size_t
+s_json_files (const char *dir)
+{
+    DIR *folder = opendir (dir);
+    cr_assert (folder, "%s", dir);
+    size_t count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (folder))) {
+        size_t length = strlen (entry->d_name);
+        count += length > 5 && strcmp (entry->d_name + length - 5, ".json") == 0
+                 && strcmp (entry->d_name, CONFIG_KINDS_FILE) != 0;
+    }
+    closedir (folder);
+    return count;
+}
+
+Test (policy, every_pack_of_the_policy_directory_loads)
+{
+    char *dir = s_shipped_dir ();
+    char errstr[512] = "";
+    policy_set_t *set = policy_set_load (dir, errstr, sizeof errstr);
+    cr_assert (set, "%s", errstr);
+    cr_assert_eq (policy_set_size (set), s_json_files (dir), "one pack a file");
+    for (size_t index = 0; index < policy_set_size (set); index++) {
+        const policy_pack_t *pack = policy_set_at (set, index);
+        cr_assert_gt (pack->rule_count, 0, "%s", pack->program);
+        for (size_t rule = 0; rule < pack->rule_count; rule++)
+            cr_assert_eq (policy_set_rule (set, pack->rules[rule].id), &pack->rules[rule],
+                          "%s", pack->rules[rule].id);
+    }
+    policy_set_destroy (&set);
     free (dir);
 }
