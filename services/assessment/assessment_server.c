@@ -550,6 +550,9 @@ s_reverse (assessment_server_t *self, const Shanhai__V1__LedgerEvent *reversal)
     long count = assessment_store_cancel (self->store, reversal->of, cancelled, S_CANCELLED_MAX);
     if (count < 0 || assessment_store_receipt_reversed (self->store, reversal->of))
         return -1;
+    if (count == S_CANCELLED_MAX)
+        log_warn ("reversal took back only what fits", "of=%s entries=%ld", reversal->of,
+                  count);
     for (long index = 0; index < count; index++) {
         const assessment_store_cancelled_t *entry = &cancelled[index];
         const policy_rule_t *rule = policy_set_rule (self->policies, entry->rule);

@@ -59,7 +59,8 @@ static const char *s_sql[S_STATEMENTS] = {
                      "kind, date, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_CANCELLABLE] = "SELECT rule, subject, period, part, value FROM evidence WHERE id = ?1 "
                       "AND cancelled = 0 ORDER BY seq, part",
-    [S_CANCEL] = "UPDATE evidence SET cancelled = 1 WHERE id = ?1",
+    [S_CANCEL] = "UPDATE evidence SET cancelled = 1 WHERE rule = ?1 AND subject = ?2 AND "
+                 "period = ?3 AND part = ?4 AND id = ?5",
     [S_LATEST] = "SELECT value FROM evidence WHERE rule = ?1 AND subject = ?2 AND period = ?3 "
                  "AND part = ?4 AND cancelled = 0 ORDER BY seq DESC LIMIT 1",
     [S_EVIDENCE] = "SELECT seq, id, kind, date, value, cancelled, part FROM evidence WHERE "
@@ -324,15 +325,22 @@ assessment_store_cancel (assessment_store_t *self, const char *id,
         entry->value = sqlite3_column_int64 (select, 4);
     }
     if (count == out_count)
-        rc = SQLITE_DONE;  // the rest stay counted: the caller's bound, logged by it
+        rc = SQLITE_DONE;  // the rest stay counted (and uncancelled): the caller's bound
     sqlite3_reset (select);
     if (rc != SQLITE_DONE) {
         log_error ("evidence read failed", "error=\"%s\"", sqlite3_errmsg (self->db));
         return -1;
     }
-    sqlite3_stmt *update = s_statement (self, S_CANCEL, NULL, NULL, NULL);
-    sqlite3_bind_text (update, 1, id, -1, SQLITE_STATIC);
-    return s_done (self, update, "cancel") ? -1 : (long) count;
+    // Only what is returned is cancelled, so that the evidence says what the parts hold.
+    for (size_t index = 0; index < count; index++) {
+        sqlite3_stmt *update = s_statement (self, S_CANCEL, out[index].rule, out[index].subject,
+                                            out[index].period);
+        sqlite3_bind_int (update, 4, out[index].part);
+        sqlite3_bind_text (update, 5, id, -1, SQLITE_STATIC);
+        if (s_done (self, update, "cancel"))
+            return -1;
+    }
+    return (long) count;
 }
 
 int

@@ -113,6 +113,10 @@ engine_period_of_event (const policy_rule_t *rule, int32_t day, int named_year,
     // An event that names no year is in the period whose days hold it: with a deadline in the
     // year before, a day of 2024 is in 2025's period (2024-01-01..2024-10-31).
     int year = (named_year ? named_year : date_year (day) - rule->deadline_year) + year_shift;
+    // A yearly rule with a fixed date is of one year (the parser sees to it): an event by the
+    // date counts in it even when the date falls in a later year (a 2018 rule due 2019-03-31).
+    if (rule->period == POLICY_PERIOD_YEAR && rule->deadline_date >= 0 && !named_year)
+        year = rule->from_year;
     int unused_year, month, unused_day;
     date_to_ymd (day, &unused_year, &month, &unused_day);
     int index = rule->period == POLICY_PERIOD_QUARTER ? (month - 1) / 3 + 1

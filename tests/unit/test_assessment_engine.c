@@ -654,6 +654,23 @@ Test (engine, a_deadline_in_the_year_before_counts_that_years_events)
     cr_assert_not (engine_period_of_event (&meetings, s_day ("2024-11-01"), 0, 0, &period));
 }
 
+// A yearly rule due on a date of the year after (a rule of 2018 due 2019-03-31) counts the
+// events up to the date in its one year.
+Test (engine, a_fixed_deadline_after_its_year_counts_the_days_up_to_it)
+{
+    engine_period_t period;
+    policy_rule_t late = s_visits ("'deadline': '2019-03-31', 'from_year': 2018, "
+                                   "'to_year': 2018");
+    cr_assert (engine_period_of_event (&late, s_day ("2019-02-01"), 0, 0, &period));
+    cr_assert_str_eq (period.key, "2018");
+    cr_assert (engine_period_of_event (&late, s_day ("2019-03-31"), 0, 0, &period));
+    cr_assert_not (engine_period_of_event (&late, s_day ("2019-04-01"), 0, 0, &period),
+                   "after the date");
+    cr_assert (engine_period_of_event (&late, s_day ("2018-01-01"), 0, 0, &period));
+    cr_assert_eq (period.start, s_day ("2018-01-01"));
+    cr_assert_eq (period.deadline, s_day ("2019-03-31"));
+}
+
 Test (engine, a_period_is_clipped_to_the_pairings_days)
 {
     policy_rule_t rule = s_visits ("");
