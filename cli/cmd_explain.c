@@ -173,6 +173,8 @@ cmd_explain (cli_t *cli, int argc, char **argv)
         return cli_usage (s_usage, "explain: give --pair or --subject, not both");
     if (!pair && !subject)
         return cli_usage (s_usage, "explain: one of --pair or --subject is required");
+    if (!*(pair ? pair : subject))
+        return cli_usage (s_usage, "explain: --%s is empty", pair ? "pair" : "subject");
     int year_value;
     int rc = s_check (year, period, &year_value);
     if (rc)
