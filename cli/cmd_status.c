@@ -1,26 +1,97 @@
 /*  shanhai status --pair ID --year YYYY [--json]
+    shanhai status --program P --year YYYY [--json]
 
-    The compliance of one pair in one year, as of the registry's clock: a table for people
-    (money in yuan with two decimals), or with --json the document of the CLI contract,
-      {"pair","year","as_of","rules":[{"rule","status","actual","target","expected","unit",
-       "source","scope","subject","period","deadline","colour","version"}]}
-    with every number a JSON integer (fen for money). */
+    The compliance of one pair in one year, as of the registry's clock: a row per rule and
+    period of the year (a quarterly rule has four), the pair's own rules and its counties'
+    (a SUBJECT column names the county when a rule judges one: the supporter's cadres, the
+    recipient's figures). Quantities read as people read them: money in yuan with two
+    decimals, a share or a growth as a percent ("65.00%"), counts, persons and projects whole.
+    With --program, every pair's table, then one of the program's own and its parks' rules.
+
+    With --json, the documents of the CLI contract (common/answer_json.h), every number a JSON
+    integer in the rule's unit (fen for money, bp for a percent):
+      a pair     {"pair","year","as_of","rules":[verdict]}
+      a program  {"program","year","as_of","pairs":[a pair's document],"subjects":[verdict]}
+      a verdict  {"rule","title","status","actual","target","expected","unit","source",
+                  "scope","subject","period","deadline","colour","version"} */
 #include <string.h>
+#include "amount.h"
 #include "cli.h"
 #include "common/answer_json.h"
 #include "common/limits.h"
-#include "common/money.h"
 
-static const char *s_usage
-    = "shanhai status --pair ID | --program P --year YYYY [--json]";
+static const char *s_usage = "shanhai status --pair ID | --program P --year YYYY [--json]";
 
-static void
-s_quantity (const Shanhai__V1__RuleStatus *rule, int64_t value, char *out, size_t out_size)
+// A quantity's text: yuan with separators, a percent, a whole number.
+#define S_QUANTITY_BYTES 48
+
+// The widest of the texts column(r) gives for rules[0..count), and at least title's.
+static int
+s_width (Shanhai__V1__RuleStatus *const *rules, size_t count, const char *title,
+         const char *(*column) (const Shanhai__V1__RuleStatus *))
 {
-    if (strcmp (rule->unit, "fen") == 0)
-        money_format_yuan (value, out, out_size);
-    else
-        snprintf (out, out_size, "%lld", (long long) value);
+    size_t width = strlen (title);
+    for (size_t index = 0; index < count; index++)
+        if (strlen (column (rules[index])) > width)
+            width = strlen (column (rules[index]));
+    return width > ID_BYTES_MAX ? ID_BYTES_MAX : (int) width;
+}
+
+static const char *
+s_rule_of (const Shanhai__V1__RuleStatus *r)
+{
+    return r->rule;
+}
+
+static const char *
+s_subject_of (const Shanhai__V1__RuleStatus *r)
+{
+    return r->subject;
+}
+
+static const char *
+s_period_of (const Shanhai__V1__RuleStatus *r)
+{
+    return r->period;
+}
+
+// Prints a table of rules[0..count): RULE [SUBJECT] PERIOD STATUS ACTUAL TARGET EXPECTED
+// UNIT, and SOURCE when with_source. The SUBJECT column is there when some rule's subject is
+// not pair (a pair's table: its counties' rules; NULL: always), "-" for the pair's own.
+static void
+s_table (Shanhai__V1__RuleStatus *const *rules, size_t count, const char *pair,
+         bool with_source)
+{
+    bool subjects = !pair;
+    for (size_t index = 0; pair && index < count; index++)
+        subjects = subjects || strcmp (rules[index]->subject, pair) != 0;
+    int rule_width = s_width (rules, count, "RULE", s_rule_of);
+    int subject_width = s_width (rules, count, "SUBJECT", s_subject_of);
+    int period_width = s_width (rules, count, "PERIOD", s_period_of);
+    // The source comes last: it is Chinese text of any width, and ends the line.
+    printf ("%-*s ", rule_width, "RULE");
+    if (subjects)
+        printf ("%-*s ", subject_width, "SUBJECT");
+    printf ("%-*s %-9s %20s %20s %20s ", period_width, "PERIOD", "STATUS", "ACTUAL", "TARGET",
+            "EXPECTED");
+    printf (with_source ? "%-7s SOURCE\n" : "%s\n", "UNIT");
+    for (size_t index = 0; index < count; index++) {
+        const Shanhai__V1__RuleStatus *r = rules[index];
+        char actual[S_QUANTITY_BYTES], target[S_QUANTITY_BYTES], expected[S_QUANTITY_BYTES];
+        amount_format (r->unit, r->actual, actual, sizeof actual);
+        amount_format (r->unit, r->target, target, sizeof target);
+        amount_format (r->unit, r->expected, expected, sizeof expected);
+        printf ("%-*s ", rule_width, r->rule);
+        if (subjects)
+            printf ("%-*s ", subject_width, pair && strcmp (r->subject, pair) == 0 ? "-"
+                                                                                     : r->subject);
+        printf ("%-*s %-9s %20s %20s %20s ", period_width, r->period,
+                compliance_status_name (r->status), actual, target, expected);
+        if (with_source)
+            printf ("%-7s %s\n", amount_unit_label (r->unit), r->source);
+        else
+            printf ("%s\n", amount_unit_label (r->unit));
+    }
 }
 
 static int
@@ -34,23 +105,11 @@ s_print (const Shanhai__V1__StatusReply *reply, bool as_json)
         printf ("no rule of the program applies to this pair in %d\n", reply->year);
         return 0;
     }
-    // The source comes last: it is Chinese text of any width, and ends the line.
-    printf ("%-20s %-9s %20s %20s %20s %-5s %s\n", "RULE", "STATUS", "ACTUAL", "TARGET",
-            "EXPECTED", "UNIT", "SOURCE");
-    for (size_t index = 0; index < reply->n_rules; index++) {
-        const Shanhai__V1__RuleStatus *r = reply->rules[index];
-        char actual[48], target[48], expected[48];
-        s_quantity (r, r->actual, actual, sizeof actual);
-        s_quantity (r, r->target, target, sizeof target);
-        s_quantity (r, r->expected, expected, sizeof expected);
-        const char *unit = strcmp (r->unit, "fen") == 0 ? "yuan" : r->unit;
-        printf ("%-20s %-9s %20s %20s %20s %-5s %s\n", r->rule,
-                compliance_status_name (r->status), actual, target, expected, unit, r->source);
-    }
+    s_table (reply->rules, reply->n_rules, reply->pairing, true);
     return 0;
 }
 
-// Every pair of a program: {"program","year","as_of","pairs":[status documents]}, or the tables.
+// Every pair of a program, then the program's own rules and its parks'.
 static int
 s_print_program (const Shanhai__V1__ProgramStatusReply *reply, bool as_json)
 {
@@ -64,6 +123,11 @@ s_print_program (const Shanhai__V1__ProgramStatusReply *reply, bool as_json)
             printf ("\n");
         s_print (reply->pairs[index], false);
     }
+    if (reply->n_subjects == 0)
+        return 0;
+    printf ("\nprogram %s and its parks, year %d, as of %s\n", reply->program, reply->year,
+            reply->as_of);
+    s_table (reply->subjects, reply->n_subjects, NULL, false);
     return 0;
 }
 

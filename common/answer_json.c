@@ -32,25 +32,36 @@ answer_json_pairings (const Shanhai__V1__Pairing *const *pairings, size_t count)
     return array;
 }
 
+// One verdict: a row of a status's "rules" and of a program's "subjects".
+static json_t *
+s_rule_status (const Shanhai__V1__RuleStatus *r)
+{
+    return json_pack ("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}",
+                      "rule", r->rule, "title", r->title, "status",
+                      compliance_status_name (r->status), "actual", (json_int_t) r->actual,
+                      "target", (json_int_t) r->target, "expected", (json_int_t) r->expected,
+                      "unit", r->unit, "source", r->source, "scope", r->scope, "subject",
+                      r->subject, "period", r->period, "deadline", r->deadline, "colour",
+                      r->colour, "version", (int) r->version);
+}
+
+// A list of verdicts, in the order given; NULL when out of memory.
+static json_t *
+s_rule_statuses (Shanhai__V1__RuleStatus *const *rules, size_t count)
+{
+    json_t *array = json_array ();
+    for (size_t index = 0; array && index < count; index++)
+        if (json_array_append_new (array, s_rule_status (rules[index]))) {
+            json_decref (array);
+            array = NULL;
+        }
+    return array;
+}
+
 json_t *
 answer_json_status (const Shanhai__V1__StatusReply *reply)
 {
-    json_t *rules = json_array ();
-    for (size_t index = 0; rules && index < reply->n_rules; index++) {
-        const Shanhai__V1__RuleStatus *r = reply->rules[index];
-        if (json_array_append_new (
-                rules, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, "
-                                  "s:s, s:i}", "rule", r->rule,
-                                  "status", compliance_status_name (r->status), "actual",
-                                  (json_int_t) r->actual, "target", (json_int_t) r->target,
-                                  "expected", (json_int_t) r->expected, "unit", r->unit,
-                                  "source", r->source, "scope", r->scope, "subject",
-                                  r->subject, "period", r->period, "deadline", r->deadline,
-                                  "colour", r->colour, "version", (int) r->version))) {
-            json_decref (rules);
-            rules = NULL;
-        }
-    }
+    json_t *rules = s_rule_statuses (reply->rules, reply->n_rules);
     if (!rules)
         return NULL;
     return json_pack ("{s:s, s:i, s:s, s:o}", "pair", reply->pairing, "year", reply->year,
@@ -81,10 +92,14 @@ answer_json_program_status (const Shanhai__V1__ProgramStatusReply *reply)
             json_decref (pairs);
             pairs = NULL;
         }
-    if (!pairs)
+    json_t *subjects = s_rule_statuses (reply->subjects, reply->n_subjects);
+    if (!pairs || !subjects) {
+        json_decref (pairs);
+        json_decref (subjects);
         return NULL;
-    return json_pack ("{s:s, s:i, s:s, s:o}", "program", reply->program, "year", reply->year,
-                      "as_of", reply->as_of, "pairs", pairs);
+    }
+    return json_pack ("{s:s, s:i, s:s, s:o, s:o}", "program", reply->program, "year",
+                      reply->year, "as_of", reply->as_of, "pairs", pairs, "subjects", subjects);
 }
 
 static json_t *
@@ -115,26 +130,30 @@ answer_json_scoreboard (const Shanhai__V1__Scoreboard *board)
                       "pairs", pairs);
 }
 
+// One ledger entry of an explanation.
+static json_t *
+s_contribution (const Shanhai__V1__Contribution *c)
+{
+    return json_pack ("{s:I, s:s, s:s, s:s, s:I, s:b, s:s}", "seq", (json_int_t) c->seq, "id",
+                      c->id, "kind", c->kind, "date", c->date, "value", (json_int_t) c->value,
+                      "cancelled", c->cancelled, "part", c->part);
+}
+
 json_t *
 answer_json_explanation (const Shanhai__V1__Explanation *e)
 {
     const Shanhai__V1__RuleStatus *r = e->rule;
     json_t *entries = json_array ();
-    for (size_t index = 0; entries && index < e->n_entries; index++) {
-        const Shanhai__V1__Contribution *c = e->entries[index];
-        if (json_array_append_new (entries, json_pack ("{s:I, s:s, s:s, s:s, s:I, s:b}", "seq",
-                                                       (json_int_t) c->seq, "id", c->id, "kind",
-                                                       c->kind, "date", c->date, "value",
-                                                       (json_int_t) c->value, "cancelled",
-                                                       c->cancelled))) {
+    for (size_t index = 0; entries && index < e->n_entries; index++)
+        if (json_array_append_new (entries, s_contribution (e->entries[index]))) {
             json_decref (entries);
             entries = NULL;
         }
-    }
     if (!entries || !r)
         return json_decref (entries), NULL;
-    return json_pack ("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:s, "
-                      "s:i, s:i, s:o}", "pair", e->pairing, "rule", r->rule, "year", e->year,
+    return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, "
+                      "s:s, s:s, s:s, s:i, s:i, s:o}", "pair", e->pairing, "scope", r->scope,
+                      "subject", r->subject, "rule", r->rule, "title", r->title, "year", e->year,
                       "as_of", e->as_of, "program", e->program, "status",
                       compliance_status_name (r->status), "colour", r->colour, "actual",
                       (json_int_t) r->actual, "target", (json_int_t) r->target, "expected",

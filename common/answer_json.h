@@ -4,16 +4,22 @@
 
       a pairing  {"id","program","recipient":{"code","name"},"supporter":{"code","name"},
                   "start","end"}
-      a status   {"pair","year","as_of","rules":[{"rule","status","actual","target",
-                  "expected","unit","source","scope","subject","period","deadline",
-                  "colour","version"}]}
-      a program  {"program","year","as_of","pairs":[status]}
+      a verdict  {"rule","title","status","actual","target","expected","unit","source",
+                  "scope","subject","period","deadline","colour","version"}
+      a status   {"pair","year","as_of","rules":[verdict]}: the pair's rules and its
+                  counties' (scope supporter, recipient, region: subject is the county's
+                  code), one verdict per period of the year
+      a program  {"program","year","as_of","pairs":[status],"subjects":[verdict]}: subjects
+                  are the program's own rules (scope program) and its parks' (scope park)
       a scoreboard {"program","year","as_of","version","pairs":[{"rank","pair","recipient",
                   "supporter","score","grade","counts":{"MET","ON_TRACK","AT_RISK",
                   "BREACHED","NO_DATA"}}]}
-      an explanation {"pair","rule","year","as_of","program","status","colour","actual",
-                  "target","expected","unit","deadline","period","source","version",
-                  "entries_total","entries":[{"seq","id","kind","date","value","cancelled"}]}
+      an explanation {"pair","scope","subject","rule","title","year","as_of","program",
+                  "status","colour","actual","target","expected","unit","deadline","period",
+                  "source","version","entries_total","entries":[{"seq","id","kind","date",
+                  "value","cancelled","part"}]}: pair is "" for a subject that is no pair's
+                  (a park's pairing is its pair); part is what the entry counted for:
+                  "actual", "target", "total", "base" or an each-value ("science")
       an alert   {"id","person","pair","rule","year","status","previous","text","at"}
 
     Numbers are JSON integers (money in fen). Every builder returns a new reference, the

@@ -160,6 +160,10 @@
 #define POLICY_FILTERS_MAX 3
 #define POLICY_VALUES_MAX 12
 #define POLICY_VALUE_BYTES_MAX 40
+// A period's name, as explain is asked for it: "2024", "2024-Q2", "2024-03", a window
+// "2018-2022" (9 bytes) and its NUL, with room to spare; the assessment keys its periods in
+// the same 16 bytes (ENGINE_PERIOD_KEY_BYTES), so the CLI and the gateway refuse what it would.
+#define PERIOD_KEY_BYTES_MAX 16
 // A rule's weight in the scoreboard: a whole number, so that scores add up exactly.
 #define POLICY_WEIGHT_MAX 1000
 // Grades of a scoreboard (the assessments grade 好, 较好, 一般, 差).

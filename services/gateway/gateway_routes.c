@@ -439,6 +439,28 @@ s_reads_pairing (const gateway_app_t *app, const Shanhai__V1__Pairing *pairing)
            || gateway_app_holds (app, pairing->supporter);
 }
 
+// Under the replica's read lock: true when app may read the verdicts of subject, a pairing's
+// id, a park's, a county's or a region's code, or a program's id (the subjects of the
+// assessment's rules). A park is read with its pairing, a county or region by an application
+// that holds it; a program's own rules add up every county's pairs, so only an application
+// that reads everything reads them. *known is false when the registry has no such subject.
+static bool
+s_reads_subject (const registry_view_t *view, const gateway_app_t *app, const char *subject,
+                 bool *known)
+{
+    const Shanhai__V1__Pairing *pairing = registry_view_pairing (view, subject);
+    const Shanhai__V1__Park *park = pairing ? NULL : registry_view_park (view, subject);
+    if (park)
+        pairing = registry_view_pairing (view, park->pairing);
+    *known = pairing || park || registry_view_region (view, subject)
+             || registry_view_program (view, subject);
+    if (gateway_app_reads_all (app))
+        return true;
+    if (pairing)
+        return s_reads_pairing (app, pairing);
+    return !park && registry_view_region (view, subject) && gateway_app_holds (app, subject);
+}
+
 // Whether app may record a statistic of region (an indicator names a region, no pair).
 // Returns 0, or -1 with reply set.
 static int
@@ -753,7 +775,29 @@ s_only_readable (gateway_routes_t *self, const gateway_app_t *app, json_t *data,
     return data;
 }
 
-// GET /v1/status?program=&year=: every pair of a program (those app may read).
+// Keeps, in the "subjects" of a program's status, only the verdicts app may read (an
+// application that reads only its own regions sees its pairs' parks). Returns data.
+static json_t *
+s_only_readable_subjects (gateway_routes_t *self, const gateway_app_t *app, json_t *data)
+{
+    if (!data || gateway_app_reads_all (app))
+        return data;
+    json_t *items = json_object_get (data, "subjects");
+    pthread_rwlock_rdlock (self->deps.replica_lock);
+    const registry_view_t *view = registry_replica_view (self->deps.replica);
+    for (size_t index = json_array_size (items); index-- > 0;) {
+        const char *subject = json_string_value (json_object_get (json_array_get (items, index),
+                                                                  "subject"));
+        bool known;
+        if (!view || !subject || !s_reads_subject (view, app, subject, &known))
+            json_array_remove (items, index);
+    }
+    pthread_rwlock_unlock (self->deps.replica_lock);
+    return data;
+}
+
+// GET /v1/status?program=&year=: every pair of a program (those app may read), and the
+// program's own and its parks' verdicts (those app may read).
 static void
 s_get_program_status (gateway_routes_t *self, const gateway_app_t *app, const char *program,
                       int year, gateway_reply_t *reply)
@@ -767,8 +811,8 @@ s_get_program_status (gateway_routes_t *self, const gateway_app_t *app, const ch
                 &shanhai__v1__program_status_reply__descriptor, (ProtobufCMessage **) &status,
                 reply))
         return;
-    s_ok (reply, s_only_readable (self, app, answer_json_program_status (status), "pairs"),
-          NULL);
+    json_t *data = s_only_readable (self, app, answer_json_program_status (status), "pairs");
+    s_ok (reply, s_only_readable_subjects (self, app, data), NULL);
     shanhai__v1__program_status_reply__free_unpacked (status, NULL);
 }
 
@@ -830,21 +874,83 @@ s_get_status (gateway_routes_t *self, const gateway_app_t *app,
     shanhai__v1__status_reply__free_unpacked (status, NULL);
 }
 
-// GET /v1/explain?pair=&rule=&year=: a verdict, its clause and version, and its entries.
+// Whether app may read subject's verdicts (s_reads_subject). Returns 0, or -1 with reply set.
+static int
+s_may_read_subject (gateway_routes_t *self, const gateway_app_t *app, const char *subject,
+                    gateway_reply_t *reply)
+{
+    if (gateway_app_reads_all (app))
+        return 0;  // the assessment says whether it knows the subject
+    pthread_rwlock_rdlock (self->deps.replica_lock);
+    const registry_view_t *view = registry_replica_view (self->deps.replica);
+    bool known = false;
+    int rc = -1;
+    if (!view)
+        s_error (reply, "UNAVAILABLE", "the gateway has no copy of the registry yet");
+    else if (s_reads_subject (view, app, subject, &known))
+        rc = 0;
+    else if (!known)
+        s_error (reply, "NOT_FOUND", "subject %s is not in the registry", subject);
+    else
+        s_deny (reply, "FORBIDDEN", gateway_app_key (app), "application %s reads only its "
+                "regions, their pairs and their parks, not %s", gateway_app_key (app), subject);
+    pthread_rwlock_unlock (self->deps.replica_lock);
+    return rc;
+}
+
+// An optional text parameter of at most max_bytes - 1 bytes of printable UTF-8. Returns it
+// ("" when absent), or NULL with reply set (given empty, too long, a control character).
+static const char *
+s_text_param (const s_query_t *query, const char *name, size_t max_bytes,
+              gateway_reply_t *reply)
+{
+    const char *value = s_param (query, name);
+    char reason[REASON_BYTES_MAX], echo[ERROR_ECHO_BYTES_MAX];
+    if (!value)
+        return "";
+    if (!*value)
+        s_error (reply, "INVALID", "query parameter \"%s\" is empty (leave it out instead)",
+                 name);
+    else if (validate_text_problem (value, max_bytes, false, reason, sizeof reason)) {
+        validate_echo (value, echo, sizeof echo);
+        s_error (reply, "INVALID", "%s \"%s\" %s", name, echo, reason);
+    } else
+        return value;
+    return NULL;
+}
+
+// GET /v1/explain?(pair=|subject=)&rule=&year=[&period=]: a verdict, its clause and version,
+// and its entries; a pair's rule (or its counties'), or any subject's (a park, the program, a
+// county), in the period asked for or the one the assessment picks.
 static void
 s_get_explain (gateway_routes_t *self, const gateway_app_t *app,
                const gateway_request_t *request, const s_query_t *query,
                gateway_reply_t *reply)
 {
-    const char *pair = s_id_param (query, "pair", reply);
-    const char *rule = pair ? s_id_param (query, "rule", reply) : NULL;
+    bool by_pair = s_param (query, "pair") != NULL;
+    if (by_pair && s_param (query, "subject")) {
+        s_error (reply, "INVALID", "ask for a \"pair\" or a \"subject\", not both");
+        return;
+    }
+    if (!by_pair && !s_param (query, "subject")) {
+        s_error (reply, "INVALID", "query parameter \"pair\" or \"subject\" is required");
+        return;
+    }
+    const char *who = s_id_param (query, by_pair ? "pair" : "subject", reply);
+    const char *rule = who ? s_id_param (query, "rule", reply) : NULL;
     int year = rule ? s_year_param (query, reply) : 0;
-    if (!year || s_may_read_pair (self, app, pair, reply))
+    const char *period = year ? s_text_param (query, "period", PERIOD_KEY_BYTES_MAX, reply)
+                              : NULL;
+    if (!period
+        || (by_pair ? s_may_read_pair (self, app, who, reply)
+                    : s_may_read_subject (self, app, who, reply)))
         return;
     Shanhai__V1__ExplainRequest explain_request = SHANHAI__V1__EXPLAIN_REQUEST__INIT;
-    explain_request.pairing = (char *) pair;
+    explain_request.pairing = (char *) (by_pair ? who : "");
+    explain_request.subject = (char *) (by_pair ? "" : who);
     explain_request.rule = (char *) rule;
     explain_request.year = year;
+    explain_request.period = (char *) period;
     Shanhai__V1__Explanation *explanation = NULL;
     if (s_call (self, S_ASSESSMENT, "assessment.Explain", &explain_request.base,
                 &shanhai__v1__explanation__descriptor, (ProtobufCMessage **) &explanation,
@@ -1056,7 +1162,8 @@ static const struct {
     { "GET", "/v1/pairs", s_get_pairs, { "program", "region", "date", NULL } },
     { "GET", "/v1/status", s_get_status, { "pair", "program", "year", NULL } },
     { "GET", "/v1/scoreboard", s_get_scoreboard, { "program", "year", NULL } },
-    { "GET", "/v1/explain", s_get_explain, { "pair", "rule", "year", NULL } },
+    { "GET", "/v1/explain", s_get_explain,
+      { "pair", "subject", "rule", "year", "period", NULL } },
     { "GET", "/v1/alerts", s_get_alerts, { "person", "after", "limit", NULL } },
     { "GET", "/v1/alerts/stream", s_get_stream, { "person", NULL } },
 };

@@ -13,6 +13,13 @@
 # more: it is recorded and listed like a built-in kind, and a kind nobody declared is refused
 # as unknown.
 source "$(dirname "$0")/lib.sh"
+# TEMPORARY, until the vocabulary reads policies/kinds.json: the assessment refuses the Lishui
+# pack (its kinds are declared there), so this suite runs on a copy of policies/ without
+# ls-jingning.json and kinds.json. Remove these four lines when that lands.
+test_policies="$bin/tests/policies-$(basename "$0" .sh)"
+rm -rf "$test_policies" && mkdir -p "$test_policies" && cp "$root"/policies/*.json "$test_policies"/
+rm -f "$test_policies"/ls-jingning.json "$test_policies"/kinds.json
+eval "$(declare -f stack_up | sed "s|\$root/policies|$test_policies|")"
 
 export SHANHAI_CLOCK=2021-03-01
 stack_policy_dir=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-policies-XXXXXX")
@@ -87,6 +94,10 @@ refused "alerts --person twice" 2 "alerts: --person is given twice" \
 refused "alerts --follow twice" 2 "alerts: --follow is given twice" \
   "$cli" alerts --person p1 --follow --follow
 refused "clock --json twice" 2 "clock: --json is given twice" "$cli" clock --json --json
+refused "explain --subject twice" 2 "explain: --subject is given twice" \
+  "$cli" explain --subject hb-zhuxi --subject hb-zhuxi --rule hb-growth-gdp --year 2021
+refused "explain --period twice" 2 "explain: --period is given twice" \
+  "$cli" explain --pair hb-01 --rule hb-aid-funds --year 2021 --period 2021 --period 2021
 refused "an unknown option is named" 2 "registry: unknown or incomplete option '--force'" \
   "$cli" registry --force load "$root/data/registry.json"
 check_eq "repeated options recorded nothing" "$(head_seq)" 0
@@ -117,6 +128,31 @@ long_memo=$(printf 'm%.0s' {1..1030})
 refused "a memo too long" 2 "record: memo is 1030 bytes, more than 1023" \
   "$cli" "${funds[@]}" --memo "$long_memo"
 check_eq "bad ids and memos recorded nothing" "$(head_seq)" 0
+
+# explain asks of a pair or of a subject, never both or neither; a period is short text. Each
+# refused before anything is asked of the service (exit 2); a period of 15 bytes is asked.
+explain=(explain --rule hb-aid-funds --year 2021)
+refused "explain of a pair and a subject at once" 2 "explain: give --pair or --subject, not both" \
+  "$cli" "${explain[@]}" --pair hb-01 --subject hb-zhuxi
+refused "explain of neither" 2 "explain: one of --pair or --subject is required" \
+  "$cli" "${explain[@]}"
+refused "the usage names both ways" 2 "(usage: shanhai explain (--pair ID | --subject S) --rule R" \
+  "$cli" "${explain[@]}"
+refused "a period of 16 bytes" 2 'explain: --period "2021-Q1-and-more" is 16 bytes, more than 15' \
+  "$cli" "${explain[@]}" --pair hb-01 --period 2021-Q1-and-more
+refused "a period of 15 bytes is the service's to refuse" 1 \
+  "assessment.Explain: NOT_FOUND: rule hb-aid-funds has no period 2021-Q1-and-mor for hb-01" \
+  "$cli" "${explain[@]}" --pair hb-01 --period 2021-Q1-and-mor
+refused "a period with an ESC" 2 \
+  'explain: --period "2021\x1b[2J" contains a control character (\x1b) at byte 4' \
+  "$cli" "${explain[@]}" --pair hb-01 --period $'2021\e[2J'
+refused "a period that is no UTF-8" 2 'explain: --period "2021\xff" is not valid UTF-8 at byte 4' \
+  "$cli" "${explain[@]}" --pair hb-01 --period $'2021\xff'
+refused "an empty period" 2 "explain: --period is empty" "$cli" "${explain[@]}" --pair hb-01 --period ""
+refused "an empty subject" 2 "explain: --subject is empty" "$cli" "${explain[@]}" --subject ""
+refused "a program's rule asked by a pair: the service says to ask by its subject" 1 \
+  "rule wz-sales-windows judges a program, not a pair: ask with its subject" \
+  "$cli" explain --pair wz-01 --rule wz-sales-windows --year 2020
 
 # The kinds and what each needs come from the vocabulary.
 refused "an unknown kind lists the kinds" 2 "unknown kind 'leader-vist' (aid-funds, leader-visit, receipt, " \

@@ -62,3 +62,32 @@ Test (money, formats_yuan)
     money_format_yuan (99999, out, sizeof out);
     cr_assert_str_eq (out, "999.99");
 }
+
+Test (amount, formats_each_unit_as_people_read_it)
+{
+    struct { const char *unit; int64_t value; const char *text; } cases[] = {
+        { "fen", 500000000, "5,000,000.00" }, { "fen", -1, "-0.01" }, { "fen", 0, "0.00" },
+        { "bp", 6500, "65.00%" }, { "bp", 754, "7.54%" }, { "bp", -37, "-0.37%" },
+        { "bp", 5, "0.05%" }, { "bp", 1000000, "10,000.00%" }, { "count", 2, "2" },
+        { "persons", 6000, "6000" }, { "projects", 0, "0" }, { "count", -3, "-3" },
+        { "fen", INT64_MIN, "-92,233,720,368,547,758.08" },
+        { "bp", INT64_MAX, "92,233,720,368,547,758.07%" },
+    };
+    for (size_t index = 0; index < sizeof cases / sizeof cases[0]; index++) {
+        char text[64];
+        amount_format (cases[index].unit, cases[index].value, text, sizeof text);
+        cr_assert_str_eq (text, cases[index].text, "%s %lld", cases[index].unit,
+                          (long long) cases[index].value);
+    }
+    char small[4];
+    amount_format ("bp", 6500, small, sizeof small);
+    cr_assert_str_eq (small, "65.", "cut like snprintf, terminated");
+}
+
+Test (amount, names_each_unit_for_a_table)
+{
+    cr_assert_str_eq (amount_unit_label ("fen"), "yuan");
+    cr_assert_str_eq (amount_unit_label ("bp"), "%");
+    cr_assert_str_eq (amount_unit_label ("persons"), "persons");
+    cr_assert_str_eq (amount_unit_label ("count"), "count");
+}
