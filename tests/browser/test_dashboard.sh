@@ -9,13 +9,6 @@
 # clock is in, and a new alert reaches the open page live. The screenshots are kept in the
 # build directory (tests/browser/dashboard.png, dashboard-wz.png) for people to look at.
 source "$(dirname "$0")/../integration/lib.sh"
-# TEMPORARY, until the vocabulary reads policies/kinds.json: the assessment refuses the Lishui
-# pack (its kinds are declared there), so this suite runs on a copy of policies/ without
-# ls-jingning.json and kinds.json. Remove these four lines when that lands.
-test_policies="$bin/tests/policies-$(basename "$0" .sh)"
-rm -rf "$test_policies" && mkdir -p "$test_policies" && cp "$root"/policies/*.json "$test_policies"/
-rm -f "$test_policies"/ls-jingning.json "$test_policies"/kinds.json
-eval "$(declare -f stack_up | sed "s|\$root/policies|$test_policies|")"
 chromium=${SHANHAI_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "SKIP: $chromium is not installed (make bootstrap)"; exit 77; }
 export SHANHAI_CLOCK=2025-01-01

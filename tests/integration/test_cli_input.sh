@@ -13,13 +13,6 @@
 # more: it is recorded and listed like a built-in kind, and a kind nobody declared is refused
 # as unknown.
 source "$(dirname "$0")/lib.sh"
-# TEMPORARY, until the vocabulary reads policies/kinds.json: the assessment refuses the Lishui
-# pack (its kinds are declared there), so this suite runs on a copy of policies/ without
-# ls-jingning.json and kinds.json. Remove these four lines when that lands.
-test_policies="$bin/tests/policies-$(basename "$0" .sh)"
-rm -rf "$test_policies" && mkdir -p "$test_policies" && cp "$root"/policies/*.json "$test_policies"/
-rm -f "$test_policies"/ls-jingning.json "$test_policies"/kinds.json
-eval "$(declare -f stack_up | sed "s|\$root/policies|$test_policies|")"
 
 export SHANHAI_CLOCK=2021-03-01
 stack_policy_dir=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-policies-XXXXXX")
