@@ -1116,8 +1116,11 @@ static bool
 s_explain_period (assessment_server_t *self, const policy_rule_t *rule,
                   const s_subject_t *subject, int year, const char *key, engine_period_t *out)
 {
-    if (*key)
-        return engine_period_find (rule, key, out) && s_subject_period (subject, out);
+    if (*key)  // one of the year's: "2019" is not a period of 2020's verdicts
+        return engine_period_find (rule, key, out) && s_subject_period (subject, out)
+               && (out->year == year
+                   || (rule->period == POLICY_PERIOD_WINDOW && year >= rule->from_year
+                       && year <= rule->to_year));
     engine_period_t periods[ENGINE_PERIODS_MAX];
     size_t count = engine_periods_of_year (rule, year, periods);
     bool found = false;
@@ -1163,10 +1166,15 @@ s_explain_subject (assessment_server_t *self, const Shanhai__V1__ExplainRequest 
         rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s is not a rule of any program",
                          request->rule);
     else if (!(subject = s_find_subject (self, (*rule)->scope, (*pack)->program,
-                                         request->subject)))
-        rpc_reply_error (reply, RPC_NOT_FOUND, "%s %s is not a subject of rule %s (a %s of "
-                         "program %s)", policy_scope_name ((*rule)->scope), request->subject,
-                         request->rule, policy_scope_name ((*rule)->scope), (*pack)->program);
+                                         request->subject))) {
+        if ((*rule)->scope == POLICY_SCOPE_PROGRAM)
+            rpc_reply_error (reply, RPC_NOT_FOUND, "rule %s judges program %s as a whole, not "
+                             "%s", request->rule, (*pack)->program, request->subject);
+        else
+            rpc_reply_error (reply, RPC_NOT_FOUND, "%s is not a %s of program %s, which rule "
+                             "%s judges", request->subject, policy_scope_name ((*rule)->scope),
+                             (*pack)->program, request->rule);
+    }
     return subject;
 }
 
@@ -1218,7 +1226,10 @@ s_explain (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         const char *names[ENGINE_PARTS];
         s_part_names (rule, names);
         Shanhai__V1__Explanation explanation = SHANHAI__V1__EXPLANATION__INIT;
-        explanation.pairing = subject->pairing ? subject->pairing->pairing->id : "";
+        // Asked by a pair, the pair's (a county's rule too); else the subject's own, if any.
+        explanation.pairing = *request->pairing ? request->pairing
+                              : subject->pairing ? subject->pairing->pairing->id
+                                                 : "";
         explanation.year = request->year;
         explanation.as_of = as_of;
         explanation.program = (char *) pack->program;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "common/limits.h"
 #include "common/proto.h"
 #include "policy.h"
 
@@ -25,8 +26,8 @@
 #define ENGINE_PERIODS_MAX 12
 // What one event can add to one rule: an indicator's value for its year and the year after.
 #define ENGINE_COUNTS_MAX 2
-// "2024", "2024-Q2", "2024-03", "2018-2022".
-#define ENGINE_PERIOD_KEY_BYTES 16
+// "2024", "2024-Q2", "2024-03", "2018-2022": the wire's bound (common/limits.h).
+#define ENGINE_PERIOD_KEY_BYTES PERIOD_KEY_BYTES_MAX
 
 typedef struct {
     int64_t value[ENGINE_PARTS];
