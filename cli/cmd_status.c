@@ -1,5 +1,5 @@
 /*  shanhai status --pair ID --year YYYY [--json]
-    shanhai status --program P --year YYYY [--json]
+    shanhai status --program P --year YYYY [--as-of-version V] [--json]
 
     The compliance of one pair in one year, as of the registry's clock: a row per rule and
     period of the year (a quarterly rule has four), the pair's own rules and its counties'
@@ -7,6 +7,8 @@
     recipient's figures). Quantities read as people read them: money in yuan with two
     decimals, a share or a growth as a percent ("65.00%"), counts, persons and projects whole.
     With --program, every pair's table, then one of the program's own and its parks' rules.
+    With --as-of-version, the program's verdicts recomputed from the whole ledger under
+    version V of its pack, as it was in force (shanhai policy status).
 
     With --json, the documents of the CLI contract (common/answer_json.h), every number a JSON
     integer in the rule's unit (fen for money, bp for a percent):
@@ -14,13 +16,15 @@
       a program  {"program","year","as_of","pairs":[a pair's document],"subjects":[verdict]}
       a verdict  {"rule","title","status","actual","target","expected","unit","source",
                   "scope","subject","period","deadline","colour","version"} */
+#include <stdlib.h>
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
 #include "common/answer_json.h"
 #include "common/limits.h"
 
-static const char *s_usage = "shanhai status --pair ID | --program P --year YYYY [--json]";
+static const char *s_usage = "shanhai status --pair ID | --program P [--as-of-version V] "
+                             "--year YYYY [--json]";
 
 // A quantity's text: yuan with separators, a percent, a whole number.
 #define S_QUANTITY_BYTES 48
@@ -154,10 +158,10 @@ cmd_status (cli_t *cli, int argc, char **argv)
     static const struct option options[] = {
         { "pair", required_argument, NULL, 'p' }, { "year", required_argument, NULL, 'y' },
         { "json", no_argument, NULL, 'j' },       { "program", required_argument, NULL, 'g' },
-        { NULL, 0, NULL, 0 },
+        { "as-of-version", required_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
     };
     Shanhai__V1__StatusRequest request = SHANHAI__V1__STATUS_REQUEST__INIT;
-    const char *year = NULL, *program = NULL;
+    const char *year = NULL, *program = NULL, *version = NULL;
     cli_options_t parser = { .command = "status", .usage = s_usage, .options = options };
     bool as_json = false;
     int option;
@@ -167,6 +171,7 @@ cmd_status (cli_t *cli, int argc, char **argv)
         case 'g': program = optarg; break;
         case 'y': year = optarg; break;
         case 'j': as_json = true; break;
+        case 'v': version = optarg; break;
         default: return CLI_EXIT_USAGE;
         }
     }
@@ -176,6 +181,16 @@ cmd_status (cli_t *cli, int argc, char **argv)
     if (cli_parse_year (year, &year_value))
         return cli_usage (s_usage, "status: --year '%s' is not a year in %d..%d", year,
                           DATE_YEAR_MIN, DATE_YEAR_MAX);
+    if (version) {
+        char *end = NULL;
+        long number = strtol (version, &end, 10);
+        if (!program)
+            return cli_usage (s_usage, "status: --as-of-version goes with --program");
+        if (*end || end == version || number < 1 || number > INT32_MAX)
+            return cli_usage (s_usage, "status: --as-of-version '%s' is not a version (1, 2, "
+                              "...)", version);
+        return policy_status_as_of (cli, program, year_value, (uint32_t) number, as_json);
+    }
     if (program)
         return s_program (cli, program, year_value, as_json);
     request.year = year_value;

@@ -24,6 +24,8 @@ static const char *s_usage
       "  status --pair ID --year YYYY [--json]   compliance of a pairing in a year\n"
       "  status --program P --year YYYY [--json] every pairing of a program, and the\n"
       "                                          program's own and its parks' rules\n"
+      "  status --program P --year YYYY --as-of-version V [--json]\n"
+      "                                          recomputed under a past version of the pack\n"
       "  explain (--pair ID | --subject S) --rule R --year YYYY [--period P] [--json]\n"
       "                                          a verdict, its clause and its ledger entries;\n"
       "                                          S: a park, the program, a county's code\n"

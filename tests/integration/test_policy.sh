@@ -66,6 +66,11 @@ past() { "$cli" policy status --program hb-shanchuan --year 2024 --version "$1" 
   | jq -r '.pairs[] | select(.pair == "hb-04") | .rules[] | select(.rule == "hb-aid-funds") | .status'; }
 check_eq "under version 2, hb-04 was BREACHED" "$(past 2)" BREACHED
 check_eq "under version 3, hb-04 is MET" "$(past 3)" MET
+check_eq "status --as-of-version says the same" \
+  "$("$cli" status --program hb-shanchuan --year 2024 --as-of-version 2 --json | jq -S -c .)" \
+  "$("$cli" policy status --program hb-shanchuan --year 2024 --version 2 --json | jq -S -c .)"
+check_eq "--as-of-version with --pair is a usage error" \
+  "$("$cli" status --pair hb-04 --year 2024 --as-of-version 2 >/dev/null 2>&1; echo $?)" 2
 out=$("$cli" policy status --program hb-shanchuan --year 2024 --version 7 2>&1); rc=$?
 check "a version never run is NOT_FOUND" grep -q "NOT_FOUND: program hb-shanchuan has no policy version 7" <<<"$out"
 check_eq "policy show of version 2 is the old text" "$("$cli" policy show --program hb-shanchuan --version 2 | jq .rules[0].target)" 500000000
