@@ -51,12 +51,6 @@ alert_rules_scope_name (alert_scope_t scope)
 }
 
 bool
-alert_rules_scope_has_pairing (alert_scope_t scope)
-{
-    return scope == ALERT_SCOPE_PAIR || scope == ALERT_SCOPE_PARK;
-}
-
-bool
 alert_rules_tells (alert_scope_t scope, Shanhai__V1__Role role,
                    Shanhai__V1__ComplianceStatus status)
 {

@@ -39,8 +39,6 @@ typedef enum {
 alert_scope_t alert_rules_scope (const char *name);
 // The name of scope ("pair", ...), or "" for ALERT_SCOPE_INVALID. Static.
 const char *alert_rules_scope_name (alert_scope_t scope);
-// True for the scopes whose change names a pairing (pair, park): their people are the pair's.
-bool alert_rules_scope_has_pairing (alert_scope_t scope);
 
 // True when a person of role hears of a change of a rule of scope to status (which is news).
 bool alert_rules_tells (alert_scope_t scope, Shanhai__V1__Role role,

@@ -44,10 +44,6 @@ Test (alert_rules, scopes_by_name)
     cr_assert_eq (alert_rules_scope ("county"), ALERT_SCOPE_INVALID);
     cr_assert_eq (alert_rules_scope ("pair "), ALERT_SCOPE_INVALID);
     cr_assert_str_eq (alert_rules_scope_name (ALERT_SCOPE_INVALID), "");
-    cr_assert (alert_rules_scope_has_pairing (ALERT_SCOPE_PAIR));
-    cr_assert (alert_rules_scope_has_pairing (ALERT_SCOPE_PARK));
-    cr_assert_not (alert_rules_scope_has_pairing (ALERT_SCOPE_RECIPIENT));
-    cr_assert_not (alert_rules_scope_has_pairing (ALERT_SCOPE_PROGRAM));
 }
 
 Test (alert_rules, the_program_office_hears_of_breaches)
