@@ -44,7 +44,8 @@ choose_ports() {
 stack_up() {
   export SHANHAI_DATA_DIR; SHANHAI_DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/shanhai-it-XXXXXX")
   export SHANHAI_BUILD_DIR=$bin
-  export SHANHAI_POLICY_DIR=$root/policies
+  # A suite may judge by packs of its own (test_policy_dir), for rules the shipped ones lack.
+  export SHANHAI_POLICY_DIR=${test_policy_dir:-$root/policies}
   export SHANHAI_TEMPLATE_DIR=$root/templates
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
