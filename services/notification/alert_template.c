@@ -334,8 +334,9 @@ s_period (const alert_template_t *self, const Shanhai__V1__ComplianceChange *cha
         }
     }
     if (kind == S_PERIODS) {
-        snprintf (out, out_size, "%s", period);
-        s_cut_utf8 (out, out_size);
+        // Through s_render, which cuts on a character: the text is the assessment's.
+        const char *names[] = { "period" }, *values[] = { period };
+        s_render ("{period}", names, values, 1, out, out_size);
         return;
     }
     const char *values[] = { parts[0], parts[1], parts[2], parts[3], parts[4] };
