@@ -34,8 +34,10 @@ PACK
 export SHANHAI_CLOCK=2024-06-01
 # A short window, so that the recorded changes come one message each and meet the rate.
 export SHANHAI_DELIVERY_WINDOW_MS=100 SHANHAI_DELIVERY_BACKOFF_MS=300 SHANHAI_DELIVERY_ATTEMPTS=3
-receiver_start
+# The stand-in after the stack: a stack that cannot start exits with stack_down, which
+# knows nothing of the stand-in.
 stack_up redis
+receiver_start
 trap 'channels_down; rm -rf "$test_policy_dir"' EXIT
 
 channels_registry >"$SHANHAI_DATA_DIR/registry.json"
