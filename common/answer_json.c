@@ -76,11 +76,12 @@ answer_json_alert (const Shanhai__V1__Alert *alert)
     struct tm utc;
     if (!gmtime_r (&seconds, &utc) || strftime (at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
         at[0] = '\0';
-    return json_pack ("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "id",
+    return json_pack ("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
                       (json_int_t) alert->id, "person", alert->person, "pair", alert->pairing,
                       "rule", alert->rule, "year", alert->year, "status",
                       compliance_status_name (alert->status), "previous",
-                      compliance_status_name (alert->previous), "text", alert->text, "at", at);
+                      compliance_status_name (alert->previous), "text", alert->text, "at", at,
+                      "scope", alert->scope, "subject", alert->subject, "period", alert->period);
 }
 
 json_t *

@@ -265,6 +265,40 @@ registry_view_people (const registry_view_t *self, const Shanhai__V1__Pairing *p
     return count;
 }
 
+size_t
+registry_view_county_people (const registry_view_t *self, const char *region,
+                             const char *program, const Shanhai__V1__Person **out, size_t max)
+{
+    assert (self && region && program && (out || max == 0));
+    if (!registry_view_region (self, region) || !registry_view_program (self, program))
+        return 0;
+    const s_group_t *leaders = zhashx_lookup (self->leaders, region);
+    size_t count = 0;
+    count = s_append (leaders, SHANHAI__V1__ROLE__PARTY_SECRETARY, out, max, count);
+    count = s_append (leaders, SHANHAI__V1__ROLE__COUNTY_HEAD, out, max, count);
+    // Pairings are few (REGISTRY_PAIRINGS_MAX) and a county's rule changes seldom: a look
+    // through the document, sorted by id, rather than another index. A liaison officer serves
+    // one pairing, so no one comes twice.
+    for (size_t index = 0; index < self->doc->n_pairings; index++) {
+        const Shanhai__V1__Pairing *pairing = self->doc->pairings[index];
+        if (registry_view_pairing_matches (pairing, program, region, -1))
+            count = s_append (zhashx_lookup (self->liaisons, pairing->id),
+                              SHANHAI__V1__ROLE__ROLE_UNSPECIFIED, out, max, count);
+    }
+    count = s_append (zhashx_lookup (self->offices, program), SHANHAI__V1__ROLE__ROLE_UNSPECIFIED,
+                      out, max, count);
+    return count;
+}
+
+size_t
+registry_view_office (const registry_view_t *self, const char *program,
+                      const Shanhai__V1__Person **out, size_t max)
+{
+    assert (self && program && (out || max == 0));
+    return s_append (zhashx_lookup (self->offices, program), SHANHAI__V1__ROLE__ROLE_UNSPECIFIED,
+                     out, max, 0);
+}
+
 bool
 registry_view_pairing_matches (const Shanhai__V1__Pairing *pairing, const char *program,
                                const char *region, int32_t day)

@@ -48,6 +48,21 @@ const Shanhai__V1__ParkPlan *registry_view_park_plan (const Shanhai__V1__Park *p
 size_t registry_view_people (const registry_view_t *self, const Shanhai__V1__Pairing *pairing,
                              const Shanhai__V1__Person **out, size_t max);
 
+// Everyone a rule of program about the county region concerns (a supporter's, a recipient's,
+// a region's rule): the party secretaries and county heads of region, the liaison officers of
+// the program's pairings where region is the recipient or the supporter (by pairing id, active
+// or not: the pairing's people were part of the work the rule judges), and the program's
+// office, in that order, each person once. Writes at most max borrowed pointers into out and
+// returns how many there are in all (call with max 0 to size out); 0 for a region or program
+// that is not in the view.
+size_t registry_view_county_people (const registry_view_t *self, const char *region,
+                                    const char *program, const Shanhai__V1__Person **out,
+                                    size_t max);
+// The office of program (its people of role PROGRAM_OFFICE), in document order. Writes at
+// most max borrowed pointers into out and returns how many there are in all.
+size_t registry_view_office (const registry_view_t *self, const char *program,
+                             const Shanhai__V1__Person **out, size_t max);
+
 // The channel with id, or NULL.
 const Shanhai__V1__Channel *registry_view_channel (const registry_view_t *self, const char *id);
 // The channels that carry an alert told to person about a pair of program: those that list

@@ -1,6 +1,7 @@
 #include "alert_rules.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "common/limits.h"
@@ -26,9 +27,39 @@ alert_rules_is_news (Shanhai__V1__ComplianceStatus previous, Shanhai__V1__Compli
     }
 }
 
-bool
-alert_rules_tells (Shanhai__V1__Role role, Shanhai__V1__ComplianceStatus status)
+// The names of the scopes, in the order of alert_scope_t.
+static const char *s_scopes[] = { "pair", "supporter", "recipient", "park", "program", "region" };
+_Static_assert (sizeof s_scopes / sizeof s_scopes[0] == ALERT_SCOPE_INVALID,
+                "a name for every scope");
+
+alert_scope_t
+alert_rules_scope (const char *name)
 {
+    assert (name);
+    if (!*name)
+        return ALERT_SCOPE_PAIR;
+    for (int scope = 0; scope < ALERT_SCOPE_INVALID; scope++)
+        if (strcmp (name, s_scopes[scope]) == 0)
+            return (alert_scope_t) scope;
+    return ALERT_SCOPE_INVALID;
+}
+
+const char *
+alert_rules_scope_name (alert_scope_t scope)
+{
+    return scope >= ALERT_SCOPE_PAIR && scope < ALERT_SCOPE_INVALID ? s_scopes[scope] : "";
+}
+
+bool
+alert_rules_tells (alert_scope_t scope, Shanhai__V1__Role role,
+                   Shanhai__V1__ComplianceStatus status)
+{
+    if (scope == ALERT_SCOPE_INVALID)
+        return false;
+    // A program-wide total is the office's own business: it hears of every change, and the
+    // counties, whose part in it is not theirs alone, hear nothing.
+    if (scope == ALERT_SCOPE_PROGRAM)
+        return role == SHANHAI__V1__ROLE__PROGRAM_OFFICE;
     switch (role) {
     case SHANHAI__V1__ROLE__PARTY_SECRETARY:
     case SHANHAI__V1__ROLE__COUNTY_HEAD:
@@ -42,14 +73,14 @@ alert_rules_tells (Shanhai__V1__Role role, Shanhai__V1__ComplianceStatus status)
 }
 
 size_t
-alert_rules_recipients (const Shanhai__V1__PersonList *people,
+alert_rules_recipients (const Shanhai__V1__PersonList *people, alert_scope_t scope,
                         Shanhai__V1__ComplianceStatus status, const Shanhai__V1__Person **out)
 {
     assert (people && out);
     size_t count = 0;
     for (size_t index = 0; index < people->n_people; index++) {
         const Shanhai__V1__Person *person = people->people[index];
-        if (!alert_rules_tells (person->role, status) || !validate_id (person->id))
+        if (!alert_rules_tells (scope, person->role, status) || !validate_id (person->id))
             continue;
         // Checked against those already told, not those listed: a person listed first in a
         // role that is not told (the program office) and then in one that is still hears it.
@@ -89,8 +120,22 @@ s_cut_utf8 (char *text, size_t size)
     text[cut] = '\0';
 }
 
+// Appends what format says to the text in out (out_size bytes), as much as fits.
+static void __attribute__ ((format (printf, 3, 4)))
+s_append (char *out, size_t out_size, const char *format, ...)
+{
+    size_t length = strlen (out);
+    if (length + 1 >= out_size)
+        return;
+    va_list arguments;
+    va_start (arguments, format);
+    vsnprintf (out + length, out_size - length, format, arguments);
+    va_end (arguments);
+}
+
 void
-alert_rules_text (const Shanhai__V1__ComplianceChange *change, char *out, size_t out_size)
+alert_rules_text (const Shanhai__V1__ComplianceChange *change, const char *subject_name,
+                  char *out, size_t out_size)
 {
     assert (change && change->rule && out);
     assert (out_size > 0 && out_size <= ALERT_TEXT_BYTES_MAX);
@@ -101,21 +146,29 @@ alert_rules_text (const Shanhai__V1__ComplianceChange *change, char *out, size_t
     s_quantity (rule, rule->target, false, target, sizeof target);
     s_quantity (rule, rule->expected, false, expected, sizeof expected);
     const char *previous = compliance_status_name (change->previous);
-    char was[48];
+    char was[48], year[16];
     if (change->warning_days)
         snprintf (was, sizeof was, "%u days to the deadline", change->warning_days);
     else
         snprintf (was, sizeof was, "was %s", *previous ? previous : "new");
+    snprintf (year, sizeof year, "%d", change->year);
     // One byte more than the output may hold: the byte after the cut tells s_cut_utf8 whether
     // a character straddles it.
-    char line[ALERT_TEXT_BYTES_MAX + 1];
-    snprintf (line, out_size + 1,
-              "[%s] %s %s <- %s, %d %s %s: actual %s of %s (expected %s by %s; %s). "
-              "Source: %s",
-              change->warning_days ? "WARNING" : compliance_status_name (rule->status),
-              change->pairing, change->recipient_name, change->supporter_name, change->year,
-              rule->rule, rule->title, actual, target, expected, change->as_of, was,
-              rule->source);
+    char line[ALERT_TEXT_BYTES_MAX + 1] = "";
+    s_append (line, out_size + 1, "[%s] ",
+              change->warning_days ? "WARNING" : compliance_status_name (rule->status));
+    // Whose rule it is: a pair by its id and counties, any other subject by its name (or its
+    // code alone when it has none), scope and code.
+    if (alert_rules_scope (rule->scope) == ALERT_SCOPE_PAIR)
+        s_append (line, out_size + 1, "%s %s <- %s", change->pairing, change->recipient_name,
+                  change->supporter_name);
+    else if (subject_name && *subject_name)
+        s_append (line, out_size + 1, "%s (%s %s)", subject_name, rule->scope, rule->subject);
+    else
+        s_append (line, out_size + 1, "%s (%s)", rule->subject, rule->scope);
+    s_append (line, out_size + 1, ", %s %s %s: actual %s of %s (expected %s by %s; %s). "
+              "Source: %s", *rule->period ? rule->period : year, rule->rule, rule->title,
+              actual, target, expected, change->as_of, was, rule->source);
     s_cut_utf8 (line, out_size);
     memcpy (out, line, strlen (line) + 1);
     assert (strlen (out) < out_size);

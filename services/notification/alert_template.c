@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "alert_rules.h"
 #include "common/errstr.h"
 #include "common/date.h"
 #include "common/limits.h"
@@ -22,10 +23,17 @@ _Static_assert (SHANHAI__V1__COMPLIANCE_STATUS__MET == 1
 // Room for one placeholder's value: a money amount, or a name of a status.
 #define S_VALUE_BYTES 128
 
+// The kinds of period a template names: a year "2024", a quarter "2024-Q2", a month "2024-03",
+// a window of years "2018-2022".
+typedef enum { S_YEAR, S_QUARTER, S_MONTH, S_WINDOW, S_PERIODS } s_period_t;
+static const char *s_periods[S_PERIODS] = { "year", "quarter", "month", "window" };
+
 struct alert_template_t {
     json_t *root;                      // owns every string below
     const char *status_names[S_STATUSES];
     const char *status_colours[S_STATUSES];
+    const char *subjects[ALERT_SCOPE_INVALID];  // by alert_scope_t
+    const char *periods[S_PERIODS];             // by s_period_t
     const char *first, *changed, *warning, *line, *money, *count, *title, *digest;
 };
 
@@ -83,19 +91,28 @@ s_render (const char *template, const char *const *names, const char *const *val
 // The names each template may use.
 static const char *s_line_names[] = { "recipient_name", "supporter_name", "pairing", "year",
                                       "title", "source", "status", "colour", "news", "actual",
-                                      "target", "expected", "as_of", "deadline" };
+                                      "target", "expected", "as_of", "deadline", "subject",
+                                      "period" };
+static const char *s_subject_names[] = { "name", "code", "pairing", "recipient_name",
+                                         "supporter_name" };
+static const char *s_period_names[] = { "year", "quarter", "month", "from", "to" };
 static const char *s_news_names[] = { "status", "previous" };
 static const char *s_warning_names[] = { "days", "status" };
 static const char *s_money_names[] = { "yuan" };
 static const char *s_count_names[] = { "count" };
 #define S_COUNT(array) (sizeof array / sizeof array[0])
+// s_text_value probes a text with as many empty values as the longest list of names has.
+_Static_assert (S_COUNT (s_subject_names) <= S_COUNT (s_line_names)
+                    && S_COUNT (s_period_names) <= S_COUNT (s_line_names),
+                "the line has the most names");
 
-// A text of the file: a string of valid UTF-8 whose placeholders are among names.
+// A text of the file, value, which the file calls key: a string of valid UTF-8 whose
+// placeholders are among names.
 static const char *
-s_text (json_t *object, const char *key, const char *const *names, size_t count, char *errstr,
-        size_t errstr_size)
+s_text_value (json_t *value, const char *key, const char *const *names, size_t count,
+              char *errstr, size_t errstr_size)
 {
-    const char *text = json_string_value (json_object_get (object, key));
+    const char *text = json_string_value (value);
     if (!text || !*text || !validate_text (text, CHANNEL_LINE_BYTES_MAX, false)) {
         errstr_set (errstr, errstr_size, "\"%s\" must be text of 1 to %d bytes", key,
                     CHANNEL_LINE_BYTES_MAX - 1);
@@ -110,6 +127,14 @@ s_text (json_t *object, const char *key, const char *const *names, size_t count,
         return NULL;
     }
     return text;
+}
+
+// The text of object's member key (s_text_value).
+static const char *
+s_text (json_t *object, const char *key, const char *const *names, size_t count, char *errstr,
+        size_t errstr_size)
+{
+    return s_text_value (json_object_get (object, key), key, names, count, errstr, errstr_size);
 }
 
 static int
@@ -130,6 +155,44 @@ s_load_statuses (alert_template_t *self, char *errstr, size_t errstr_size)
             return -1;
     }
     return 0;
+}
+
+// The texts of one object of the file, one per key (keys[0..count)) into texts: e.g.
+// "subject": {"pair": ..., "park": ...}. Returns 0 or -1 with errstr set.
+static int
+s_load_set (alert_template_t *self, const char *object_key, const char *const *keys,
+            size_t count, const char *const *names, size_t names_count, const char **texts,
+            char *errstr, size_t errstr_size)
+{
+    json_t *object = json_object_get (self->root, object_key);
+    for (size_t index = 0; index < count; index++) {
+        char key[64];
+        snprintf (key, sizeof key, "%s.%s", object_key, keys[index]);
+        json_t *text = json_object_get (object, keys[index]);
+        if (!text) {
+            errstr_set (errstr, errstr_size, "\"%s\" is missing", key);
+            return -1;
+        }
+        texts[index] = s_text_value (text, key, names, names_count, errstr, errstr_size);
+        if (!texts[index])
+            return -1;
+    }
+    return 0;
+}
+
+// The subject of each scope and the period of each kind.
+static int
+s_load_subjects (alert_template_t *self, char *errstr, size_t errstr_size)
+{
+    const char *scopes[ALERT_SCOPE_INVALID];
+    for (int scope = 0; scope < ALERT_SCOPE_INVALID; scope++)
+        scopes[scope] = alert_rules_scope_name ((alert_scope_t) scope);
+    return s_load_set (self, "subject", scopes, ALERT_SCOPE_INVALID, s_subject_names,
+                       S_COUNT (s_subject_names), self->subjects, errstr, errstr_size)
+                   || s_load_set (self, "period", s_periods, S_PERIODS, s_period_names,
+                                  S_COUNT (s_period_names), self->periods, errstr, errstr_size)
+               ? -1
+               : 0;
 }
 
 static int
@@ -181,8 +244,9 @@ alert_template_load (const char *dir, const char *language, char *errstr, size_t
     char reason[256] = "";
     if (!self->root)
         snprintf (reason, sizeof reason, "not valid JSON: line %d: %s", error.line, error.text);
-    else if (s_load_statuses (self, reason, sizeof reason) == 0)
-        s_load_texts (self, reason, sizeof reason);
+    else if (s_load_statuses (self, reason, sizeof reason) == 0
+             && s_load_texts (self, reason, sizeof reason) == 0)
+        s_load_subjects (self, reason, sizeof reason);
     if (*reason) {
         errstr_set (errstr, errstr_size, "the template file %s: %s", path, reason);
         alert_template_destroy (&self);
@@ -224,9 +288,81 @@ s_quantity (const alert_template_t *self, const Shanhai__V1__RuleStatus *rule, i
     }
 }
 
+// True when text[0..count) are all decimal digits.
+static bool
+s_digits (const char *text, size_t count)
+{
+    for (size_t index = 0; index < count; index++)
+        if (text[index] < '0' || text[index] > '9')
+            return false;
+    return true;
+}
+
+// The period of change as its template says it ("2024-Q2" -> "2024年第2季度"). A change
+// without a period (from before periods) is of its year; a period of no known shape is said
+// as it is.
+static void
+s_period (const alert_template_t *self, const Shanhai__V1__ComplianceChange *change, char *out,
+          size_t out_size)
+{
+    const char *period = change->rule->period;
+    size_t length = strlen (period);
+    // year, quarter, month, from, to: at most 4 digits each, or the year of the change.
+    char parts[5][12] = { "", "", "", "", "" };
+    s_period_t kind = S_PERIODS;
+    if (length == 0) {
+        snprintf (parts[0], sizeof parts[0], "%d", change->year);
+        kind = S_YEAR;
+    } else if (length >= 4 && s_digits (period, 4)) {
+        memcpy (parts[0], period, 4);
+        bool dash = length > 4 && period[4] == '-';
+        int month = dash && length == 7 && s_digits (period + 5, 2)
+                        ? (period[5] - '0') * 10 + (period[6] - '0') : 0;
+        if (length == 4)
+            kind = S_YEAR;
+        else if (dash && length == 7 && period[5] == 'Q' && period[6] >= '1'
+                 && period[6] <= '4') {
+            kind = S_QUARTER;
+            parts[1][0] = period[6];
+        } else if (month >= 1 && month <= 12) {
+            kind = S_MONTH;  // "3", not "03": a month reads as a number
+            snprintf (parts[2], sizeof parts[2], "%d", month);
+        } else if (dash && length == 9 && s_digits (period + 5, 4)) {
+            kind = S_WINDOW;
+            memcpy (parts[3], period, 4);
+            memcpy (parts[4], period + 5, 4);
+        }
+    }
+    if (kind == S_PERIODS) {
+        // Through s_render, which cuts on a character: the text is the assessment's.
+        const char *names[] = { "period" }, *values[] = { period };
+        s_render ("{period}", names, values, 1, out, out_size);
+        return;
+    }
+    const char *values[] = { parts[0], parts[1], parts[2], parts[3], parts[4] };
+    _Static_assert (S_COUNT (values) == S_COUNT (s_period_names), "a value for every name");
+    s_render (self->periods[kind], s_period_names, values, S_COUNT (values), out, out_size);
+}
+
+// Whose rule it is, as the template of its scope says: subject_name (or the code when it has
+// none) for name.
+static void
+s_subject (const alert_template_t *self, const Shanhai__V1__ComplianceChange *change,
+           const char *subject_name, char *out, size_t out_size)
+{
+    alert_scope_t scope = alert_rules_scope (change->rule->scope);
+    if (scope == ALERT_SCOPE_INVALID)
+        scope = ALERT_SCOPE_PAIR;  // the server drops such a change: never met here
+    const char *code = *change->rule->subject ? change->rule->subject : change->pairing;
+    const char *values[] = { subject_name && *subject_name ? subject_name : code, code,
+                             change->pairing, change->recipient_name, change->supporter_name };
+    _Static_assert (S_COUNT (values) == S_COUNT (s_subject_names), "a value for every name");
+    s_render (self->subjects[scope], s_subject_names, values, S_COUNT (values), out, out_size);
+}
+
 void
 alert_template_line (const alert_template_t *self, const Shanhai__V1__ComplianceChange *change,
-                     char *out, size_t out_size)
+                     const char *subject_name, char *out, size_t out_size)
 {
     assert (self && change && change->rule && out);
     assert (out_size > 0 && out_size <= CHANNEL_LINE_BYTES_MAX);
@@ -251,11 +387,14 @@ alert_template_line (const alert_template_t *self, const Shanhai__V1__Compliance
     } else
         s_render (first ? self->first : self->changed, s_news_names, news_values, 2, news,
                   sizeof news);
+    char subject[CHANNEL_LINE_BYTES_MAX], period[S_VALUE_BYTES];
+    s_subject (self, change, subject_name, subject, sizeof subject);
+    s_period (self, change, period, sizeof period);
     const char *values[] = { change->recipient_name, change->supporter_name, change->pairing,
                              year, rule->title, rule->source,
                              s_status_name (self, rule->status, false),
                              s_status_name (self, rule->status, true), news, actual, target,
-                             expected, change->as_of, deadline };
+                             expected, change->as_of, deadline, subject, period };
     _Static_assert (S_COUNT (values) == S_COUNT (s_line_names), "a value for every name");
     s_render (self->line, s_line_names, values, S_COUNT (values), out, out_size);
 }

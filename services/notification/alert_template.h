@@ -3,8 +3,10 @@
     the wording is changed without a build.
 
     A template file holds, for each compliance status, its name and its colour (三色预警), the
-    line said of one change ({placeholders} filled from the change), the phrases of a first
-    status and of a change, how money and counts read, and the title and count of a digest.
+    line said of one change ({placeholders} filled from the change), how each scope's subject
+    reads (a pair, a county as supporter, recipient or region, a park, the program) and each
+    kind of period, the phrases of a first status and of a change, how money and counts read,
+    and the title and count of a digest.
     Loading checks every text and every placeholder, so that a bad file stops the service at
     its start rather than garbling alerts later. */
 #ifndef SHANHAI_ALERT_TEMPLATE_H
@@ -23,13 +25,16 @@ alert_template_t *alert_template_load (const char *dir, const char *language, ch
 // Frees the templates; safe on NULL and twice; nulls *self_p.
 void alert_template_destroy (alert_template_t **self_p);
 
-// Writes the line of change (change->rule not NULL): the status and its colour, the pair, the
-// year, the rule's title, a first status as a first status or the change from the previous
-// one, actual against target and expected by as_of, the clause. Cut to out_size - 1 bytes on
-// a UTF-8 boundary (out_size at most CHANNEL_LINE_BYTES_MAX).
+// Writes the line of change (change->rule not NULL): the status and its colour, whose rule it
+// is (the template of its scope: a pair by its counties, any other subject by subject_name,
+// the registry's name of the region, park or program, borrowed; NULL or "" to say its code),
+// the period (the template of its kind: year, quarter, month or window), the rule's title, a
+// first status as a first status or the change from the previous one, actual against target
+// and expected by as_of, the clause. Cut to out_size - 1 bytes on a UTF-8 boundary (out_size
+// at most CHANNEL_LINE_BYTES_MAX).
 void alert_template_line (const alert_template_t *self,
-                          const Shanhai__V1__ComplianceChange *change, char *out,
-                          size_t out_size);
+                          const Shanhai__V1__ComplianceChange *change,
+                          const char *subject_name, char *out, size_t out_size);
 // A digest's title (borrowed), e.g. "山海协作预警".
 const char *alert_template_title (const alert_template_t *self);
 // A digest's count of alerts, e.g. "共3条", into out.

@@ -25,52 +25,156 @@ struct notification_server_t {
     delivery_t *delivery;
 };
 
+// Whose rule a change is of, as the registry knows it, and the name the texts give it.
+typedef struct {
+    alert_scope_t scope;
+    const Shanhai__V1__Pairing *pairing;  // scope pair: the pair; park: the park's pairing
+    const char *name;                     // the county's, park's or program's; NULL for a pair
+} s_subject_t;
+
+// True when the ids change is routed by are ids, as its scope asks: a pair's pairing; a
+// park's subject (and its pairing, when named); a county's subject and program; the
+// program's own, the program, which is its subject.
+static bool
+s_well_formed (const Shanhai__V1__ComplianceChange *change, alert_scope_t scope)
+{
+    const Shanhai__V1__RuleStatus *rule = change->rule;
+    switch (scope) {
+    case ALERT_SCOPE_PAIR:
+        return validate_id (change->pairing);
+    case ALERT_SCOPE_PARK:
+        return validate_id (rule->subject)
+               && (!*change->pairing || validate_id (change->pairing));
+    case ALERT_SCOPE_PROGRAM:
+        return validate_id (change->program) && strcmp (rule->subject, change->program) == 0;
+    case ALERT_SCOPE_SUPPORTER:
+    case ALERT_SCOPE_RECIPIENT:
+    case ALERT_SCOPE_REGION:
+        return validate_id (rule->subject) && validate_id (change->program);
+    default:
+        return false;
+    }
+}
+
+// Finds the subject of a well-formed change in view. Returns false when the registry does
+// not know it: the pair, the park or its pairing, the county or the program.
+static bool
+s_subject (const registry_view_t *view, const Shanhai__V1__ComplianceChange *change,
+           alert_scope_t scope, s_subject_t *subject)
+{
+    const Shanhai__V1__RuleStatus *rule = change->rule;
+    *subject = (s_subject_t) { .scope = scope };
+    if (scope == ALERT_SCOPE_PAIR)
+        subject->pairing = registry_view_pairing (view, change->pairing);
+    else if (scope == ALERT_SCOPE_PARK) {
+        // The change names the park's pairing; one that does not is told as the registry's.
+        const Shanhai__V1__Park *park = registry_view_park (view, rule->subject);
+        if (!park)
+            return false;
+        subject->pairing = registry_view_pairing (
+            view, *change->pairing ? change->pairing : park->pairing);
+        subject->name = park->name;
+    } else {
+        const Shanhai__V1__Program *program = registry_view_program (view, change->program);
+        const Shanhai__V1__Region *region = scope == ALERT_SCOPE_PROGRAM
+                                                ? NULL : registry_view_region (view, rule->subject);
+        if (!program || (scope != ALERT_SCOPE_PROGRAM && !region))
+            return false;
+        subject->name = region ? region->name : program->name;
+        return true;
+    }
+    return subject->pairing != NULL;
+}
+
+// Everyone the registry attaches to subject (alert_rules picks who of them is told): a pair's
+// people; a county's leaders, its pairings' liaison officers in the program and the office;
+// the program's office. Writes at most max into out; returns how many there are.
+static size_t
+s_people (const registry_view_t *view, const Shanhai__V1__ComplianceChange *change,
+          const s_subject_t *subject, const Shanhai__V1__Person **out, size_t max)
+{
+    switch (subject->scope) {
+    case ALERT_SCOPE_PAIR:
+    case ALERT_SCOPE_PARK:
+        return registry_view_people (view, subject->pairing, out, max);
+    case ALERT_SCOPE_PROGRAM:
+        return registry_view_office (view, change->program, out, max);
+    default:
+        return registry_view_county_people (view, change->rule->subject, change->program, out,
+                                            max);
+    }
+}
+
 // Inside the caller's transaction: one alert per recipient of change among people.
 static int
 s_write_alerts (notification_server_t *self, const Shanhai__V1__ComplianceChange *change,
-                const Shanhai__V1__PersonList *people)
+                const s_subject_t *subject, const Shanhai__V1__PersonList *people)
 {
+    const Shanhai__V1__RuleStatus *rule = change->rule;
     const Shanhai__V1__Person **recipients = calloc (people->n_people + 1, sizeof *recipients);
     if (!recipients)
         return -1;
-    size_t count = alert_rules_recipients (people, change->rule->status, recipients);
-    char text[ALERT_TEXT_BYTES_MAX], line[CHANNEL_LINE_BYTES_MAX];
-    alert_rules_text (change, text, sizeof text);
-    alert_template_line (self->templates, change, line, sizeof line);
+    size_t count = alert_rules_recipients (people, subject->scope, rule->status, recipients);
+    char text[ALERT_TEXT_BYTES_MAX], line[CHANNEL_LINE_BYTES_MAX], year[16];
+    alert_rules_text (change, subject->name, text, sizeof text);
+    alert_template_line (self->templates, change, subject->name, line, sizeof line);
+    // A change from before scopes and periods was a pair's, of its year.
+    snprintf (year, sizeof year, "%d", change->year);
     int64_t now_ms = date_now_ms ();
     int rc = 0;
     for (size_t index = 0; index < count && rc == 0; index++) {
         Shanhai__V1__Alert alert = SHANHAI__V1__ALERT__INIT;
         alert.person = recipients[index]->id;
-        alert.pairing = change->pairing;
-        alert.rule = change->rule->rule;
+        alert.pairing = subject->pairing ? subject->pairing->id : "";
+        alert.rule = rule->rule;
         alert.year = change->year;
-        alert.status = change->rule->status;
+        alert.status = rule->status;
         alert.previous = change->previous;
         alert.text = text;
         alert.at_ms = now_ms;
+        alert.scope = (char *) alert_rules_scope_name (subject->scope);
+        alert.subject = *rule->subject ? rule->subject : change->pairing;
+        alert.period = *rule->period ? rule->period : year;
         notification_store_result_t result = notification_store_alert (self->store, &alert);
         if (result == NOTIFICATION_STORE_INVALID)
             // A malformed change (the store said why) would block the stream for ever if it
             // failed the batch: it is dropped, and the rest goes on.
-            log_error ("alert dropped: refused by the store", "pairing=%s rule=%s person=%s",
-                       change->pairing, change->rule->rule, alert.person);
+            log_error ("alert dropped: refused by the store", "scope=%s subject=%s rule=%s "
+                       "person=%s", alert.scope, alert.subject, alert.rule, alert.person);
         else if (result != NOTIFICATION_STORE_OK
                  || delivery_enqueue (self->delivery, &alert, change->program, line) < 0)
             rc = -1;
     }
     free (recipients);
     if (rc == 0 && count > 0)
-        log_debug ("alerted", "pairing=%s rule=%s year=%d status=%s previous=%s people=%zu",
-                   change->pairing, change->rule->rule, change->year,
-                   compliance_status_name (change->rule->status),
+        log_debug ("alerted", "scope=%s subject=%s rule=%s period=%s status=%s previous=%s "
+                   "people=%zu", alert_rules_scope_name (subject->scope), rule->subject,
+                   rule->rule, rule->period, compliance_status_name (rule->status),
                    compliance_status_name (change->previous), count);
     return rc;
 }
 
+// Inside the caller's transaction: the alerts of change to the people of subject.
+static int
+s_alert_people (notification_server_t *self, const registry_view_t *view,
+                const Shanhai__V1__ComplianceChange *change, const s_subject_t *subject)
+{
+    size_t count = s_people (view, change, subject, NULL, 0);
+    Shanhai__V1__PersonList people = SHANHAI__V1__PERSON_LIST__INIT;
+    people.people = calloc (count ? count : 1, sizeof *people.people);
+    if (!people.people)
+        return -1;
+    people.n_people
+        = s_people (view, change, subject, (const Shanhai__V1__Person **) people.people, count);
+    assert (people.n_people == count);
+    int rc = s_write_alerts (self, change, subject, &people);
+    free (people.people);
+    return rc;
+}
+
 // Inside the batch's transaction: the alerts of one compliance change, told to the people the
-// replica attaches to its pair. Returns 0, 1 for "not yet" (the change was evaluated against
-// a registry version this service has not had yet), or -1.
+// replica attaches to its subject (alert_rules.h). Returns 0, 1 for "not yet" (the change was
+// evaluated against a registry version this service has not had yet), or -1.
 static int
 s_alert_change (notification_server_t *self, const Shanhai__V1__Event *event)
 {
@@ -79,10 +183,11 @@ s_alert_change (notification_server_t *self, const Shanhai__V1__Event *event)
         return 0;
     Shanhai__V1__ComplianceChange *change
         = shanhai__v1__compliance_change__unpack (NULL, event->body.len, event->body.data);
-    const registry_view_t *view = registry_replica_view (self->registry);
-    const Shanhai__V1__Pairing *pairing = NULL;
+    alert_scope_t scope = change && change->rule ? alert_rules_scope (change->rule->scope)
+                                                 : ALERT_SCOPE_INVALID;
+    s_subject_t subject;
     int rc = 0;
-    if (!change || !change->rule || !validate_id (change->pairing))
+    if (!change || !change->rule || !s_well_formed (change, scope))
         log_error ("compliance change dropped: malformed", "seq=%llu",
                    (unsigned long long) event->seq);
     else if (warning ? change->warning_days == 0
@@ -90,22 +195,13 @@ s_alert_change (notification_server_t *self, const Shanhai__V1__Event *event)
         rc = 0;  // a deadline near is news by itself; a change, by the rules of alert_rules.h
     else if (change->registry_version > registry_replica_version (self->registry))
         rc = 1;
-    else if (!(pairing = registry_view_pairing (view, change->pairing)))
-        log_error ("alert dropped: the pair is not in the registry", "pairing=%s rule=%s "
-                   "year=%d", change->pairing, change->rule->rule, change->year);
-    else {
-        size_t count = registry_view_people (view, pairing, NULL, 0);
-        Shanhai__V1__PersonList people = SHANHAI__V1__PERSON_LIST__INIT;
-        people.people = calloc (count ? count : 1, sizeof *people.people);
-        if (!people.people)
-            rc = -1;
-        else {
-            people.n_people = registry_view_people (
-                view, pairing, (const Shanhai__V1__Person **) people.people, count);
-            rc = s_write_alerts (self, change, &people);
-            free (people.people);
-        }
-    }
+    else if (!s_subject (registry_replica_view (self->registry), change, scope, &subject))
+        log_error ("alert dropped: its subject is not in the registry", "scope=%s subject=%s "
+                   "program=%s pairing=%s rule=%s period=%s", alert_rules_scope_name (scope),
+                   change->rule->subject, change->program, change->pairing, change->rule->rule,
+                   change->rule->period);
+    else
+        rc = s_alert_people (self, registry_replica_view (self->registry), change, &subject);
     if (change)
         shanhai__v1__compliance_change__free_unpacked (change, NULL);
     return rc;

@@ -15,7 +15,9 @@ _Static_assert (sizeof "alert." - 1 + (ID_BYTES_MAX - 1) + sizeof PROTO_TOPIC_TE
                 "an alert's topic fits any person id and its terminator");
 
 // alerts.id is the outbox seq of the alert's publication. status and previous are the numbers
-// of shanhai.v1.ComplianceStatus. read_at_ms, acked_at_ms and acked_by stay NULL until set.
+// of shanhai.v1.ComplianceStatus. scope, subject and period say whose rule and which period
+// (empty in a row from before scopes, which was a pair's; s_upgrade_columns adds them to such
+// a file). read_at_ms, acked_at_ms and acked_by stay NULL until set.
 // alerts_unread holds only the unread rows: the unread count reads those, not the inbox.
 //
 // deliveries: one row per attempt; status is the name of a notification_delivery_status_t.
@@ -32,6 +34,8 @@ static const char *s_schema
       "  rule TEXT NOT NULL, year INTEGER NOT NULL, status INTEGER NOT NULL,"
       "  previous INTEGER NOT NULL, text TEXT NOT NULL, at_ms INTEGER NOT NULL,"
       "  read_at_ms INTEGER, acked_at_ms INTEGER, acked_by TEXT,"
+      "  scope TEXT NOT NULL DEFAULT '', subject TEXT NOT NULL DEFAULT '',"
+      "  period TEXT NOT NULL DEFAULT '',"
       "  CHECK ((acked_at_ms IS NULL) = (acked_by IS NULL)));"
       "CREATE INDEX IF NOT EXISTS alerts_person ON alerts (person, id);"
       "CREATE INDEX IF NOT EXISTS alerts_unread ON alerts (person, id)"
@@ -70,13 +74,14 @@ enum {
     S_STATEMENTS
 };
 
-#define S_ALERT_COLUMNS "id, person, pairing, rule, year, status, previous, text, at_ms"
+#define S_ALERT_COLUMNS \
+    "id, person, pairing, rule, year, status, previous, text, at_ms, scope, subject, period"
 #define S_DELIVERY_COLUMNS \
     "d.id, d.alert, d.channel, d.attempt, d.status, d.result, d.at_ms, d.next_at_ms"
 
 static const char *s_sql[S_STATEMENTS] = {
     [S_ALERT_INSERT] = "INSERT INTO alerts (" S_ALERT_COLUMNS ") "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [S_ALERT_LIST] = "SELECT " S_ALERT_COLUMNS " FROM alerts WHERE person = ? AND id > ? "
                      "ORDER BY id LIMIT ?",
     [S_ALERT_FIND] = "SELECT " S_ALERT_COLUMNS " FROM alerts WHERE id = ?",
@@ -181,14 +186,32 @@ s_prepare (notification_store_t *self)
     return s_prepare_queries (self);
 }
 
-// The first field of alert that the store refuses, or NULL when it takes them all.
+// The scopes an alert may name, "" for one from before scopes (a pair's); and those whose
+// alert names a pairing: the pair, the park's pairing.
+static const char *s_scopes[] = { "", "pair", "park", "supporter", "recipient", "region",
+                                  "program" };
+#define S_SCOPES_WITH_PAIRING 3
+
+// The first field of alert that the store refuses, or NULL when it takes them all. A pair's
+// alert (and a park's) names its pairing, any other's none; one from before scopes has no
+// subject and period, any other has both.
 static const char *
 s_alert_invalid_field (const Shanhai__V1__Alert *alert)
 {
+    size_t scope = 0;
+    while (scope < sizeof s_scopes / sizeof s_scopes[0]
+           && strcmp (alert->scope, s_scopes[scope]) != 0)
+        scope++;
     if (!validate_id (alert->person))
         return "person";
-    if (!validate_id (alert->pairing))
+    if (scope == sizeof s_scopes / sizeof s_scopes[0])
+        return "scope";
+    if (scope < S_SCOPES_WITH_PAIRING ? !validate_id (alert->pairing) : *alert->pairing != '\0')
         return "pairing";
+    if (scope == 0 ? *alert->subject != '\0' : !validate_id (alert->subject))
+        return "subject";
+    if (scope == 0 ? *alert->period != '\0' : !validate_id (alert->period))
+        return "period";
     if (!validate_id (alert->rule))
         return "rule";
     if (!date_year_is_valid (alert->year))
@@ -221,6 +244,9 @@ s_alert_insert (notification_store_t *self, const Shanhai__V1__Alert *alert)
     sqlite3_bind_int (insert, 7, (int) alert->previous);
     sqlite3_bind_text (insert, 8, alert->text, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (insert, 9, alert->at_ms);
+    sqlite3_bind_text (insert, 10, alert->scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 11, alert->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 12, alert->period, -1, SQLITE_STATIC);
     int rc = sqlite3_step (insert);
     sqlite3_reset (insert);
     if (rc != SQLITE_DONE) {
@@ -316,6 +342,23 @@ s_upgrade (notification_store_t *self)
     return 0;
 }
 
+// A file made before scopes has alerts without scope, subject and period: they are added,
+// empty (the rows were pairs'). Before the statements are prepared, which name them. Returns
+// 0 or -1 (logged).
+static int
+s_upgrade_columns (sqlite3 *db)
+{
+    static const char *columns[][2] = {
+        { "scope", "scope TEXT NOT NULL DEFAULT ''" },
+        { "subject", "subject TEXT NOT NULL DEFAULT ''" },
+        { "period", "period TEXT NOT NULL DEFAULT ''" },
+    };
+    for (size_t index = 0; index < sizeof columns / sizeof columns[0]; index++)
+        if (store_add_column (db, "alerts", columns[index][0], columns[index][1]))
+            return -1;
+    return 0;
+}
+
 notification_store_t *
 notification_store_new (const char *path, const char *pub_endpoint, char *errstr,
                         size_t errstr_size)
@@ -326,7 +369,7 @@ notification_store_new (const char *path, const char *pub_endpoint, char *errstr
         return NULL;
     }
     self->db = store_open (path, s_schema, errstr, errstr_size);
-    if (self->db)
+    if (self->db && s_upgrade_columns (self->db) == 0)
         self->outbox = outbox_new (self->db, pub_endpoint);
     if (!self->outbox || s_prepare (self) || s_upgrade (self)) {
         if (self->db && !*errstr)
@@ -447,11 +490,15 @@ s_alert_from_row (sqlite3_stmt *statement)
     alert->previous = (Shanhai__V1__ComplianceStatus) sqlite3_column_int (statement, 6);
     alert->text = s_column_text (statement, 7);
     alert->at_ms = sqlite3_column_int64 (statement, 8);
-    if (!alert->person || !alert->pairing || !alert->rule || !alert->text) {
-        free (alert->person);
-        free (alert->pairing);
-        free (alert->rule);
-        free (alert->text);
+    alert->scope = s_column_text (statement, 9);
+    alert->subject = s_column_text (statement, 10);
+    alert->period = s_column_text (statement, 11);
+    if (!alert->person || !alert->pairing || !alert->rule || !alert->text || !alert->scope
+        || !alert->subject || !alert->period) {
+        char **texts[] = { &alert->person, &alert->pairing, &alert->rule, &alert->text,
+                           &alert->scope, &alert->subject, &alert->period };
+        for (size_t index = 0; index < sizeof texts / sizeof texts[0]; index++)
+            free (*texts[index]);
         free (alert);
         return NULL;
     }

@@ -68,11 +68,13 @@ void notification_store_rollback (notification_store_t *self);
 
 // Inside a transaction: writes alert to the alerts table and appends it to the outbox under
 // "alert.<person>/", both with the id the outbox row gets, which it sets in alert->id; an
-// at_ms of 0 is set to now. Every field is checked first: person, pairing and rule valid ids,
-// status a status (previous may be COMPLIANCE_NONE), year a valid year, text valid text of
-// under ALERT_TEXT_BYTES_MAX bytes, at_ms not negative. Returns OK; INVALID with nothing
-// written and alert->id untouched; or FAILED, and the caller rolls back. alert stays the
-// caller's.
+// at_ms of 0 is set to now. Every field is checked first: person and rule valid ids; scope ""
+// (an alert from before scopes: a pair's, without subject and period) or a scope's name, and
+// then subject and period valid ids; pairing a valid id for scope "", pair and park, and empty
+// for the others; status a status (previous may be COMPLIANCE_NONE), year a valid year, text
+// valid text of under ALERT_TEXT_BYTES_MAX bytes, at_ms not negative. Returns OK; INVALID
+// with nothing written and alert->id untouched; or FAILED, and the caller rolls back. alert
+// stays the caller's.
 notification_store_result_t notification_store_alert (notification_store_t *self,
                                                       Shanhai__V1__Alert *alert);
 // Inside a transaction: sets meta key to value. Returns 0 or -1 (logged).

@@ -12,8 +12,10 @@ source "$(dirname "$0")/channels_lib.sh"
 
 export SHANHAI_CLOCK=2024-06-01
 export SHANHAI_DELIVERY_WINDOW_MS=200 SHANHAI_DELIVERY_BACKOFF_MS=1000 SHANHAI_DELIVERY_ATTEMPTS=5
-receiver_start
+# The stand-in after the stack: a stack that cannot start exits with stack_down, which
+# knows nothing of the stand-in.
 stack_up redis
+receiver_start
 trap channels_down EXIT
 
 channels_registry >"$SHANHAI_DATA_DIR/registry.json"

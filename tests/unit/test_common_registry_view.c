@@ -1,6 +1,7 @@
 /*  The registry view over the sample registry: lookups, names filled in, who is attached to a
     pair, filters. The registry's answers and every replica's come from here. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "common/date.h"
 #include "common/registry_model.h"
@@ -99,4 +100,72 @@ Test (registry_view, filters_combine)
     cr_assert_eq (all, s_pairings);
     cr_assert_eq (wenling, 2, "温岭市 supports 景宁县 and 三门县");
     cr_assert_eq (yongjia, 2, "永嘉-瓯海 in both the province's and the city's program");
+}
+
+// The ids of people[0..count) joined by spaces.
+static void
+s_ids (const Shanhai__V1__Person *const *people, size_t count, char *out, size_t out_size)
+{
+    out[0] = '\0';
+    for (size_t index = 0; index < count; index++)
+        snprintf (out + strlen (out), out_size - strlen (out), "%s%s", index ? " " : "",
+                  people[index]->id);
+}
+
+// The county's people for a rule of program, as ids.
+static size_t
+s_county (const char *region, const char *program, char *out, size_t out_size)
+{
+    const Shanhai__V1__Person *people[16];
+    size_t count = registry_view_county_people (s_view, region, program, NULL, 0);
+    cr_assert_leq (count, 16);
+    cr_assert_eq (registry_view_county_people (s_view, region, program, people, 16), count);
+    s_ids (people, count, out, out_size);
+    return count;
+}
+
+Test (registry_view, everyone_a_county_rule_concerns_in_one_program)
+{
+    char ids[512];
+    // 永嘉县 is the recipient of zj-01 (the province's program) and wz-01 (the city's): a rule
+    // of the city's program concerns wz-01's liaison officer, not zj-01's.
+    cr_assert_eq (s_county ("zj-yongjia", "wz-shanhai", ids, sizeof ids), 4);
+    cr_assert_str_eq (ids, "zj-yongjia-sec zj-yongjia-head wz-01-liaison wz-shanhai-office");
+    s_county ("zj-yongjia", "zj-shanhai", ids, sizeof ids);
+    cr_assert_str_eq (ids, "zj-yongjia-sec zj-yongjia-head zj-01-liaison zj-shanhai-office");
+    // A supporter's: its own leaders and the liaison officers of the pairs it supports.
+    s_county ("zj-wenzhou-ouhai", "wz-shanhai", ids, sizeof ids);
+    cr_assert_str_eq (ids, "zj-wenzhou-ouhai-sec zj-wenzhou-ouhai-head wz-01-liaison "
+                           "wz-shanhai-office");
+    // 景宁县 has two supporters in its program: both pairings' liaison officers, by id.
+    s_county ("zj-jingning", "ls-jingning", ids, sizeof ids);
+    cr_assert_str_eq (ids, "zj-jingning-sec zj-jingning-head ls-01-liaison ls-02-liaison "
+                           "ls-jingning-office");
+    // A smaller out gets the first ones and the full count.
+    const Shanhai__V1__Person *people[2];
+    cr_assert_eq (registry_view_county_people (s_view, "zj-jingning", "ls-jingning", people, 2),
+                  5);
+    cr_assert_str_eq (people[1]->id, "zj-jingning-head");
+}
+
+Test (registry_view, a_county_or_program_not_in_the_registry_concerns_no_one)
+{
+    char ids[512];
+    cr_assert_eq (s_county ("zj-nowhere", "wz-shanhai", ids, sizeof ids), 0);
+    cr_assert_eq (s_county ("zj-yongjia", "nowhere", ids, sizeof ids), 0);
+    cr_assert_eq (s_county ("", "", ids, sizeof ids), 0);
+    // A county outside the program: its leaders and the office, no liaison officer.
+    s_county ("hb-zhuxi", "wz-shanhai", ids, sizeof ids);
+    cr_assert_str_eq (ids, "hb-zhuxi-sec hb-zhuxi-head wz-shanhai-office");
+}
+
+Test (registry_view, a_program_office)
+{
+    const Shanhai__V1__Person *people[4];
+    cr_assert_eq (registry_view_office (s_view, "wz-shanhai", NULL, 0), 1);
+    cr_assert_eq (registry_view_office (s_view, "wz-shanhai", people, 4), 1);
+    cr_assert_str_eq (people[0]->id, "wz-shanhai-office");
+    cr_assert_eq (people[0]->role, SHANHAI__V1__ROLE__PROGRAM_OFFICE);
+    cr_assert_eq (registry_view_office (s_view, "nowhere", people, 4), 0);
+    cr_assert_eq (registry_view_office (s_view, "hb-zhuxi", people, 4), 0, "a region is not one");
 }

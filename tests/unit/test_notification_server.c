@@ -6,6 +6,7 @@
     on the notification's PUB) and in the inbox (notification.Alerts). */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "common/config.h"
 #include "common/outbox.h"
@@ -37,19 +38,25 @@ static rpc_client_t *s_client;
 static zsock_t *s_live;
 
 // The people of hb-01: leaders of both counties, its liaison officer, the program office,
-// and a leader of a county that is not the pair's (never told).
+// and a leader of a county that is not the pair's (never told of hb-01). 竹溪县 (hb-zhuxi) is
+// also the recipient of ot-01, a pairing of another program, with 巫山县 (hb-wushan) as its
+// supporter: its liaison officer and that program's office hear nothing of hb-shanchuan.
 static const struct {
     const char *id;
     const char *region;
     Shanhai__V1__Role role;
+    const char *pairing;  // a liaison officer's
+    const char *program;  // an office's
 } s_people[] = {
-    { "zx-sec", "hb-zhuxi", SHANHAI__V1__ROLE__PARTY_SECRETARY },
-    { "zx-head", "hb-zhuxi", SHANHAI__V1__ROLE__COUNTY_HEAD },
-    { "wh-sec", "hb-donghu", SHANHAI__V1__ROLE__PARTY_SECRETARY },
-    { "wh-head", "hb-donghu", SHANHAI__V1__ROLE__COUNTY_HEAD },
-    { "zx-liaison", "hb-donghu", SHANHAI__V1__ROLE__LIAISON_OFFICER },
-    { "hb-office", "", SHANHAI__V1__ROLE__PROGRAM_OFFICE },
-    { "ws-sec", "hb-wushan", SHANHAI__V1__ROLE__PARTY_SECRETARY },
+    { "zx-sec", "hb-zhuxi", SHANHAI__V1__ROLE__PARTY_SECRETARY, "", "" },
+    { "zx-head", "hb-zhuxi", SHANHAI__V1__ROLE__COUNTY_HEAD, "", "" },
+    { "wh-sec", "hb-donghu", SHANHAI__V1__ROLE__PARTY_SECRETARY, "", "" },
+    { "wh-head", "hb-donghu", SHANHAI__V1__ROLE__COUNTY_HEAD, "", "" },
+    { "zx-liaison", "hb-donghu", SHANHAI__V1__ROLE__LIAISON_OFFICER, "hb-01", "" },
+    { "hb-office", "", SHANHAI__V1__ROLE__PROGRAM_OFFICE, "", "hb-shanchuan" },
+    { "ws-sec", "hb-wushan", SHANHAI__V1__ROLE__PARTY_SECRETARY, "", "" },
+    { "ot-liaison", "hb-wushan", SHANHAI__V1__ROLE__LIAISON_OFFICER, "ot-01", "" },
+    { "ot-office", "", SHANHAI__V1__ROLE__PROGRAM_OFFICE, "", "other" },
 };
 #define TEST_PEOPLE (sizeof s_people / sizeof s_people[0])
 // Those told of anything but a breach, and of a breach.
@@ -58,13 +65,20 @@ static const char *s_told[] = { "zx-sec", "zx-head", "wh-sec", "wh-head", "zx-li
 
 // The fake registry -------------------------------------------------------------------------
 
-// registry.Snapshot: version 1, the pair hb-01 and its people.
+// registry.Snapshot: version 1: the pair hb-01, its park and its people; the other program's
+// pair ot-01 and its people.
 static void
 s_fake_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
 {
-    Shanhai__V1__Program program = SHANHAI__V1__PROGRAM__INIT;
-    program.id = "hb-shanchuan";
-    program.name = "湖北省山川协作工程";
+    const char *program_ids[] = { "hb-shanchuan", "other" };
+    const char *program_names[] = { "湖北省山川协作工程", "另一项目" };
+    Shanhai__V1__Program programs[2], *program_pointers[2];
+    for (size_t index = 0; index < 2; index++) {
+        shanhai__v1__program__init (&programs[index]);
+        programs[index].id = (char *) program_ids[index];
+        programs[index].name = (char *) program_names[index];
+        program_pointers[index] = &programs[index];
+    }
     const char *codes[] = { "hb-zhuxi", "hb-donghu", "hb-wushan" };
     const char *names[] = { "竹溪县", "武汉东湖新技术开发区", "巫山县" };
     Shanhai__V1__Region regions[3], *region_pointers[3];
@@ -75,14 +89,25 @@ s_fake_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         regions[index].province = "湖北省";
         region_pointers[index] = &regions[index];
     }
-    Shanhai__V1__Pairing pairing = SHANHAI__V1__PAIRING__INIT;
-    pairing.id = "hb-01";
-    pairing.program = "hb-shanchuan";
-    pairing.recipient = "hb-zhuxi";
-    pairing.supporter = "hb-donghu";
-    pairing.start = "2021-01-01";
-    pairing.end = "2025-12-31";
-    Shanhai__V1__Pairing *pairings[] = { &pairing };
+    Shanhai__V1__Pairing pairings[2], *pairing_pointers[2];
+    const char *pairing_ids[] = { "hb-01", "ot-01" };
+    const char *supporters[] = { "hb-donghu", "hb-wushan" };
+    for (size_t index = 0; index < 2; index++) {
+        shanhai__v1__pairing__init (&pairings[index]);
+        pairings[index].id = (char *) pairing_ids[index];
+        pairings[index].program = (char *) program_ids[index];
+        pairings[index].recipient = "hb-zhuxi";
+        pairings[index].supporter = (char *) supporters[index];
+        pairings[index].start = "2021-01-01";
+        pairings[index].end = "2025-12-31";
+        pairing_pointers[index] = &pairings[index];
+    }
+    Shanhai__V1__Park park = SHANHAI__V1__PARK__INIT;
+    park.id = "hb-park";
+    park.name = "竹溪-东湖产业园";
+    park.pairing = "hb-01";
+    park.area_km2 = 1.5;
+    Shanhai__V1__Park *parks[] = { &park };
     Shanhai__V1__Person people[TEST_PEOPLE], *person_pointers[TEST_PEOPLE];
     for (size_t index = 0; index < TEST_PEOPLE; index++) {
         shanhai__v1__person__init (&people[index]);
@@ -90,22 +115,21 @@ s_fake_snapshot (void *state, const rpc_call_t *call, rpc_reply_t *reply)
         people[index].name = (char *) s_people[index].id;
         people[index].region = (char *) s_people[index].region;
         people[index].role = s_people[index].role;
-        if (people[index].role == SHANHAI__V1__ROLE__LIAISON_OFFICER)
-            people[index].pairing = "hb-01";
-        if (people[index].role == SHANHAI__V1__ROLE__PROGRAM_OFFICE)
-            people[index].program = "hb-shanchuan";
+        people[index].pairing = (char *) s_people[index].pairing;
+        people[index].program = (char *) s_people[index].program;
         person_pointers[index] = &people[index];
     }
-    Shanhai__V1__Program *programs[] = { &program };
     Shanhai__V1__RegistryDoc doc = SHANHAI__V1__REGISTRY_DOC__INIT;
-    doc.programs = programs;
-    doc.n_programs = 1;
+    doc.programs = program_pointers;
+    doc.n_programs = 2;
     doc.regions = region_pointers;
     doc.n_regions = 3;
-    doc.pairings = pairings;
-    doc.n_pairings = 1;
+    doc.pairings = pairing_pointers;
+    doc.n_pairings = 2;
     doc.people = person_pointers;
     doc.n_people = TEST_PEOPLE;
+    doc.parks = parks;
+    doc.n_parks = 1;
     Shanhai__V1__RegistrySnapshot snapshot = SHANHAI__V1__REGISTRY_SNAPSHOT__INIT;
     snapshot.version = 1;
     snapshot.deployment = "test";
@@ -251,37 +275,79 @@ s_assessment_actor (zsock_t *pipe, void *args)
     store_close (&self.db);
 }
 
-// Publishes a change of rule for pairing in 2021, from previous to status.
+// Publishes change through the fake assessment.
 static void
-s_publish (const char *pairing, const char *rule, Shanhai__V1__ComplianceStatus previous,
-           Shanhai__V1__ComplianceStatus status)
+s_publish_change (const Shanhai__V1__ComplianceChange *change)
 {
-    Shanhai__V1__RuleStatus rule_status = SHANHAI__V1__RULE_STATUS__INIT;
-    rule_status.rule = (char *) rule;
-    rule_status.title = "援建资金不少于500万元";
-    rule_status.status = status;
-    rule_status.actual = 100000000;
-    rule_status.target = 500000000;
-    rule_status.expected = 250000000;
-    rule_status.unit = "fen";
-    rule_status.source = "鄂政办函〔2020〕38号 (十三)";
-    Shanhai__V1__ComplianceChange change = SHANHAI__V1__COMPLIANCE_CHANGE__INIT;
-    change.pairing = (char *) pairing;
-    change.program = "hb-shanchuan";
-    change.year = 2021;
-    change.rule = &rule_status;
-    change.previous = previous;
-    change.as_of = "2021-07-02";
-    change.recipient_name = "竹溪县";
-    change.supporter_name = "武汉东湖新技术开发区";
-    size_t size = shanhai__v1__compliance_change__get_packed_size (&change);
+    size_t size = shanhai__v1__compliance_change__get_packed_size (change);
     zframe_t *frame = zframe_new (NULL, size);
-    shanhai__v1__compliance_change__pack (&change, zframe_data (frame));
+    shanhai__v1__compliance_change__pack (change, zframe_data (frame));
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, "PUBLISH");
     zmsg_append (msg, &frame);
     cr_assert_eq (zmsg_send (&msg, s_assessment), 0);
     cr_assert_eq (zsock_wait (s_assessment), 0);
+}
+
+// A change of rule in 2021 from previous to status, of hb-shanchuan's pair hb-01 (its rule
+// without scope, subject and period, as before scopes).
+static Shanhai__V1__ComplianceChange
+s_change_of (Shanhai__V1__RuleStatus *rule_status, const char *pairing, const char *rule,
+             Shanhai__V1__ComplianceStatus previous, Shanhai__V1__ComplianceStatus status)
+{
+    shanhai__v1__rule_status__init (rule_status);
+    rule_status->rule = (char *) rule;
+    rule_status->title = "援建资金不少于500万元";
+    rule_status->status = status;
+    rule_status->actual = 100000000;
+    rule_status->target = 500000000;
+    rule_status->expected = 250000000;
+    rule_status->unit = "fen";
+    rule_status->source = "鄂政办函〔2020〕38号 (十三)";
+    Shanhai__V1__ComplianceChange change = SHANHAI__V1__COMPLIANCE_CHANGE__INIT;
+    change.pairing = (char *) pairing;
+    change.program = "hb-shanchuan";
+    change.year = 2021;
+    change.rule = rule_status;
+    change.previous = previous;
+    change.as_of = "2021-07-02";
+    change.recipient_name = "竹溪县";
+    change.supporter_name = "武汉东湖新技术开发区";
+    return change;
+}
+
+// Publishes a change of rule for pairing in 2021, from previous to status.
+static void
+s_publish (const char *pairing, const char *rule, Shanhai__V1__ComplianceStatus previous,
+           Shanhai__V1__ComplianceStatus status)
+{
+    Shanhai__V1__RuleStatus rule_status;
+    Shanhai__V1__ComplianceChange change
+        = s_change_of (&rule_status, pairing, rule, previous, status);
+    s_publish_change (&change);
+}
+
+// Publishes a change of rule of scope about subject in program, in period 2021, from
+// previous to status, as the assessment does: the pairing (and its counties) set for a pair
+// and a park only.
+static void
+s_publish_scoped (const char *scope, const char *subject, const char *program,
+                  const char *rule, Shanhai__V1__ComplianceStatus previous,
+                  Shanhai__V1__ComplianceStatus status)
+{
+    Shanhai__V1__RuleStatus rule_status;
+    bool paired = strcmp (scope, "pair") == 0 || strcmp (scope, "park") == 0;
+    Shanhai__V1__ComplianceChange change
+        = s_change_of (&rule_status, paired ? "hb-01" : "", rule, previous, status);
+    rule_status.scope = (char *) scope;
+    rule_status.subject = (char *) subject;
+    rule_status.period = "2021";
+    change.program = (char *) program;
+    if (!paired) {
+        change.recipient_name = "";
+        change.supporter_name = "";
+    }
+    s_publish_change (&change);
 }
 
 static rpc_status_t s_alerts_of (const char *person);
@@ -713,4 +779,160 @@ Test (notification_server, alerts_pages_after_an_id)
     cr_assert_str_eq (page->alerts[0]->rule, "b");
     shanhai__v1__alert_list__free_unpacked (page, NULL);
     shanhai__v1__alert_list__free_unpacked (all, NULL);
+}
+
+// Scopes ---------------------------------------------------------------------------------------
+
+static int
+s_compare_ids (const void *a, const void *b)
+{
+    return strcmp (a, b);
+}
+
+// Expects exactly the people of expected (ids sorted, joined by spaces) alerted live, each
+// once, and no one else.
+static void
+s_expect_live_people (const char *expected)
+{
+    size_t count = 0;
+    for (const char *at = expected; *at; at++)
+        count += at == expected || at[-1] == ' ';
+    char persons[TEST_LIVE_MAX][ID_BYTES_MAX];
+    size_t have = s_receive (count, TEST_ALERT_WAIT_MS, persons, TEST_LIVE_MAX);
+    have += s_receive (1, TEST_QUIET_MS, persons + have, TEST_LIVE_MAX - have);
+    qsort (persons, have, sizeof persons[0], s_compare_ids);
+    char joined[1024] = "";
+    for (size_t index = 0; index < have; index++)
+        snprintf (joined + strlen (joined), sizeof joined - strlen (joined), "%s%s",
+                  index ? " " : "", persons[index]);
+    cr_assert_str_eq (joined, expected);
+}
+
+// person's alerts as "scope:subject:period:pairing/rule:PREVIOUS>STATUS" joined by spaces.
+static void
+s_scoped_trail (const char *person, char *out, size_t out_size)
+{
+    Shanhai__V1__AlertList *list = s_inbox (person);
+    out[0] = '\0';
+    for (size_t index = 0; index < list->n_alerts; index++) {
+        const Shanhai__V1__Alert *alert = list->alerts[index];
+        const char *previous = compliance_status_name (alert->previous);
+        snprintf (out + strlen (out), out_size - strlen (out), "%s%s:%s:%s:%s/%s:%s>%s",
+                  index ? " " : "", alert->scope, alert->subject, alert->period, alert->pairing,
+                  alert->rule, *previous ? previous : "-",
+                  compliance_status_name (alert->status));
+    }
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+}
+
+// The text of person's last alert, into out.
+static void
+s_last_text (const char *person, char *out, size_t out_size)
+{
+    Shanhai__V1__AlertList *list = s_inbox (person);
+    cr_assert_gt (list->n_alerts, 0, "%s has alerts", person);
+    snprintf (out, out_size, "%s", list->alerts[list->n_alerts - 1]->text);
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+}
+
+Test (notification_server, a_recipient_s_rule_tells_its_leaders_and_its_pairs_liaisons)
+{
+    // 竹溪县's leaders and hb-01's liaison officer; not the supporter's leaders, not ot-01's
+    // liaison officer (another program's pair of the same county), not the office.
+    s_publish_scoped ("recipient", "hb-zhuxi", "hb-shanchuan", "r", S_ON_TRACK, S_AT_RISK);
+    s_expect_live_people ("zx-head zx-liaison zx-sec");
+    char trail[1024], text[ALERT_TEXT_BYTES_MAX];
+    s_scoped_trail ("zx-liaison", trail, sizeof trail);
+    cr_assert_str_eq (trail, "recipient:hb-zhuxi:2021:/r:ON_TRACK>AT_RISK");
+    s_last_text ("zx-sec", text, sizeof text);
+    cr_assert (strstr (text, "[AT_RISK] 竹溪县 (recipient hb-zhuxi), 2021 r "), "%s", text);
+    // A breach: the office too.
+    s_publish_scoped ("recipient", "hb-zhuxi", "hb-shanchuan", "r", S_AT_RISK, S_BREACHED);
+    s_expect_live_people ("hb-office zx-head zx-liaison zx-sec");
+    s_scoped_trail ("hb-office", trail, sizeof trail);
+    cr_assert_str_eq (trail, "recipient:hb-zhuxi:2021:/r:AT_RISK>BREACHED");
+    s_scoped_trail ("wh-sec", trail, sizeof trail);
+    cr_assert_str_eq (trail, "");
+    s_scoped_trail ("ot-liaison", trail, sizeof trail);
+    cr_assert_str_eq (trail, "");
+}
+
+Test (notification_server, a_supporter_s_and_a_region_s_rule)
+{
+    s_publish_scoped ("supporter", "hb-donghu", "hb-shanchuan", "s", S_NONE, S_MET);
+    s_expect_live_people ("wh-head wh-sec zx-liaison");
+    // 竹溪县's figures in the other program: its leaders and ot-01's liaison officer.
+    s_publish_scoped ("region", "hb-zhuxi", "other", "g", S_ON_TRACK, S_BREACHED);
+    s_expect_live_people ("ot-liaison ot-office zx-head zx-sec");
+    char trail[1024];
+    s_scoped_trail ("ot-office", trail, sizeof trail);
+    cr_assert_str_eq (trail, "region:hb-zhuxi:2021:/g:ON_TRACK>BREACHED");
+}
+
+Test (notification_server, the_program_s_rule_is_the_office_s_alone)
+{
+    // Every change that is news, not only breaches; no county hears of it.
+    s_publish_scoped ("program", "hb-shanchuan", "hb-shanchuan", "p", S_ON_TRACK, S_AT_RISK);
+    s_expect_live_people ("hb-office");
+    s_publish_scoped ("program", "hb-shanchuan", "hb-shanchuan", "p", S_AT_RISK, S_MET);
+    s_expect_live_people ("hb-office");
+    char trail[1024], text[ALERT_TEXT_BYTES_MAX];
+    s_scoped_trail ("hb-office", trail, sizeof trail);
+    cr_assert_str_eq (trail, "program:hb-shanchuan:2021:/p:ON_TRACK>AT_RISK "
+                             "program:hb-shanchuan:2021:/p:AT_RISK>MET");
+    s_last_text ("hb-office", text, sizeof text);
+    cr_assert (strstr (text, "[MET] 湖北省山川协作工程 (program hb-shanchuan), 2021 p "), "%s",
+               text);
+    s_scoped_trail ("zx-sec", trail, sizeof trail);
+    cr_assert_str_eq (trail, "");
+    s_publish_scoped ("program", "hb-shanchuan", "hb-shanchuan", "p", S_MET, S_MET);  // no news
+    s_publish_scoped ("program", "other", "other", "p", S_NONE, S_ON_TRACK);          // nor this
+    s_publish_scoped ("program", "other", "other", "p", S_ON_TRACK, S_BREACHED);
+    s_expect_live_people ("ot-office");
+}
+
+Test (notification_server, a_park_s_rule_tells_its_pair)
+{
+    s_publish_scoped ("park", "hb-park", "hb-shanchuan", "k", S_ON_TRACK, S_BREACHED);
+    s_expect_live (true);
+    char trail[1024], text[ALERT_TEXT_BYTES_MAX];
+    s_scoped_trail ("zx-sec", trail, sizeof trail);
+    cr_assert_str_eq (trail, "park:hb-park:2021:hb-01/k:ON_TRACK>BREACHED");
+    s_last_text ("wh-head", text, sizeof text);
+    cr_assert (strstr (text, "[BREACHED] 竹溪-东湖产业园 (park hb-park), 2021 k "), "%s", text);
+}
+
+Test (notification_server, a_pair_s_scoped_change_is_told_as_before)
+{
+    s_publish_scoped ("pair", "hb-01", "hb-shanchuan", "aid", S_ON_TRACK, S_AT_RISK);
+    s_expect_live (false);
+    char trail[1024];
+    s_scoped_trail ("zx-liaison", trail, sizeof trail);
+    cr_assert_str_eq (trail, "pair:hb-01:2021:hb-01/aid:ON_TRACK>AT_RISK");
+    // A change from before scopes is recorded as a pair's, of its year.
+    s_publish ("hb-01", "old", S_ON_TRACK, S_AT_RISK);
+    s_expect_live (false);
+    s_scoped_trail ("zx-liaison", trail, sizeof trail);
+    cr_assert_str_eq (trail, "pair:hb-01:2021:hb-01/aid:ON_TRACK>AT_RISK "
+                             "pair:hb-01:2021:hb-01/old:ON_TRACK>AT_RISK");
+}
+
+Test (notification_server, a_subject_the_registry_does_not_know_holds_nothing_back)
+{
+    s_publish_scoped ("recipient", "hb-nowhere", "hb-shanchuan", "r", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("recipient", "hb-zhuxi", "nowhere", "r", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("program", "nowhere", "nowhere", "p", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("park", "no-park", "hb-shanchuan", "k", S_ON_TRACK, S_BREACHED);
+    // Malformed: a scope that is none, a county's without a program, a program's whose
+    // subject is another program.
+    s_publish_scoped ("county", "hb-zhuxi", "hb-shanchuan", "r", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("recipient", "hb-zhuxi", "", "r", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("program", "other", "hb-shanchuan", "p", S_ON_TRACK, S_BREACHED);
+    s_publish_scoped ("recipient", "hb-zhuxi", "hb-shanchuan", "marker", S_ON_TRACK, S_MET);
+    s_expect_live_people ("zx-head zx-liaison zx-sec");
+    char trail[1024];
+    s_scoped_trail ("hb-office", trail, sizeof trail);
+    cr_assert_str_eq (trail, "");
+    s_scoped_trail ("zx-sec", trail, sizeof trail);
+    cr_assert_str_eq (trail, "recipient:hb-zhuxi:2021:/marker:ON_TRACK>MET");
 }

@@ -407,6 +407,120 @@ Test (notification_store, an_invalid_alert_is_refused_without_writing)
     cr_assert_eq (s_count (longest_id, 0, 0), 1);
 }
 
+// Scopes -----------------------------------------------------------------------------------------
+
+// An alert of a rule of scope about subject in period; pairing "" for none.
+static Shanhai__V1__Alert
+s_scoped_of (const char *person, const char *scope, const char *subject, const char *pairing,
+             const char *period)
+{
+    Shanhai__V1__Alert alert = s_alert_of (person, "x");
+    alert.scope = (char *) scope;
+    alert.subject = (char *) subject;
+    alert.pairing = (char *) pairing;
+    alert.period = (char *) period;
+    return alert;
+}
+
+Test (notification_store, an_alert_says_whose_rule_and_which_period)
+{
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    Shanhai__V1__Alert alerts[] = {
+        s_scoped_of ("a", "pair", "hb-01", "hb-01", "2021"),
+        s_scoped_of ("a", "park", "wz-park-yongjia", "wz-01", "2019"),
+        s_scoped_of ("a", "supporter", "zj-wenzhou-ouhai", "", "2018-2022"),
+        s_scoped_of ("a", "recipient", "zj-yongjia", "", "2020"),
+        s_scoped_of ("a", "region", "hb-zhuxi", "", "2024"),
+        s_scoped_of ("a", "program", "ls-jingning", "", "2024-03"),
+        s_alert_of ("a", "from before scopes"),
+    };
+    size_t count = sizeof alerts / sizeof alerts[0];
+    for (size_t index = 0; index < count; index++)
+        cr_assert_eq (notification_store_alert (s_store, &alerts[index]), NOTIFICATION_STORE_OK,
+                      "%zu", index);
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    Shanhai__V1__AlertList *list = notification_store_alerts (s_store, "a", 0, 0);
+    cr_assert_eq (list->n_alerts, count);
+    for (size_t index = 0; index < count; index++) {
+        const Shanhai__V1__Alert *read = list->alerts[index];
+        cr_assert_str_eq (read->scope, alerts[index].scope);
+        cr_assert_str_eq (read->subject, alerts[index].subject);
+        cr_assert_str_eq (read->pairing, alerts[index].pairing);
+        cr_assert_str_eq (read->period, alerts[index].period);
+    }
+    cr_assert_str_eq (list->alerts[6]->scope, "", "kept as it came");
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+    // The live event carries them too: it is the same Alert.
+    bool failed = true;
+    Shanhai__V1__Alert *found = notification_store_alert_find (s_store, 4, &failed);
+    cr_assert (found);
+    cr_assert_str_eq (found->subject, "zj-yongjia");
+    shanhai__v1__alert__free_unpacked (found, NULL);
+}
+
+Test (notification_store, a_scope_s_fields_are_checked)
+{
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    s_refused (s_scoped_of ("a", "county", "zj-yongjia", "", "2020"), "no such scope");
+    s_refused (s_scoped_of ("a", "Pair", "hb-01", "hb-01", "2020"), "scopes are lower case");
+    s_refused (s_scoped_of ("a", "pair", "hb-01", "", "2020"), "a pair's names its pairing");
+    s_refused (s_scoped_of ("a", "park", "wz-park-yongjia", "", "2020"), "so does a park's");
+    s_refused (s_scoped_of ("a", "recipient", "zj-yongjia", "wz-01", "2020"),
+               "a county's names none");
+    s_refused (s_scoped_of ("a", "program", "wz-shanhai", "wz-01", "2020"),
+               "nor does the program's");
+    s_refused (s_scoped_of ("a", "recipient", "", "", "2020"), "a subject");
+    s_refused (s_scoped_of ("a", "recipient", "zj yongjia", "", "2020"), "a subject that is an id");
+    s_refused (s_scoped_of ("a", "recipient", "zj-yongjia", "", ""), "a period");
+    s_refused (s_scoped_of ("a", "recipient", "zj-yongjia", "", "2020 Q1"), "a period id");
+    s_refused (s_scoped_of ("a", "", "hb-01", "hb-01", ""), "no subject before scopes");
+    s_refused (s_scoped_of ("a", "", "", "hb-01", "2021"), "no period before scopes");
+    s_refused (s_scoped_of ("a", "", "", "", ""), "a pairing before scopes");
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM alerts"), 0);
+}
+
+Test (notification_store, a_file_from_before_scopes_gains_their_columns)
+{
+    // A file as the version before scopes left it: an alert, and the alerts table without
+    // the columns (dropped here, which that version never had).
+    s_alerts ("a", 1);
+    notification_store_destroy (&s_store);
+    sqlite3 *db = NULL;
+    cr_assert_eq (sqlite3_open (s_path, &db), SQLITE_OK);
+    cr_assert_eq (sqlite3_exec (db,
+                                "ALTER TABLE alerts DROP COLUMN scope;"
+                                "ALTER TABLE alerts DROP COLUMN subject;"
+                                "ALTER TABLE alerts DROP COLUMN period",
+                                NULL, NULL, NULL),
+                  SQLITE_OK, "%s", sqlite3_errmsg (db));
+    sqlite3_close (db);
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM pragma_table_info('alerts')"
+                                 " WHERE name IN ('scope', 'subject', 'period')"),
+                  0);
+    s_store = s_open ();
+    cr_assert_eq (s_sql_integer ("SELECT COUNT(*) FROM pragma_table_info('alerts')"
+                                 " WHERE name IN ('scope', 'subject', 'period')"),
+                  3);
+    Shanhai__V1__AlertList *list = notification_store_alerts (s_store, "a", 0, 0);
+    cr_assert_eq (list->n_alerts, 1);
+    cr_assert_str_eq (list->alerts[0]->text, "提醒");
+    cr_assert_str_eq (list->alerts[0]->scope, "");
+    cr_assert_str_eq (list->alerts[0]->subject, "");
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+    cr_assert_eq (notification_store_begin (s_store), 0);
+    Shanhai__V1__Alert alert = s_scoped_of ("b", "recipient", "zj-yongjia", "", "2020");
+    cr_assert_eq (notification_store_alert (s_store, &alert), NOTIFICATION_STORE_OK);
+    cr_assert_eq (notification_store_commit (s_store), 0);
+    list = notification_store_alerts (s_store, "b", 0, 0);
+    cr_assert_eq (list->n_alerts, 1);
+    cr_assert_str_eq (list->alerts[0]->scope, "recipient");
+    shanhai__v1__alert_list__free_unpacked (list, NULL);
+    s_reopen ();  // the columns are there: nothing is added twice
+    cr_assert_eq (s_count ("a", 0, 0), 1);
+    cr_assert_eq (s_count ("b", 0, 0), 1);
+}
+
 // Read and acknowledged ----------------------------------------------------------------------
 
 // The state of alert id of person, which must exist.
