@@ -53,15 +53,22 @@ s_print_row (void *arg, const Shanhai__V1__Alert *alert)
 {
     size_t *rows = arg;
     if ((*rows)++ == 0)
-        printf ("%-8s %-20s %-12s %-20s %-4s %-22s %s\n", "ID", "AT", "PAIR", "RULE", "YEAR",
-                "PREVIOUS -> STATUS", "TEXT");
+        printf ("%-8s %-20s %-16s %-20s %-9s %-22s %s\n", "ID", "AT", "PAIR/SUBJECT", "RULE",
+                "PERIOD", "PREVIOUS -> STATUS", "TEXT");
     char at[ALERTS_AT_BYTES], change[32];
     s_at_text (alert->at_ms, at, sizeof at);
     const char *previous = compliance_status_name (alert->previous);
     snprintf (change, sizeof change, "%s -> %s", *previous ? previous : "-",
               compliance_status_name (alert->status));
-    printf ("%-8llu %-20s %-12s %-20s %-4d %-22s %s\n", (unsigned long long) alert->id, at,
-            alert->pairing, alert->rule, alert->year, change, alert->text);
+    // A county's, a park's or the program's rule names its subject; a pair's, the pair.
+    const char *whose = *alert->pairing ? alert->pairing : alert->subject;
+    char period[16];
+    if (*alert->period)
+        snprintf (period, sizeof period, "%s", alert->period);
+    else
+        snprintf (period, sizeof period, "%d", alert->year);
+    printf ("%-8llu %-20s %-16s %-20s %-9s %-22s %s\n", (unsigned long long) alert->id, at,
+            whose, alert->rule, period, change, alert->text);
 }
 
 // The JSON array's sink: arg is the array.
