@@ -12,6 +12,7 @@
 #include "common/date.h"
 #include "common/limits.h"
 #include "common/money.h"
+#include "common/vocab.h"
 #include "common/validate.h"
 
 // The statuses a template names, in the order of shanhai.v1.ComplianceStatus's values 1..5.
@@ -282,7 +283,13 @@ s_quantity (const alert_template_t *self, const Shanhai__V1__RuleStatus *rule, i
         const char *names[] = { "yuan" }, *values[] = { number };
         s_render (self->money, names, values, 1, out, out_size);
     } else {
-        snprintf (number, sizeof number, "%lld", (long long) value);
+        if (strcmp (rule->unit, VOCAB_UNIT_BP) == 0) {
+            // A share or a growth reads as a percent: hundredths, as fen are of a yuan.
+            char hundredths[S_VALUE_BYTES - 1];
+            money_format_yuan (value, hundredths, sizeof hundredths);
+            snprintf (number, sizeof number, "%s%%", hundredths);
+        } else
+            snprintf (number, sizeof number, "%lld", (long long) value);
         const char *names[] = { "count" }, *values[] = { number };
         s_render (self->count, names, values, 1, out, out_size);
     }

@@ -90,6 +90,23 @@ Test (alert_template, english_by_configuration)
     alert_template_destroy (&templates);
 }
 
+// A share or a growth, in basis points, reads as a percent.
+Test (alert_template, basis_points_read_as_a_percent)
+{
+    char errstr[256];
+    alert_template_t *templates = alert_template_load (s_templates (), "en", errstr,
+                                                       sizeof errstr);
+    cr_assert (templates, "%s", errstr);
+    char line[CHANNEL_LINE_BYTES_MAX];
+    s_rule.unit = "bp";
+    s_rule.actual = 615;
+    s_rule.target = 754;
+    s_rule.expected = 754;
+    alert_template_line (templates, &s_change, NULL, line, sizeof line);
+    cr_assert (strstr (line, "actual 6.15% of 7.54%, expected 7.54% by"), "%s", line);
+    alert_template_destroy (&templates);
+}
+
 Test (alert_template, a_long_line_is_cut_on_a_character)
 {
     char errstr[256];
