@@ -156,6 +156,9 @@
 // Warning thresholds of a rule (days before its deadline): the programs' practice is a month,
 // a week and a day; a few more leave room.
 #define POLICY_WARNINGS_MAX 8
+// A region's reported figure, in hundredths of its unit (or whole, for a count): fifteen
+// digits, far past any statistic, and still exact in a double for the dashboard.
+#define INDICATOR_VALUE_MAX 999999999999999LL
 // A rule's filters ("where"), the values a filter lists, and a value's bytes.
 #define POLICY_FILTERS_MAX 3
 #define POLICY_VALUES_MAX 12

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "common/date.h"
+#include "common/money.h"
 #include "evaluate.h"
 
 // The first day of month (1..13: 13 is January of the year after) of year.
@@ -143,32 +144,9 @@ engine_period_clip (engine_period_t *period, int32_t first, int32_t last)
 int
 engine_parse_value (const char *text, const char *unit, int64_t *out)
 {
-    bool whole = strcmp (unit, VOCAB_UNIT_COUNT) == 0;
-    const char *cursor = text;
-    bool negative = *cursor == '-';
-    if (negative)
-        cursor++;
-    int64_t value = 0;
-    int digits = 0, decimals = -1;
-    for (; *cursor; cursor++) {
-        if (*cursor == '.' && decimals < 0 && digits > 0 && !whole) {
-            decimals = 0;
-            continue;
-        }
-        if (*cursor < '0' || *cursor > '9' || decimals >= 2 || digits >= 15)
-            return -1;
-        value = value * 10 + (*cursor - '0');
-        digits++;
-        if (decimals >= 0)
-            decimals++;
-    }
-    if (digits == 0 || decimals == 0)
-        return -1;
     // In hundredths, but for a count.
-    for (int scale = decimals < 0 ? 0 : decimals; !whole && scale < 2; scale++)
-        value *= 10;
-    *out = negative ? -value : value;
-    return 0;
+    return money_parse_decimal (text, strcmp (unit, VOCAB_UNIT_COUNT) == 0 ? 0 : 2,
+                                INDICATOR_VALUE_MAX, out);
 }
 
 // Whether filter lets text through.
