@@ -322,8 +322,11 @@ def committed(pack, ledger, registry, scope):
 
 def indicator_figures(ledger, unit):
     """{(region, code, year): value}: each figure's latest report, in unit.
-    Reading: "latest reported" is the report of the latest date, the later recorded (seq) of
-    two of one day; a reversed report is as if never made, so the one before is the figure."""
+    Reading: "the region's latest reported value" is that of the report of the latest date
+    (the later recorded, by seq, of two of one day): docs/policies.md says when a figure is
+    reported by its date ("a figure is of the year it names whenever it is reported"), and
+    a report recorded late, dated before another, is not the latest reported. A reversed
+    report is as if never made: the one before it is the figure again."""
     latest = {}
     for e in ledger.counted:
         if e["kind"] != "indicator":

@@ -12,7 +12,7 @@
 # The packs and the registry are the test's own (tests/integration/property/): together they
 # use every scope, period, metric, measure, target, compare and pace of docs/policies.md.
 #   SHANHAI_PROPERTY_SEED=N   replays a run (the seed is printed first)
-#   SHANHAI_PROPERTY_STEPS=N  runs longer (default 80, about 40 s)
+#   SHANHAI_PROPERTY_STEPS=N  runs longer (default 100: about a minute with the sanitizers)
 # A difference stops the steps; the ledger, the clock and both sides' rows are kept in
 # $TMPDIR/shanhai-property-SEED-*/ (oracle.py reads them again, as the header says).
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +21,7 @@ here=$root/tests/integration
 packs=$here/property/policies
 registry=$here/property/registry.json
 seed=${SHANHAI_PROPERTY_SEED:-$(( (RANDOM << 15) | RANDOM ))}
-steps=${SHANHAI_PROPERTY_STEPS:-80}
+steps=${SHANHAI_PROPERTY_STEPS:-100}
 echo "seed $seed, $steps steps (replay: SHANHAI_PROPERTY_SEED=$seed)"
 
 export SHANHAI_CLOCK=2024-01-10
@@ -136,9 +136,12 @@ check_eq "every step agreed" "$agreed" "$steps"
 # The generator's invalid events are about one in twenty: far more refused means it is wrong.
 check "at least 80% of the events were recorded" \
   test $((recorded * 100)) -ge $(((recorded + rejected) * 80))
-for status in MET ON_TRACK AT_RISK BREACHED NO_DATA; do
-  check "some row was $status" grep -q "$(printf '\t')$status$" "$work/seen.tsv"
-done
+# A run that went its whole way saw every status (else the generator is too timid).
+if [ "$agreed" = "$steps" ]; then
+  for status in MET ON_TRACK AT_RISK BREACHED NO_DATA; do
+    check "some row was $status" grep -q "$(printf '\t')$status$" "$work/seen.tsv"
+  done
+fi
 
 # A rebuild from the ledger's Replay reaches the same statuses, and publishes nothing again.
 published_seq() {
@@ -146,12 +149,17 @@ published_seq() {
     jq -r --arg service "$1" '.services[] | select(.service == $service) | .published_seq'
 }
 office_alerts() { "$cli" alerts --person pt-alpha-office --json | jq length; }
+cp "$work/service.tsv" "$work/incremental.tsv"  # the last step's rows, as maintained
 alerts_before=$(office_alerts)
 changes_before=$(published_seq assessment)
 notified_before=$(published_seq notification)
 check "the assessment restarts with --rebuild" "$root/scripts/stack" rebuild assessment
 check "the rebuilt assessment caught up" wait_caught_up
 compare "after the rebuild" && pass "after the rebuild: the service and the oracle agree"
+# Whatever the oracle says: a difference that the rebuild keeps is in how the engine judges,
+# not in how it maintains its aggregates.
+check "the rebuilt rows equal the rows maintained step by step" \
+  cmp -s "$work/service.tsv" "$work/incremental.tsv"
 check_eq "the rebuild published no compliance change" "$(published_seq assessment)" \
   "$changes_before"
 sleep 1.5  # a change published would reach the notification within its next heartbeat
