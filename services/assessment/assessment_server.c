@@ -542,6 +542,18 @@ s_rejudge (assessment_server_t *self, const policy_pack_t *pack, const policy_ru
     return s_judge (self, pack, rule, subject, period);
 }
 
+// Sets a figure's part to its latest report by date (none left: absent). Returns 0 or -1.
+static int
+s_set_latest (assessment_server_t *self, const char *rule, const char *subject,
+              const char *period, int part)
+{
+    int64_t value;
+    int found = assessment_store_latest (self->store, rule, subject, period, part, &value);
+    return found < 0 ? -1
+                     : assessment_store_set_part (self->store, rule, subject, period, part,
+                                                  found == 0 ? &value : NULL);
+}
+
 // A reversal: what its event counted is taken back, in every rule. Returns 0 or -1.
 static int
 s_reverse (assessment_server_t *self, const Shanhai__V1__LedgerEvent *reversal)
@@ -559,19 +571,11 @@ s_reverse (assessment_server_t *self, const Shanhai__V1__LedgerEvent *reversal)
         if (!rule)
             continue;  // a rule no pack has any more
         const policy_pack_t *pack = s_rule_pack (self, rule);
-        int rc;
-        if (rule->metric == POLICY_METRIC_INDICATOR) {
-            // The figure is the latest report left.
-            int64_t value;
-            int found = assessment_store_latest (self->store, entry->rule, entry->subject,
-                                                 entry->period, entry->part, &value);
-            rc = found < 0 ? -1
-                           : assessment_store_set_part (self->store, entry->rule, entry->subject,
-                                                        entry->period, entry->part,
-                                                        found == 0 ? &value : NULL);
-        } else
-            rc = assessment_store_add_part (self->store, entry->rule, entry->subject,
-                                            entry->period, entry->part, -entry->value);
+        int rc = rule->metric == POLICY_METRIC_INDICATOR  // the latest report left
+                     ? s_set_latest (self, entry->rule, entry->subject, entry->period,
+                                     entry->part)
+                     : assessment_store_add_part (self->store, entry->rule, entry->subject,
+                                                  entry->period, entry->part, -entry->value);
         if (rc || s_rejudge (self, pack, rule, entry->subject, entry->period))
             return -1;
     }
@@ -622,14 +626,12 @@ s_count_rule (assessment_server_t *self, const policy_pack_t *pack, const policy
         entry.kind = recorded->kind;
         entry.date = recorded->date;
         entry.value = counted->value;
-        int rc = counted->latest
-                     ? assessment_store_set_part (self->store, rule->id, subject_id, period.key,
-                                                  counted->part, &counted->value)
-                     : assessment_store_add_part (self->store, rule->id, subject_id, period.key,
-                                                  counted->part, counted->value);
-        if (rc
-            || assessment_store_contribute (self->store, rule->id, subject_id, period.key,
-                                            counted->part, &entry)
+        if (assessment_store_contribute (self->store, rule->id, subject_id, period.key,
+                                         counted->part, &entry)
+            || (counted->latest
+                    ? s_set_latest (self, rule->id, subject_id, period.key, counted->part)
+                    : assessment_store_add_part (self->store, rule->id, subject_id, period.key,
+                                                 counted->part, counted->value))
             || (reference ? s_judge_all (self, pack, rule, period.key)
                           : s_judge (self, pack, rule, subject, period)))
             return -1;

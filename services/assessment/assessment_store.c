@@ -62,7 +62,7 @@ static const char *s_sql[S_STATEMENTS] = {
     [S_CANCEL] = "UPDATE evidence SET cancelled = 1 WHERE rule = ?1 AND subject = ?2 AND "
                  "period = ?3 AND part = ?4 AND id = ?5",
     [S_LATEST] = "SELECT value FROM evidence WHERE rule = ?1 AND subject = ?2 AND period = ?3 "
-                 "AND part = ?4 AND cancelled = 0 ORDER BY seq DESC LIMIT 1",
+                 "AND part = ?4 AND cancelled = 0 ORDER BY date DESC, seq DESC LIMIT 1",
     [S_EVIDENCE] = "SELECT seq, id, kind, date, value, cancelled, part FROM evidence WHERE "
                    "rule = ?1 AND subject = ?2 AND period = ?3 ORDER BY seq, part LIMIT ?4",
     [S_EVIDENCE_TOTAL] = "SELECT COUNT(*) FROM evidence WHERE rule = ?1 AND subject = ?2 AND "

@@ -79,7 +79,8 @@ typedef struct {
 // Returns how many, or -1.
 long assessment_store_cancel (assessment_store_t *self, const char *id,
                               assessment_store_cancelled_t *out, size_t out_count);
-// The value of the latest entry of part not cancelled: 0 with *value, 1 when there is none, -1.
+// The value of the latest entry of part not cancelled, by date (then by seq: of two reports
+// of one day, the one recorded last): 0 with *value, 1 when there is none, -1.
 int assessment_store_latest (assessment_store_t *self, const char *rule, const char *subject,
                              const char *period, int part, int64_t *value);
 // Fills explanation's entries (oldest first, at most EXPLAIN_ENTRIES_MAX) and entries_total

@@ -25,10 +25,7 @@ steps=${SHANHAI_PROPERTY_STEPS:-100}
 echo "seed $seed, $steps steps (replay: SHANHAI_PROPERTY_SEED=$seed)"
 
 export SHANHAI_CLOCK=2024-01-10
-# stack_up points the services at the repository's packs, then chooses the ports: the test's
-# packs are put in place there, before any service starts.
-eval "lib_$(declare -f choose_ports)"
-choose_ports() { lib_choose_ports; export SHANHAI_POLICY_DIR=$packs; }
+stack_policy_dir=$packs
 stack_up redis
 check "the test's registry loads" "$cli" registry load "$registry"
 work=$SHANHAI_DATA_DIR/property
