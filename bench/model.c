@@ -37,6 +37,11 @@ s_read_rules (model_t *self, json_t *rules, const char *path, char *errstr, size
     size_t index;
     json_t *rule;
     json_array_foreach (rules, index, rule) {
+        // A county's or the program's rule is load the assessment carries (every event adds
+        // to its aggregates too), not a verdict the model follows: its alerts are "other".
+        const char *scope = json_string_value (json_object_get (rule, "scope"));
+        if (scope && strcmp (scope, "pair") != 0)
+            continue;
         const char *id = json_string_value (json_object_get (rule, "id"));
         const char *metric = json_string_value (json_object_get (rule, "metric"));
         const char *kind = json_string_value (json_object_get (rule, "event_kind"));

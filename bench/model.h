@@ -1,7 +1,9 @@
 /*  model.h: what the bench expects shanhai to say, from what the bench sent. It keeps, for
-    every pair of the generated registry and each of the bench pack's two rules (yearly aid
-    funds, a sum in fen; yearly leader visits, a count), the actual and the status for one
-    year, and counts the alerts that must follow, by rule and status.
+    every pair of the generated registry and each of the bench pack's two pair rules (yearly
+    aid funds, a sum in fen; yearly leader visits, a count), the actual and the status for one
+    year, and counts the alerts that must follow, by rule and status. The pack's rules of other
+    scopes (a supporter's, the program's) are load on the assessment, not followed: their
+    alerts count as "other".
 
     The rules are README.md's: for a yearly target T, period S = Jan 1 to D = Dec 31, as of day
     d: MET when actual >= T; BREACHED when d > D; ON_TRACK when actual * (D - S) >= T * (d - S);

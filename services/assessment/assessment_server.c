@@ -616,9 +616,11 @@ s_count_rule (assessment_server_t *self, const policy_pack_t *pack, const policy
     for (size_t index = 0; index < count; index++) {
         const engine_count_t *counted = &counts[index];
         engine_period_t period;
-        if (!engine_period_of_event (rule, day, named_year, counted->year_shift, &period)
-            || (subject && !s_subject_period (subject, &period))
-            || (rule->metric != POLICY_METRIC_INDICATOR && day > period.deadline))
+        // The period as the rule has it, not cut to the subject's days: what an event counts
+        // toward must not depend on whether a later registry version (a pairing ended
+        // earlier) arrived before or after it; the ledger refuses events outside a pairing's
+        // days when they are recorded, and the verdict is judged over the days that remain.
+        if (!engine_period_of_event (rule, day, named_year, counted->year_shift, &period))
             continue;
         Shanhai__V1__Contribution entry = SHANHAI__V1__CONTRIBUTION__INIT;
         entry.seq = seq;
@@ -633,7 +635,7 @@ s_count_rule (assessment_server_t *self, const policy_pack_t *pack, const policy
                     : assessment_store_add_part (self->store, rule->id, subject_id, period.key,
                                                  counted->part, counted->value))
             || (reference ? s_judge_all (self, pack, rule, period.key)
-                          : s_judge (self, pack, rule, subject, period)))
+                          : s_rejudge (self, pack, rule, subject_id, period.key)))
             return -1;
     }
     return 0;

@@ -7,6 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 
 export SHANHAI_CLOCK=2024-07-01
+# Hubei's first pack (aid funds and visits): what this suite counts, rule by rule, must not
+# move when the shipped packs gain rules.
+stack_policy_dir=$root/tests/fixtures/hubei-v1
 stack_up redis
 events=${SHANHAI_TEST_EVENTS:-10000}
 pairs=20

@@ -378,7 +378,7 @@ s_setup (void)
     // Hubei's first pack (aid funds and visits): the trails below count its changes, and must
     // not move when the shipped packs gain rules.
     snprintf (s_config.policy_dir, sizeof s_config.policy_dir,
-              "%s/tests/unit/fixtures/assessment-policies", test_source_dir ());
+              "%s/tests/fixtures/hubei-v1", test_source_dir ());
     // As the service's main does, before it serves: the kinds its policy directory declares.
     char errstr[512] = "";
     cr_assert_eq (config_declare_kinds (&s_config, errstr, sizeof errstr), 0, "%s", errstr);
