@@ -181,8 +181,10 @@ check_eq "exactly 10,000 more" "$((head - before))" 10000
 assessment_seq() { sqlite3 "$SHANHAI_DATA_DIR/assessment.db" \
   "SELECT value FROM meta WHERE key = 'ledger_seq'" 2>/dev/null; }
 eventually "the assessment catches up to the ledger's last seq" "$head" assessment_seq
-disbursed=$(totals | jq .disbursed_fen)
-eventually "its aid-funds sum is the ledger's, exactly" "$disbursed" \
+# Hubei's rule counts what was disbursed (安排) and not voided: the ledger's disbursed less its
+# voided, exactly.
+disbursed=$(totals | jq '.disbursed_fen - .voided_fen')
+eventually "its disbursed sum is the ledger's, less what voids cancelled, exactly" "$disbursed" \
   rule_field hb-01 2021 hb-aid-funds actual
 check_eq "the money of the year: committed, disbursed, received, pending, voided" \
   "$(totals | jq -c '[.committed_fen, .disbursed_fen, .received_fen, .pending_fen, .voided_fen]')" \
