@@ -113,6 +113,18 @@ cli_print_json (json_t *value)
 }
 
 int
+cli_parse_version (const char *text, uint32_t *version)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = text ? strtol (text, &end, 10) : 0;
+    if (!text || !*text || *end != '\0' || errno || value < 1 || value > INT32_MAX)
+        return -1;
+    *version = (uint32_t) value;
+    return 0;
+}
+
+int
 cli_parse_year (const char *text, int *year)
 {
     char *end = NULL;

@@ -64,6 +64,8 @@ int cli_call (const char *endpoint, const char *method, const ProtobufCMessage *
 int cli_print_json (json_t *value);
 // Parses a --year value: a whole number in DATE_YEAR_MIN..DATE_YEAR_MAX. Returns 0 or -1.
 int cli_parse_year (const char *text, int *year);
+// A policy pack's version: a whole number 1..INT32_MAX. Returns 0 with *version, or -1.
+int cli_parse_version (const char *text, uint32_t *version);
 
 int cmd_registry (cli_t *cli, int argc, char **argv);  // cli/cmd_registry.c
 int cmd_pairs (cli_t *cli, int argc, char **argv);     // cli/cmd_pairs.c

@@ -272,14 +272,11 @@ cmd_policy (cli_t *cli, int argc, char **argv)
         }
     }
     int year_value = 0;
-    long version_value = 0;
-    char *end = NULL;
-    if (version)
-        version_value = strtol (version, &end, 10);
+    uint32_t version_value = 0;
     if (year && cli_parse_year (year, &year_value))
         return cli_usage (s_usage, "policy: --year '%s' is not a year in %d..%d", year,
                           DATE_YEAR_MIN, DATE_YEAR_MAX);
-    if (version && (*end || end == version || version_value < 1 || version_value > INT32_MAX))
+    if (version && cli_parse_version (version, &version_value))
         return cli_usage (s_usage, "policy: --version '%s' is not a version (1, 2, ...)",
                           version);
     if (strcmp (action, "diff") == 0) {
@@ -291,13 +288,13 @@ cmd_policy (cli_t *cli, int argc, char **argv)
         if (optind != argc || !program || !year || !version)
             return cli_usage (s_usage, "policy status: --program, --year and --version are "
                               "required");
-        return policy_status_as_of (cli, program, year_value, (uint32_t) version_value, as_json);
+        return policy_status_as_of (cli, program, year_value, version_value, as_json);
     }
     if (strcmp (action, "show") == 0) {
         if (optind != argc || !program || year || as_json)
             return cli_usage (s_usage, "policy show: --program is required (and --version)");
         Shanhai__V1__PackReply *pack = NULL;
-        int rc = s_pack (cli, program, (uint32_t) version_value, &pack);
+        int rc = s_pack (cli, program, version_value, &pack);
         if (rc == 0)
             fputs (pack->text, stdout);
         if (pack)

@@ -16,7 +16,6 @@
       a program  {"program","year","as_of","pairs":[a pair's document],"subjects":[verdict]}
       a verdict  {"rule","title","status","actual","target","expected","unit","source",
                   "scope","subject","period","deadline","colour","version"} */
-#include <stdlib.h>
 #include <string.h>
 #include "amount.h"
 #include "cli.h"
@@ -182,14 +181,13 @@ cmd_status (cli_t *cli, int argc, char **argv)
         return cli_usage (s_usage, "status: --year '%s' is not a year in %d..%d", year,
                           DATE_YEAR_MIN, DATE_YEAR_MAX);
     if (version) {
-        char *end = NULL;
-        long number = strtol (version, &end, 10);
+        uint32_t number;
         if (!program)
             return cli_usage (s_usage, "status: --as-of-version goes with --program");
-        if (*end || end == version || number < 1 || number > INT32_MAX)
+        if (cli_parse_version (version, &number))
             return cli_usage (s_usage, "status: --as-of-version '%s' is not a version (1, 2, "
                               "...)", version);
-        return policy_status_as_of (cli, program, year_value, (uint32_t) number, as_json);
+        return policy_status_as_of (cli, program, year_value, number, as_json);
     }
     if (program)
         return s_program (cli, program, year_value, as_json);
