@@ -1272,11 +1272,11 @@ s_pack (void *state, const rpc_call_t *call, rpc_reply_t *reply)
                          request->program);
     else if (request->version != 0
              && (found = assessment_store_pack_text (self->store, request->program,
-                                                     (int) request->version, &kept)) != 0)
-        rpc_reply_error (reply, found < 0 ? RPC_INTERNAL : RPC_NOT_FOUND, found < 0
-                         ? "the assessment could not read its store"
-                         : "program %s has no policy version %u that this assessment ran",
-                         request->program, request->version);
+                                                     (int) request->version, &kept)) < 0)
+        rpc_reply_error (reply, RPC_INTERNAL, "the assessment could not read its store");
+    else if (request->version != 0 && found > 0)
+        rpc_reply_error (reply, RPC_NOT_FOUND, "program %s has no policy version %u that this "
+                         "assessment ran", request->program, request->version);
     else {
         Shanhai__V1__PackReply message = SHANHAI__V1__PACK_REPLY__INIT;
         message.program = request->program;
