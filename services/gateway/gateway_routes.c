@@ -517,18 +517,26 @@ s_may_record (gateway_routes_t *self, const gateway_app_t *app,
     return rc;
 }
 
-static void
-s_post_event (gateway_routes_t *self, const gateway_app_t *app,
-              const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
+// The request's body as JSON, or NULL with reply set (INVALID, naming where it breaks).
+static json_t *
+s_body_json (const gateway_request_t *request, gateway_reply_t *reply)
 {
     json_error_t error;
     json_t *root = json_loadb (request->body ? request->body : "", request->body_size,
                                JSON_REJECT_DUPLICATES, &error);
-    if (!root) {
+    if (!root)
         s_error (reply, "INVALID", "the body is not valid JSON: line %d column %d: %s",
                  error.line, error.column, error.text);
+    return root;
+}
+
+static void
+s_post_event (gateway_routes_t *self, const gateway_app_t *app,
+              const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
+{
+    json_t *root = s_body_json (request, reply);
+    if (!root)
         return;
-    }
     char errstr[RPC_ERROR_BYTES_MAX];
     Shanhai__V1__LedgerEvent *event = event_json_to_event (root, false, errstr, sizeof errstr);
     json_decref (root);
@@ -582,14 +590,9 @@ static void
 s_post_batch (gateway_routes_t *self, const gateway_app_t *app,
               const gateway_request_t *request, const s_query_t *query, gateway_reply_t *reply)
 {
-    json_error_t error;
-    json_t *root = json_loadb (request->body ? request->body : "", request->body_size,
-                               JSON_REJECT_DUPLICATES, &error);
-    if (!root) {
-        s_error (reply, "INVALID", "the body is not valid JSON: line %d column %d: %s",
-                 error.line, error.column, error.text);
+    json_t *root = s_body_json (request, reply);
+    if (!root)
         return;
-    }
     Shanhai__V1__LedgerEvent *events[LEDGER_BATCH_EVENTS_MAX] = { NULL };
     int count = s_batch_events (self, app, root, events, reply);
     json_decref (root);

@@ -21,7 +21,7 @@ static const char *s_statuses[] = { "MET", "ON_TRACK", "AT_RISK", "BREACHED", "N
 _Static_assert (SHANHAI__V1__COMPLIANCE_STATUS__MET == 1
                     && SHANHAI__V1__COMPLIANCE_STATUS__NO_DATA == 5,
                 "s_statuses follows the enum");
-// Room for one placeholder's value: a money amount, or a name of a status.
+// Room for the value of one {name} field: a money amount, or a name of a status.
 #define S_VALUE_BYTES 128
 
 // The kinds of period a template names: a year "2024", a quarter "2024-Q2", a month "2024-03",
@@ -50,8 +50,8 @@ s_cut_utf8 (char *text, size_t size)
     text[cut] = '\0';
 }
 
-// Fills template's {name} placeholders from names/values (count of them) into out, cut on a
-// UTF-8 boundary. Returns -1 when the template names a placeholder not among names (which
+// Fills template's {name} fields from names/values (count of them) into out, cut on a
+// UTF-8 boundary. Returns -1 when the template names a field not among names (which
 // alert_template_load checks once, so that rendering never meets one), else 0.
 static int
 s_render (const char *template, const char *const *names, const char *const *values,
@@ -107,8 +107,8 @@ _Static_assert (S_COUNT (s_subject_names) <= S_COUNT (s_line_names)
                     && S_COUNT (s_period_names) <= S_COUNT (s_line_names),
                 "the line has the most names");
 
-// A text of the file, value, which the file calls key: a string of valid UTF-8 whose
-// placeholders are among names.
+// A text of the file, value, which the file calls key: a string of valid UTF-8 whose {name}
+// fields are all among names.
 static const char *
 s_text_value (json_t *value, const char *key, const char *const *names, size_t count,
               char *errstr, size_t errstr_size)

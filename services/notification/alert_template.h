@@ -3,11 +3,11 @@
     the wording is changed without a build.
 
     A template file holds, for each compliance status, its name and its colour (三色预警), the
-    line said of one change ({placeholders} filled from the change), how each scope's subject
+    line said of one change ({name} fields filled from the change), how each scope's subject
     reads (a pair, a county as supporter, recipient or region, a park, the program) and each
     kind of period, the phrases of a first status and of a change, how money and counts read,
     and the title and count of a digest.
-    Loading checks every text and every placeholder, so that a bad file stops the service at
+    Loading checks every text and every {name} field, so that a bad file stops the service at
     its start rather than garbling alerts later. */
 #ifndef SHANHAI_ALERT_TEMPLATE_H
 #define SHANHAI_ALERT_TEMPLATE_H
@@ -18,7 +18,7 @@
 typedef struct alert_template_t alert_template_t;
 
 // Reads dir/<language>.json (at most TEMPLATE_FILE_BYTES_MAX). Returns the templates, or
-// NULL with one line in errstr naming the file and what is wrong (a missing key, a placeholder
+// NULL with one line in errstr naming the file and what is wrong (a missing key, a {name} field
 // it does not know).
 alert_template_t *alert_template_load (const char *dir, const char *language, char *errstr,
                                        size_t errstr_size);
