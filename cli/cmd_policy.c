@@ -20,9 +20,9 @@
 #include "policy.h"
 #include "shadow.h"
 
-static const char *s_usage = "shanhai policy diff FILE --year YYYY [--json]\n"
-                             "       shanhai policy show --program P [--version V]\n"
-                             "       shanhai policy status --program P --year YYYY --version V "
+// One line: a usage error is one line.
+static const char *s_usage = "shanhai policy diff FILE --year YYYY [--json] | show --program P "
+                             "[--version V] | status --program P --year YYYY --version V "
                              "[--json]";
 
 // How long a recomputation may take to replay the ledger.
@@ -48,29 +48,6 @@ s_verdicts (const Shanhai__V1__ProgramStatusReply *reply)
         }
     }
     return verdicts;
-}
-
-// Reads a pack file (bounded) into a malloc'd string. Returns it, or NULL having said why.
-static char *
-s_read_pack (const char *path)
-{
-    FILE *file = fopen (path, "rb");
-    if (!file) {
-        cli_error ("policy: cannot read %s", path);
-        return NULL;
-    }
-    zchunk_t *chunk = zchunk_read (file, POLICY_FILE_BYTES_MAX + 1);
-    fclose (file);
-    char *text = chunk && zchunk_size (chunk) <= POLICY_FILE_BYTES_MAX ? zchunk_strdup (chunk)
-                                                                      : NULL;
-    if (!text)
-        cli_error ("policy: %s is over %d bytes", path, POLICY_FILE_BYTES_MAX);
-    else if (strlen (text) != zchunk_size (chunk)) {
-        cli_error ("policy: %s is not a text file (a NUL byte)", path);
-        zstr_free (&text);
-    }
-    zchunk_destroy (&chunk);
-    return text;
 }
 
 // Runs the pack text of program in a shadow and asks it for the program's verdicts in year.
@@ -154,10 +131,9 @@ s_compare (zhashx_t *now, zhashx_t *candidate, json_t *changes)
 static int
 s_diff (cli_t *cli, const char *file, int year, bool as_json)
 {
-    char *text = s_read_pack (file);
-    if (!text)
-        return CLI_EXIT_FAILED;
-    char errstr[RPC_ERROR_BYTES_MAX];
+    char errstr[RPC_ERROR_BYTES_MAX], *text = NULL;
+    if (policy_file_read (file, &text, errstr, sizeof errstr))
+        return cli_error ("policy: %s", errstr);
     policy_set_t *candidate = policy_set_new ();
     int rc = candidate && policy_set_add (candidate, file, text, errstr, sizeof errstr) == 0
                  ? 0
@@ -211,7 +187,7 @@ s_diff (cli_t *cli, const char *file, int year, bool as_json)
     if (in_force)
         shanhai__v1__pack_reply__free_unpacked (in_force, NULL);
     policy_set_destroy (&candidate);
-    zstr_free (&text);
+    free (text);
     return rc;
 }
 

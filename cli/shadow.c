@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "assessment_server.h"
+#include "policy.h"
 #include "common/errstr.h"
 #include "common/proto.h"
 #include "common/rpc.h"
@@ -46,19 +48,14 @@ s_write (const char *directory, const char *name, const char *text)
 static int
 s_copy_kinds (const char *from, const char *to)
 {
-    char path[PATH_BYTES_MAX + 16];
+    char path[PATH_BYTES_MAX + 16], errstr[RPC_ERROR_BYTES_MAX], *text = NULL;
     snprintf (path, sizeof path, "%s/%s", from, CONFIG_KINDS_FILE);
-    FILE *file = fopen (path, "rb");
-    if (!file)
+    if (access (path, F_OK) != 0)
         return 0;
-    zchunk_t *chunk = zchunk_read (file, POLICY_FILE_BYTES_MAX);
-    fclose (file);
-    if (!chunk)
-        return -1;
-    char *copy = zchunk_strdup (chunk);
-    zchunk_destroy (&chunk);
-    int rc = copy ? s_write (to, CONFIG_KINDS_FILE, copy) : -1;
-    zstr_free (&copy);
+    int rc = policy_file_read (path, &text, errstr, sizeof errstr) == 0
+                 ? s_write (to, CONFIG_KINDS_FILE, text)
+                 : -1;
+    free (text);
     return rc;
 }
 

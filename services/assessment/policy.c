@@ -743,12 +743,9 @@ policy_set_add (policy_set_t *self, const char *name, const char *text, char *er
     return 0;
 }
 
-// Reads dir/file whole into a malloc'd string (*text). Returns 0, or -1 with errstr.
-static int
-s_read_file (const char *dir, const char *file, char **text, char *errstr, size_t errstr_size)
+int
+policy_file_read (const char *path, char **text, char *errstr, size_t errstr_size)
 {
-    char path[PATH_BYTES_MAX];
-    snprintf (path, sizeof path, "%s/%s", dir, file);
     struct stat status;
     *text = NULL;
     if (stat (path, &status) != 0 || !S_ISREG (status.st_mode))
@@ -800,7 +797,7 @@ policy_set_load_with (const char *dir, policy_fallback_fn *fallback, void *state
         char *text = NULL, path[PATH_BYTES_MAX];
         snprintf (path, sizeof path, "%s/%s", dir, file);
         if (rc == 0 && pack
-            && (s_read_file (dir, file, &text, errstr, errstr_size)
+            && (policy_file_read (path, &text, errstr, errstr_size)
                 || policy_set_add (self, path, text, errstr, errstr_size)))
             rc = fallback ? fallback (state, self, file, errstr, errstr_size) : -1;
         free (text);

@@ -179,6 +179,10 @@ typedef int (policy_fallback_fn) (void *state, policy_set_t *set, const char *fi
 // Loads as policy_set_load, but a file that does not load is fallback's to stand in for.
 policy_set_t *policy_set_load_with (const char *dir, policy_fallback_fn *fallback, void *state,
                                     char *errstr, size_t errstr_size);
+// Reads a pack file (or the kinds file beside the packs) whole, at most POLICY_FILE_BYTES_MAX
+// bytes of text, into *text (malloc'd, the caller's to free). Returns 0, or -1 with one line
+// in errstr naming path (missing, too large, unreadable, a NUL byte).
+int policy_file_read (const char *path, char **text, char *errstr, size_t errstr_size);
 // An empty set, for policy_set_add.
 policy_set_t *policy_set_new (void);
 // Parses text (a pack; name for errors) and adds it. Returns 0, or -1 with one line (the set
